@@ -1,0 +1,14 @@
+#!/bin/sh
+# Install the Debian packages named as arguments that are not installed yet.
+# Runs apt-get only when something is missing, so a ready machine pays nothing.
+set -eu
+missing=""
+for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing="$missing $pkg"
+done
+[ -z "$missing" ] && exit 0
+echo "ensure-deb: installing$missing"
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing
