@@ -28,12 +28,13 @@ $(OC_KEXT_TOOL_SAN): $(OC_KEXT_SRCS) $(OC_KEXT_HDRS) mk/opencore.mk
 	@mkdir -p $(@D)
 	$(CC) $(CSTD) $(WARN) -O1 -g $(OC_SANITIZE) $(OC_PLIST_CFLAGS) -o $@ $(OC_KEXT_SRCS) $(OC_PLIST_LIBS)
 
-OC_IMAGE_ARGS = --osx-kvm "$(OSX_KVM)" --image "$(OPENCORE_IMG)" --oc-kext "$(OC_KEXT)" \
+OC_IMAGE_ARGS = --image "$(OPENCORE_IMG)" --oc-kext "$(OC_KEXT)" \
                 $(if $(OPENCORE_CONFIG),--config "$(OPENCORE_CONFIG)")
 
 .PHONY: opencore uninstall-opencore test-opencore oc-kext-check-osx-kvm
 oc-kext-check-osx-kvm:
-	@test -n "$(OSX_KVM)" || { echo "set OSX_KVM=/path/to/OSX-KVM (the checkout holding OpenCore/OpenCore.qcow2)" >&2; exit 2; }
+	@test -n "$(OSX_KVM)" || test "$(origin OPENCORE_IMG)" != file || \
+	  { echo "set OSX_KVM=/path/to/OSX-KVM (holding OpenCore/OpenCore.qcow2) or OPENCORE_IMG=/path/to/image" >&2; exit 2; }
 
 opencore: oc-kext-check-osx-kvm $(OC_KEXT)
 	tools/opencore/oc-image install $(OC_IMAGE_ARGS) --kext "$(KEXT)"
