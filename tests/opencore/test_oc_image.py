@@ -9,6 +9,7 @@ import json
 import os
 import plistlib
 import shutil
+import stat
 from pathlib import Path
 
 import pytest
@@ -163,6 +164,12 @@ def test_make_opencore_puts_kext_and_entry_into_the_image(osx_kvm, oc_kext):
     assert_rest_of_esp_intact(reader)
     assert osx_kvm.backup.read_bytes() == osx_kvm.original
     assert osx_kvm.leftovers() == []
+
+
+def test_new_image_keeps_the_old_permissions(osx_kvm, oc_kext):
+    os.chmod(osx_kvm.image, 0o664)
+    assert make("opencore", osx_kvm, oc_kext).returncode == 0
+    assert stat.S_IMODE(osx_kvm.image.stat().st_mode) == 0o664
 
 
 def test_make_opencore_twice_changes_nothing(osx_kvm, oc_kext):
