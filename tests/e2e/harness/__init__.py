@@ -1,0 +1,1 @@
+"""Host-side harness for the QEMU end-to-end tests: QEMU + QMP + serial guest protocol + VNC."""
