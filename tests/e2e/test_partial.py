@@ -1,0 +1,40 @@
+"""Partial updates: only the rectangle changes on screen, and only it is transferred and flushed."""
+from harness.steps import FLUSH, XFER, init, rect_of, scanout_resource, stats
+
+RECT = (123, 45, 301, 157)       # odd offsets and sizes so an off-by-one shows
+
+
+def test_rect_update_changes_and_flushes_only_the_rectangle(boot, screens):
+    vm = boot()
+    init(vm)
+    screen = screens(vm)
+    screen.mode(0, 1024, 768, seed=1)
+    resource = scanout_resource(vm.trace, 0)
+    mark = vm.trace.mark()
+    screen.rect(0, *RECT, seed=2)
+    events = vm.trace.since(mark, {XFER, FLUSH})
+    assert [e.name for e in events] == [XFER, FLUSH], \
+        f"one transfer then one flush expected, trace says:\n" + "\n".join(e.line for e in events)
+    assert events[0]["res"] == resource and events[1]["res"] == resource
+    assert rect_of(events[1]) == RECT, f"flushed {rect_of(events[1])}, updated {RECT}"
+    screen.check(0, "rect")
+
+
+def test_async_rects_with_one_notification_then_wait_idle(boot, screens):
+    vm = boot()
+    init(vm)
+    screen = screens(vm)
+    screen.mode(0, 1366, 768, seed=1)
+    rects = [(0, 0, 1366, 1), (700, 300, 66, 400), (1365, 767, 1, 1), (5, 600, 1000, 33)]
+    before = stats(vm)
+    mark = vm.trace.mark()
+    vm.guest.ok("rectasync 0 7 " + " ".join(f"{x} {y} {w} {h}" for x, y, w, h in rects))
+    after_submit = stats(vm)
+    vm.guest.ok("waitidle")
+    screen.painted(0, rects, seed=7)
+    doorbells = (after_submit["notifies"] - before["notifies"]) + (after_submit["skipped"] - before["skipped"])
+    assert doorbells == 1, f"the batch of {len(rects)} rects should ring (or skip) the doorbell once, not {doorbells}"
+    flushed = [rect_of(e) for e in vm.trace.since(mark, {FLUSH})]
+    assert flushed == rects, f"flushed {flushed}, queued {rects}"
+    assert len(vm.trace.since(mark, {XFER})) == len(rects)
+    screen.check(0, "async-rects")

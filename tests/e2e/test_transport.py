@@ -1,0 +1,50 @@
+"""Transport variants: interrupt modes, no indirect descriptors, no event index."""
+import pytest
+
+from harness.steps import EVENT_IDX, INDIRECT_DESC, init, stats
+
+IRQ_CASES = {
+    "msix": ({}, "msix"),
+    "intx-no-msix": ({"vectors": 0}, "intx"),
+    "intx-msix-unused": ({}, "intx"),
+}
+
+
+def draw_and_check(vm, screens, seed):
+    screen = screens(vm)
+    screen.mode(0, 800, 600, seed)
+    screen.rect(0, 33, 44, 555, 66, seed + 1)
+    screen.check(0, "drawn")
+    return screen
+
+
+@pytest.mark.parametrize("case", sorted(IRQ_CASES))
+def test_interrupt_mode(boot, screens, case):
+    props, irq = IRQ_CASES[case]
+    vm = boot(gpu_props=props)
+    init(vm, irq=irq)
+    draw_and_check(vm, screens, seed=11)
+    counters = stats(vm)
+    assert counters["interrupts"] > 0, f"{irq}: completions never arrived by interrupt: {counters}"
+
+
+def test_polling_mode_takes_no_interrupts(boot, screens):
+    vm = boot()
+    init(vm, irq="poll")
+    draw_and_check(vm, screens, seed=12)
+    counters = stats(vm)
+    assert counters["interrupts"] == 0 and counters["polled"] > 0, counters
+
+
+@pytest.mark.parametrize("prop, bit", [("indirect_desc", INDIRECT_DESC), ("event_idx", EVENT_IDX)],
+                         ids=["indirect_desc-off", "event_idx-off"])
+def test_feature_turned_off(boot, screens, prop, bit):
+    vm = boot(gpu_props={prop: "off"})
+    features = init(vm).int("features")
+    assert not features & bit, f"{prop}=off but the driver negotiated it: {features:#x}"
+    screen = draw_and_check(vm, screens, seed=13)
+    rects = [(0, 0, 10, 10), (20, 20, 10, 10), (40, 40, 10, 10)]
+    vm.guest.ok("rectasync 0 15 " + " ".join(f"{x} {y} {w} {h}" for x, y, w, h in rects))
+    vm.guest.ok("waitidle")
+    screen.painted(0, rects, seed=15)
+    screen.check(0, "async-rects")
