@@ -1,0 +1,472 @@
+/* cmd.c — the single send path for control and cursor commands. */
+#include "cmd.h"
+
+#include "le.h"
+#include "log.h"
+#include "util.h"
+#include "virtio_pci_regs.h"
+
+/* Control slots: room for a 4-entry indirect table, the largest request and response we send. */
+#define CTRL_INDIRECT_BUFS 4u
+#define CTRL_REQ_OFF       64u
+#define CTRL_REQ_MAX       448u
+#define CTRL_RESP_OFF      512u
+#define CTRL_RESP_MAX      1536u
+#define CTRL_SLOT_SIZE     2048u
+#define CURSOR_SLOT_SIZE   64u
+#define MAX_SLOTS          64u
+
+/* How long a waiter sleeps before polling the rings itself (bounds lost-interrupt latency). */
+#define POLL_SLICE_IRQ_NS  (20u * 1000u * 1000u)
+#define POLL_SLICE_POLL_NS (50u * 1000u)
+
+#define RESP_ERR_FIRST 0x1200u
+#define RESP_ERR_LAST  0x12ffu
+
+/* ---- queue setup ---- */
+
+static void layout_slots(struct gpu_queue *q, bool cursor)
+{
+    if (cursor) {
+        q->slot_size = CURSOR_SLOT_SIZE;
+        q->req_off = 0;
+        q->req_max = CURSOR_SLOT_SIZE;
+        q->resp_off = q->resp_max = 0;
+    } else {
+        q->slot_size = CTRL_SLOT_SIZE;
+        q->req_off = CTRL_REQ_OFF;
+        q->req_max = CTRL_REQ_MAX;
+        q->resp_off = CTRL_RESP_OFF;
+        q->resp_max = CTRL_RESP_MAX;
+    }
+}
+
+static int alloc_slots(struct vgpu_dev *dev, struct gpu_queue *q)
+{
+    uint16_t i;
+
+    q->slots = vgpu_os_zalloc(dev->os, sizeof(struct gpu_slot) * q->nslots);
+    if (!q->slots || !vgpu_os_dma_alloc(dev->os, (size_t)q->slot_size * q->nslots, &q->mem))
+        return VGPU_E_NOMEM;
+    for (i = 0; i < q->nslots; i++) {
+        q->slots[i].cpu = (uint8_t *)q->mem.cpu + (size_t)i * q->slot_size;
+        q->slots[i].addr = q->mem.addr + (uint64_t)i * q->slot_size;
+    }
+    return VGPU_OK;
+}
+
+int gpu_queue_setup(struct vgpu_dev *dev, struct gpu_queue *q, uint16_t index, bool cursor)
+{
+    uint16_t size = vpci_queue_max(&dev->pci, index);
+    int rc;
+
+    if (size == 0) {
+        vgpu_err(dev->os, "queue %u is not available", index);
+        return VGPU_E_NODEV;
+    }
+    size = VGPU_MIN(size, 256u);   /* more would only cost memory: commands are few and quick */
+    layout_slots(q, cursor);
+    q->nslots = (uint16_t)VGPU_MIN(size, MAX_SLOTS);
+    rc = vq_create(&q->vq, dev->os, index, size, vgpu_has_feature(dev, VIRTIO_F_EVENT_IDX),
+                   vgpu_has_feature(dev, VIRTIO_F_INDIRECT_DESC));
+    if (rc == VGPU_OK)
+        rc = alloc_slots(dev, q);
+    if (rc == VGPU_OK)
+        rc = vpci_queue_enable(&dev->pci, index, size, q->vq.mem.addr, q->vq.avail_addr,
+                               q->vq.used_addr, q->msix_vector, &q->vq.notify_off);
+    if (rc != VGPU_OK)
+        gpu_queue_teardown(dev, q);
+    return rc;
+}
+
+void gpu_queue_teardown(struct vgpu_dev *dev, struct gpu_queue *q)
+{
+    if (q->mem.cpu)
+        vgpu_os_dma_free(dev->os, &q->mem);
+    if (q->slots)
+        vgpu_os_free(dev->os, q->slots, sizeof(struct gpu_slot) * q->nslots);
+    vq_destroy(&q->vq);
+    q->mem.cpu = NULL;
+    q->slots = NULL;
+    q->busy_slots = 0;
+}
+
+/* ---- completion ---- */
+
+static const char *error_name(uint32_t type)
+{
+    switch (type) {
+    case VIRTIO_GPU_RESP_ERR_UNSPEC:              return "ERR_UNSPEC";
+    case VIRTIO_GPU_RESP_ERR_OUT_OF_MEMORY:       return "ERR_OUT_OF_MEMORY";
+    case VIRTIO_GPU_RESP_ERR_INVALID_SCANOUT_ID:  return "ERR_INVALID_SCANOUT_ID";
+    case VIRTIO_GPU_RESP_ERR_INVALID_RESOURCE_ID: return "ERR_INVALID_RESOURCE_ID";
+    case VIRTIO_GPU_RESP_ERR_INVALID_CONTEXT_ID:  return "ERR_INVALID_CONTEXT_ID";
+    case VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER:   return "ERR_INVALID_PARAMETER";
+    default:                                      return "ERR_(unknown)";
+    }
+}
+
+/*
+ * Judge a completed control command: the response must be at least a header, echo our fence,
+ * and either be the OK type we expect at its full size or an ERR_* type.
+ */
+static int check_response(struct vgpu_dev *dev, const struct gpu_queue *q, const struct gpu_slot *s,
+                          uint32_t req_type)
+{
+    const struct virtio_gpu_ctrl_hdr *h = (const void *)(s->cpu + q->resp_off);
+    uint32_t type;
+
+    if (s->used_len < sizeof(*h)) {
+        vgpu_err(dev->os, "command 0x%x: response of %u bytes is shorter than a header", req_type, s->used_len);
+        return VGPU_E_PROTO;
+    }
+    type = vgpu_from_le32(h->type);
+    if (s->fence_id && (!(vgpu_from_le32(h->flags) & VIRTIO_GPU_FLAG_FENCE) ||
+                        vgpu_from_le64(h->fence_id) != s->fence_id)) {
+        vgpu_err(dev->os, "command 0x%x: response does not carry fence %u", req_type, s->fence_id);
+        return VGPU_E_PROTO;
+    }
+    if (type >= RESP_ERR_FIRST && type <= RESP_ERR_LAST) {
+        dev->stats.errors++;
+        vgpu_warn(dev->os, "command 0x%x failed: %s (0x%x)", req_type, VGPU_STR(error_name(type)), type);
+        return VGPU_E_DEVICE;
+    }
+    if (type != s->expect_type || s->used_len < s->resp_len) {
+        vgpu_err(dev->os, "command 0x%x: unexpected response 0x%x of %u bytes (wanted 0x%x, %u)",
+                 req_type, type, s->used_len, s->expect_type, s->resp_len);
+        return VGPU_E_PROTO;
+    }
+    return VGPU_OK;
+}
+
+static uint32_t req_type_of(const struct gpu_queue *q, const struct gpu_slot *s)
+{
+    const struct virtio_gpu_ctrl_hdr *h = (const void *)(s->cpu + q->req_off);
+    return vgpu_from_le32(h->type);
+}
+
+static void free_slot(struct gpu_queue *q, struct gpu_slot *s)
+{
+    s->busy = s->done = s->waited = false;
+    q->busy_slots--;
+}
+
+/* Nobody waits for fenced commands: judge them here; a protocol violation breaks the device. */
+static void finish_unwaited(struct vgpu_dev *dev, struct gpu_queue *q, struct gpu_slot *s)
+{
+    if (q->resp_max) {
+        int rc = check_response(dev, q, s, req_type_of(q, s));
+        if (rc == VGPU_E_DEVICE)
+            dev->stats.async_errors++;
+        else if (rc != VGPU_OK)
+            vgpu_mark_broken(dev, "bad response to a fenced command");
+    }
+    free_slot(q, s);
+}
+
+static bool token_is_slot(const struct gpu_queue *q, const void *token)
+{
+    const struct gpu_slot *s = token;
+    return s >= q->slots && s < q->slots + q->nslots && s->busy && !s->done;
+}
+
+static unsigned harvest_queue(struct vgpu_dev *dev, struct gpu_queue *q)
+{
+    unsigned n = 0;
+    void *token;
+    uint32_t len;
+    int rc;
+
+    while (q->slots && (rc = vq_next_used(&q->vq, &token, &len)) == 1) {
+        struct gpu_slot *s = token;
+        if (!token_is_slot(q, token)) {   /* our own bookkeeping, never device data */
+            vgpu_mark_broken(dev, "completion for a slot not in flight");
+            return n;
+        }
+        s->used_len = len;
+        s->done = true;
+        n++;
+        if (!s->waited)
+            finish_unwaited(dev, q, s);
+    }
+    if (q->slots && q->vq.broken)
+        vgpu_mark_broken(dev, "bad used ring entry");
+    if (q->slots)
+        vq_arm_interrupt(&q->vq);
+    return n;
+}
+
+void cmd_harvest(struct vgpu_dev *dev, bool polled)
+{
+    unsigned n = harvest_queue(dev, &dev->ctrl) + harvest_queue(dev, &dev->cursorq);
+    if (polled)
+        dev->stats.polled_completions += n;
+    if (n)
+        vgpu_os_wake(dev->os);
+}
+
+/* ---- waiting ---- */
+
+typedef bool (*wait_cond)(struct vgpu_dev *dev, const void *arg);
+
+/*
+ * Sleep until `cond` holds, polling the rings after every wake-up so that a lost interrupt
+ * only costs one poll slice.  Fails on the deadline or when the device breaks meanwhile.
+ */
+static int wait_until(struct vgpu_dev *dev, wait_cond cond, const void *arg, uint64_t deadline)
+{
+    uint64_t slice = dev->params.irq_mode == VGPU_IRQ_POLL ? POLL_SLICE_POLL_NS : POLL_SLICE_IRQ_NS;
+
+    for (;;) {
+        uint64_t now;
+        bool met;
+
+        vgpu_os_lock(dev->os);
+        cmd_harvest(dev, true);
+        met = cond(dev, arg);
+        vgpu_os_unlock(dev->os);
+        if (met)
+            return VGPU_OK;
+        if (dev->broken)
+            return VGPU_E_BROKEN;
+        now = vgpu_os_now_ns(dev->os);
+        if (now >= deadline)
+            return VGPU_E_TIMEOUT;
+        vgpu_os_wait(dev->os, VGPU_MIN(deadline, now + slice));
+    }
+}
+
+static uint64_t deadline_from_now(struct vgpu_dev *dev)
+{
+    return vgpu_os_now_ns(dev->os) + dev->timeout_ns;
+}
+
+static bool has_free_slot(struct vgpu_dev *dev, const void *arg)
+{
+    const struct gpu_queue *q = arg;
+    (void)dev;
+    return q->busy_slots < q->nslots;
+}
+
+static bool slot_done(struct vgpu_dev *dev, const void *arg)
+{
+    (void)dev;
+    return ((const struct gpu_slot *)arg)->done;
+}
+
+static bool queues_idle(struct vgpu_dev *dev, const void *arg)
+{
+    (void)arg;
+    return dev->ctrl.busy_slots == 0 && dev->cursorq.busy_slots == 0;
+}
+
+/* ---- submission ---- */
+
+/* A free slot, waiting for one when `block`; otherwise VGPU_E_BUSY when all are in flight. */
+static struct gpu_slot *grab_slot(struct vgpu_dev *dev, struct gpu_queue *q, bool block, int *rc)
+{
+    uint16_t i;
+
+    *rc = wait_until(dev, has_free_slot, q, block ? deadline_from_now(dev) : 0);
+    if (*rc == VGPU_E_TIMEOUT && !block)
+        *rc = VGPU_E_BUSY;
+    if (*rc != VGPU_OK)
+        return NULL;
+    for (i = 0; i < q->nslots; i++) {
+        if (!q->slots[i].busy) {
+            q->slots[i].busy = true;
+            q->slots[i].done = false;
+            q->busy_slots++;
+            return &q->slots[i];
+        }
+    }
+    *rc = VGPU_E_PROTO;   /* unreachable: busy_slots says one is free */
+    return NULL;
+}
+
+static bool ring_has_room(struct vgpu_dev *dev, const void *arg)
+{
+    const struct gpu_queue *q = arg;
+    (void)dev;
+    return q->vq.num_free >= (q->vq.indirect ? 1u : 3u);
+}
+
+/* Put the slot's buffers on the ring, waiting for descriptors when the ring is full and `block`. */
+static int submit(struct vgpu_dev *dev, struct gpu_queue *q, struct gpu_slot *s,
+                  const struct vq_buf *bufs, unsigned n, bool block)
+{
+    struct vq_indirect ind = { s->cpu, s->addr, q->resp_max ? CTRL_INDIRECT_BUFS : 0 };
+    int rc;
+
+    for (;;) {
+        vgpu_os_lock(dev->os);
+        rc = dev->broken ? VGPU_E_BROKEN : vq_add(&q->vq, bufs, n, s, &ind);
+        vgpu_os_unlock(dev->os);
+        if (rc != VGPU_E_BUSY || !block)
+            return rc;
+        rc = wait_until(dev, ring_has_room, q, deadline_from_now(dev));
+        if (rc != VGPU_OK)
+            return rc;
+    }
+}
+
+static void kick_queue(struct vgpu_dev *dev, struct gpu_queue *q)
+{
+    bool notify;
+
+    vgpu_os_lock(dev->os);
+    notify = vq_publish(&q->vq);
+    vgpu_os_unlock(dev->os);
+    if (notify) {
+        dev->stats.notifies++;
+        vpci_notify(&dev->pci, q->vq.notify_off, q->vq.index);
+    } else {
+        dev->stats.notifies_skipped++;
+    }
+}
+
+static void release_slot(struct vgpu_dev *dev, struct gpu_queue *q, struct gpu_slot *s)
+{
+    vgpu_os_lock(dev->os);
+    free_slot(q, s);
+    vgpu_os_unlock(dev->os);
+}
+
+/*
+ * Queue the slot's buffers and ring the doorbell (unless batching); frees the slot on failure.
+ * Only waited commands block for ring space: fire-and-forget ones report VGPU_E_BUSY instead.
+ */
+static int send(struct vgpu_dev *dev, struct gpu_queue *q, struct gpu_slot *s,
+                const struct vq_buf *bufs, unsigned n, bool kick)
+{
+    int rc = submit(dev, q, s, bufs, n, s->waited);
+    if (rc != VGPU_OK) {
+        release_slot(dev, q, s);
+        return rc;
+    }
+    if (q == &dev->ctrl)
+        dev->stats.commands++;
+    if (kick)
+        kick_queue(dev, q);
+    return VGPU_OK;
+}
+
+void cmd_kick(struct vgpu_dev *dev)
+{
+    kick_queue(dev, &dev->ctrl);
+}
+
+/* Copy the request into the slot and describe request (+ data) + response as buffers. */
+static unsigned prepare(struct gpu_queue *q, struct gpu_slot *s, const void *req, uint32_t req_len,
+                        const struct vq_buf *data, uint32_t resp_len, struct vq_buf *bufs)
+{
+    unsigned n = 0;
+
+    vgpu_copy(s->cpu + q->req_off, req, req_len);
+    bufs[n++] = (struct vq_buf){ s->addr + q->req_off, req_len, false };
+    if (data)
+        bufs[n++] = *data;
+    if (resp_len)
+        bufs[n++] = (struct vq_buf){ s->addr + q->resp_off, resp_len, true };
+    s->resp_len = resp_len;
+    return n;
+}
+
+static void set_fence(struct vgpu_dev *dev, struct gpu_queue *q, struct gpu_slot *s)
+{
+    struct virtio_gpu_ctrl_hdr *h = (void *)(s->cpu + q->req_off);
+    s->fence_id = ++dev->last_fence;
+    h->flags = vgpu_le32(vgpu_from_le32(h->flags) | VIRTIO_GPU_FLAG_FENCE);
+    h->fence_id = vgpu_le64(s->fence_id);
+}
+
+static int check_lengths(const struct gpu_queue *q, uint32_t req_len, uint32_t resp_len)
+{
+    if (req_len < sizeof(struct virtio_gpu_ctrl_hdr) || req_len > q->req_max || resp_len > q->resp_max)
+        return VGPU_E_INVAL;
+    return VGPU_OK;
+}
+
+int cmd_run(struct vgpu_dev *dev, const struct gpu_cmd *c)
+{
+    struct gpu_queue *q = &dev->ctrl;
+    uint32_t resp_len = c->resp_len ? c->resp_len : sizeof(struct virtio_gpu_ctrl_hdr);
+    struct vq_buf bufs[3];
+    struct gpu_slot *s;
+    int rc;
+
+    if (dev->broken)
+        return VGPU_E_BROKEN;
+    if ((rc = check_lengths(q, c->req_len, resp_len)) != VGPU_OK)
+        return rc;
+    if (!(s = grab_slot(dev, q, true, &rc)))
+        return rc;
+    s->waited = true;
+    s->fence_id = 0;
+    s->expect_type = c->resp_type;
+    rc = send(dev, q, s, bufs, prepare(q, s, c->req, c->req_len, c->data, resp_len, bufs), true);
+    if (rc != VGPU_OK)
+        return rc;
+    rc = wait_until(dev, slot_done, s, deadline_from_now(dev));
+    if (rc != VGPU_OK) {
+        /* The device still owns the slot; only a reset gets it back. */
+        s->waited = false;
+        if (rc == VGPU_E_TIMEOUT)
+            vgpu_mark_broken(dev, "command timed out");
+        return rc;
+    }
+    rc = check_response(dev, q, s, req_type_of(q, s));
+    if (rc == VGPU_OK && c->resp)
+        vgpu_copy(c->resp, s->cpu + q->resp_off, c->resp_len);
+    if (rc == VGPU_E_PROTO)
+        vgpu_mark_broken(dev, "bad response");
+    release_slot(dev, q, s);
+    return rc;
+}
+
+int cmd_queue_fenced(struct vgpu_dev *dev, const void *req, uint32_t req_len, bool kick)
+{
+    struct gpu_queue *q = &dev->ctrl;
+    struct vq_buf bufs[2];
+    struct gpu_slot *s;
+    int rc;
+
+    if (dev->broken)
+        return VGPU_E_BROKEN;
+    if ((rc = check_lengths(q, req_len, sizeof(struct virtio_gpu_ctrl_hdr))) != VGPU_OK)
+        return rc;
+    if (!(s = grab_slot(dev, q, false, &rc)))
+        return rc;
+    s->waited = false;
+    s->expect_type = VIRTIO_GPU_RESP_OK_NODATA;
+    prepare(q, s, req, req_len, NULL, sizeof(struct virtio_gpu_ctrl_hdr), bufs);
+    set_fence(dev, q, s);
+    return send(dev, q, s, bufs, 2, kick);
+}
+
+int cmd_cursor(struct vgpu_dev *dev, const void *req, uint32_t req_len)
+{
+    struct gpu_queue *q = &dev->cursorq;
+    struct vq_buf buf;
+    struct gpu_slot *s;
+    int rc;
+
+    if (dev->broken)
+        return VGPU_E_BROKEN;
+    if (req_len > q->req_max)
+        return VGPU_E_INVAL;
+    if (!(s = grab_slot(dev, q, true, &rc)))
+        return rc;
+    s->waited = false;
+    s->fence_id = 0;
+    prepare(q, s, req, req_len, NULL, 0, &buf);
+    return send(dev, q, s, &buf, 1, true);
+}
+
+int cmd_wait_idle(struct vgpu_dev *dev)
+{
+    int rc = wait_until(dev, queues_idle, NULL, deadline_from_now(dev));
+    if (rc == VGPU_E_TIMEOUT)
+        vgpu_mark_broken(dev, "queued commands never completed");
+    return rc;
+}

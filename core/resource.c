@@ -1,0 +1,38 @@
+/* resource.c — creating and destroying backed resources. */
+#include "resource.h"
+
+#include "gpu2d.h"
+#include "log.h"
+
+int resource_create_backed(struct vgpu_dev *dev, uint32_t format, uint32_t w, uint32_t h,
+                           const struct vgpu_dma_seg *segs, uint32_t nsegs, uint32_t *id_out)
+{
+    uint32_t id = idalloc_get(&dev->ids);
+    int rc;
+
+    if (id == 0)
+        return VGPU_E_NOMEM;
+    rc = gpu_resource_create_2d(dev, id, format, w, h);
+    if (rc != VGPU_OK) {
+        idalloc_put(&dev->ids, id);
+        return rc;
+    }
+    rc = gpu_attach_backing(dev, id, segs, nsegs);
+    if (rc != VGPU_OK) {
+        if (!dev->broken)
+            gpu_resource_unref(dev, id);
+        idalloc_put(&dev->ids, id);
+        return rc;
+    }
+    *id_out = id;
+    return VGPU_OK;
+}
+
+void resource_destroy(struct vgpu_dev *dev, uint32_t id)
+{
+    /* A broken device is about to be reset, which takes every host resource with it. */
+    if (!dev->broken &&
+        (gpu_detach_backing(dev, id) != VGPU_OK || gpu_resource_unref(dev, id) != VGPU_OK))
+        vgpu_warn(dev->os, "resource %u: release failed", id);
+    idalloc_put(&dev->ids, id);
+}
