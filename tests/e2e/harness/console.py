@@ -7,6 +7,10 @@ from .linesock import LineTimeout, PeerClosed
 LOG_PREFIX = "[VirtIO-GPU] "
 
 
+class VMStopped(RuntimeError):
+    """QEMU exited or stopped the guest (triple fault, KVM internal error, ...)."""
+
+
 class GuestError(AssertionError):
     """The guest answered ERR, or did not answer the way the protocol says."""
 
@@ -36,14 +40,26 @@ def parse_fields(text):
 class GuestConsole:
     """Sends one command line at a time and collects the guest's reply."""
 
-    def __init__(self, conn, default_timeout=30.0):
+    POLL = 1.0     # seconds between liveness checks while waiting for a line
+
+    def __init__(self, conn, default_timeout=30.0, check_alive=lambda: None):
         self._conn = conn
         self.default_timeout = default_timeout
+        self.check_alive = check_alive    # raises when the VM can no longer answer
         self.transcript = []    # every line both ways, "> cmd" / "< line", for failure reports
         self.logs = []          # every [VirtIO-GPU] line since boot
 
     def _readline(self, timeout):
-        line = self._conn.readline(timeout)
+        """The next line within timeout; checks every POLL seconds that the VM still runs."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                line = self._conn.readline(min(self.POLL, max(0.01, deadline - time.monotonic())))
+                break
+            except LineTimeout:
+                if time.monotonic() >= deadline:
+                    raise
+                self.check_alive()
         self.transcript.append("< " + line)
         if line.startswith(LOG_PREFIX):
             self.logs.append(line)
@@ -70,7 +86,7 @@ class GuestConsole:
         while True:
             try:
                 line = self._readline(max(0.01, deadline - time.monotonic()))
-            except (LineTimeout, PeerClosed) as exc:
+            except (LineTimeout, PeerClosed, VMStopped) as exc:
                 raise GuestError(f"`{command}`: no reply ({exc}); last lines:\n{self.tail()}") from exc
             if line.startswith(LOG_PREFIX):
                 reply.logs.append(line)

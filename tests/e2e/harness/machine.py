@@ -14,7 +14,7 @@ from pathlib import Path
 from PIL import Image
 
 from .accel import choose_accel
-from .console import GuestConsole
+from .console import GuestConsole, VMStopped
 from .linesock import connect_unix
 from .qmp import QMPClient
 from .trace import TraceLog
@@ -84,7 +84,8 @@ class Machine:
                                          stdout=out, stderr=err)
         try:
             self.qmp = QMPClient(self.workdir / "qmp.sock", alive=self.running)
-            self.guest = GuestConsole(connect_unix(self.workdir / "serial.sock", 10, self.running))
+            self.guest = GuestConsole(connect_unix(self.workdir / "serial.sock", 10, self.running),
+                                      check_alive=self.check_alive)
             if boot:
                 self.qmp.command("cont")
                 self.guest.wait_ready(self.config.boot_timeout)
@@ -97,6 +98,14 @@ class Machine:
 
     def running(self):
         return self.proc is not None and self.proc.poll() is None
+
+    def check_alive(self):
+        """Raise VMStopped unless QEMU runs and the guest CPU is running."""
+        if not self.running():
+            raise VMStopped(f"QEMU exited with status {self.proc.returncode}")
+        status = self.qmp.command("query-status", timeout=5)["status"]
+        if status != "running":
+            raise VMStopped(f"guest is not running: QEMU status {status!r}")
 
     def wait_exit(self, timeout=30.0):
         """QEMU's exit status once it exits by itself (guest `quit`)."""
