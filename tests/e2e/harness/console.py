@@ -80,9 +80,12 @@ class GuestConsole:
     def request(self, command, timeout=None):
         """Send a command and return its Reply, OK or ERR."""
         timeout = timeout or self.default_timeout
-        self.send(command)
         deadline = time.monotonic() + timeout
         reply = Reply(command, "", "", {})
+        try:
+            self.send(command)
+        except PeerClosed as exc:
+            raise GuestError(f"`{command}`: guest gone ({exc}); last lines:\n{self.tail()}") from exc
         while True:
             try:
                 line = self._readline(max(0.01, deadline - time.monotonic()))

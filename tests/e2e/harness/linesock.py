@@ -43,6 +43,8 @@ class LineSocket:
                 chunk = self._sock.recv(65536)
             except socket.timeout:
                 continue
+            except ConnectionResetError:
+                chunk = b""
             if not chunk:
                 raise PeerClosed(f"connection closed (partial line: {self._buf[:200]!r})")
             self._buf += chunk
@@ -51,7 +53,10 @@ class LineSocket:
 
     def send(self, data):
         self._sock.settimeout(5)
-        self._sock.sendall(data)
+        try:
+            self._sock.sendall(data)
+        except (BrokenPipeError, ConnectionResetError) as exc:
+            raise PeerClosed(f"connection closed while sending ({exc})") from exc
 
     def close(self):
         self._sock.close()
