@@ -1,0 +1,25 @@
+/*
+ * irq.h — routing the GPU's interrupts to the CPU and into the core.
+ *
+ * MSI-X: table entries 0..n-1 send vector VEC_MSIX_BASE+i to this CPU's LAPIC (entry 0 =
+ * configuration change, 1 = queues, as vgpu_open() programs the device with msix_vectors=2).
+ * INTx: the function's pin (config 0x3D) goes through the q35 ICH9 PIRQ routing to an
+ * IO-APIC pin (GSI 16..23), level-triggered, to VEC_INTX.
+ */
+#ifndef GUEST_IRQ_H
+#define GUEST_IRQ_H
+
+#include <stdbool.h>
+
+#include "gpu.h"
+
+#define GPU_MSIX_VECTORS 2
+
+/* Route and unmask for the mode; false with *why set when this mode cannot be used. */
+bool irq_enable(struct guest_gpu *gpu, enum vgpu_irq_mode mode, const char **why);
+/* Mask and unroute whatever irq_enable() set up. */
+void irq_disable(struct guest_gpu *gpu);
+/* The IO-APIC pin q35 connects this function's INTx pin to; false if unknown. */
+bool irq_intx_gsi(const struct guest_gpu *gpu, unsigned *gsi);
+
+#endif /* GUEST_IRQ_H */
