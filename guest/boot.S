@@ -4,17 +4,14 @@
  * QEMU's -kernel loader refuses ELF64 multiboot images, so the build links ELF64 and converts
  * the container to ELF32 (objcopy); this 32-bit stub is the ELF entry and the 64-bit code
  * after it runs unchanged.  The stub zeroes .bss (the loader is not trusted to), builds an
- * identity map of the low 4 GiB with 2 MiB pages, enables PAE, EFER.LME, paging and SSE,
- * and far-jumps into the 64-bit code segment.
+ * identity map of the low 4 GiB with 2 MiB pages, enables PAE, EFER.LME and paging, and
+ * far-jumps into the 64-bit code segment.  SSE stays off (CR4.OSFXSR=0): the C code is built
+ * with -mgeneral-regs-only.
  */
 #define MB_MAGIC        0x1BADB002
 #define MB_FLAGS        0x00000003          /* page-aligned modules, memory info */
-#define CR0_MP          0x00000002
-#define CR0_EM          0x00000004
 #define CR0_PG          0x80000000
 #define CR4_PAE         0x00000020
-#define CR4_OSFXSR      0x00000200
-#define CR4_OSXMMEXCPT  0x00000400
 #define MSR_EFER        0xC0000080
 #define EFER_LME        0x00000100
 #define PTE_P_RW        0x003
@@ -67,15 +64,14 @@ _start:
     mov $boot_pml4, %eax
     mov %eax, %cr3
     mov %cr4, %eax
-    or $(CR4_PAE | CR4_OSFXSR | CR4_OSXMMEXCPT), %eax
+    or $CR4_PAE, %eax
     mov %eax, %cr4
     mov $MSR_EFER, %ecx
     rdmsr
     or $EFER_LME, %eax
     wrmsr
     mov %cr0, %eax
-    and $~CR0_EM, %eax
-    or $(CR0_PG | CR0_MP), %eax
+    or $CR0_PG, %eax
     mov %eax, %cr0
 
     lgdt gdt_ptr
@@ -90,7 +86,6 @@ long_mode:
     mov %ax, %fs
     mov %ax, %gs
     mov $boot_stack_top, %rsp
-    fninit
     mov boot_magic(%rip), %edi
     mov boot_info(%rip), %esi
     call guest_main

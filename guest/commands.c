@@ -178,6 +178,21 @@ static int cmd_rect(struct session *s, unsigned argc, char **argv)
     return vgpu_flush_rect(s->gpu->dev, scanout, &r);
 }
 
+/* Write framebuffer memory only, no flush: lets the host tell "transferred" from "drawn". */
+static int cmd_fill(struct session *s, unsigned argc, char **argv)
+{
+    uint32_t scanout, n[5];
+    (void)argc;
+    if (!scanout_arg(s, argv[0], &scanout) || !session_numbers(s, argv + 1, 5, n))
+        return VGPU_E_INVAL;
+    const struct guest_fb *fb = &s->fb[scanout];
+    struct vgpu_rect r = { n[0], n[1], n[2], n[3] };
+    if (!fb->pixels || (uint64_t)r.x + r.width > fb->width || (uint64_t)r.y + r.height > fb->height)
+        return session_fail(s, VGPU_E_INVAL, "rectangle not inside scanout %u's framebuffer", scanout);
+    pattern_fill(fb->pixels, fb->width, &r, n[4]);
+    return VGPU_OK;
+}
+
 static int cmd_rectasync(struct session *s, unsigned argc, char **argv)
 {
     uint32_t scanout, seed, n[4];
@@ -334,6 +349,7 @@ const struct command session_commands[] = {
     { "mode",        4, 4,   true,  cmd_mode },
     { "modepref",    2, 2,   true,  cmd_modepref },
     { "rect",        6, 6,   true,  cmd_rect },
+    { "fill",        6, 6,   true,  cmd_fill },
     { "rectasync",   6, 2 + 4 * MAX_ASYNC_RECTS, true, cmd_rectasync },
     { "waitidle",    0, 0,   true,  cmd_waitidle },
     { "disable",     1, 1,   true,  cmd_disable },

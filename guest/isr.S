@@ -2,8 +2,8 @@
  * isr.S — one 16-byte entry stub per vector and the common path into isr_dispatch().
  *
  * Each stub pushes a zero error code when the CPU does not push one, then the vector number.
- * The common path saves every general register (struct isr_frame in idt.h) and the FPU/SSE
- * state (the C code may use xmm registers), calls isr_dispatch(frame) with DF clear and a
+ * The common path saves every general register (struct isr_frame in idt.h; the C code uses no
+ * FPU/SSE registers: -mgeneral-regs-only), calls isr_dispatch(frame) with DF clear and a
  * 16-byte aligned stack, restores and returns with iretq.
  */
     .section .text
@@ -41,11 +41,8 @@ isr_common:
     push %rax
     mov %rsp, %rdi
     mov %rsp, %rbx
-    sub $512, %rsp
     and $-16, %rsp
-    fxsave (%rsp)
     call isr_dispatch
-    fxrstor (%rsp)
     mov %rbx, %rsp
     pop %rax
     pop %rbx

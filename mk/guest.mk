@@ -16,8 +16,9 @@ GUEST_CORE    ?= $(wildcard core/*.c)
 GUEST_SRCS    := $(wildcard guest/*.c) $(GUEST_CORE)
 GUEST_ASMS    := $(wildcard guest/*.S)
 GUEST_OBJS    := $(patsubst %,$(GUEST_OUT)/obj/%.o,$(basename $(GUEST_SRCS) $(GUEST_ASMS)))
-# SSE is switched on by the boot stub and saved by the interrupt entry, so no -mgeneral-regs-only.
-GUEST_CFLAGS  := $(CSTD) $(WARN) -O2 -g -ffreestanding -fno-pic -fno-pie -mno-red-zone \
+# -mgeneral-regs-only: no SSE anywhere, so the interrupt entry saves no FPU state and KVM never has to
+# emulate an SSE instruction next to an MMIO exit (it cannot: tests/e2e/FINDINGS.md F1).
+GUEST_CFLAGS  := $(CSTD) $(WARN) -O2 -g -ffreestanding -fno-pic -fno-pie -mno-red-zone -mgeneral-regs-only \
                  -fno-stack-protector -fno-asynchronous-unwind-tables -mcmodel=small \
                  -nostdlib -Icore -Iguest -MMD -MP
 GUEST_LDFLAGS := -m elf_x86_64 -nostdlib -static -z max-page-size=0x1000 -z noexecstack -T guest/linker.ld
