@@ -65,8 +65,6 @@ def report_symbols(resolution, verbose):
     if verbose:
         for name, owner in sorted(resolution.provider.items()):
             print(f"   {name}  <- {owner}")
-    for name, why in resolution.unresolved:
-        print(f"   UNRESOLVED {name}: {why}")
 
 
 def check(args):
