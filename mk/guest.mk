@@ -48,4 +48,7 @@ guest-run: $(GUEST_ELF)
 	$(GUEST_QEMU) -device virtio-gpu-pci,id=gpu0 -serial stdio -kernel $(GUEST_ELF) \
 	    $(if $(GUEST_APPEND),-append "$(GUEST_APPEND)")
 
+guest-smoke: $(GUEST_ELF)
+	guest/smoke.sh "$(QEMU_X86)" $(GUEST_ELF) $(GUEST_OUT)/smoke
+
 -include $(GUEST_OBJS:.o=.d)
