@@ -4,9 +4,6 @@
 
 #include "dev.h"
 
-/* The largest width or height the core accepts from the host or a caller. */
-#define VGPU_MAX_DIMENSION 16384u
-
 /* Put back every active scanout's framebuffer after a device reset (host resources are gone). */
 int  display_restore(struct vgpu_dev *dev);
 /* Drop every framebuffer resource (on close); scanouts are disabled first. */

@@ -20,6 +20,7 @@
 #define VGPU_CURSOR_SIZE    64      /* cursor images are 64x64 ARGB (B8G8R8A8 in memory) */
 #define VGPU_EDID_MAX       1024    /* the protocol's EDID buffer size */
 #define VGPU_BYTES_PER_PIXEL 4      /* framebuffers are B8G8R8X8: 0x00RRGGBB little-endian words */
+#define VGPU_MAX_DIMENSION  16384u  /* the largest width or height accepted from host or caller */
 
 enum vgpu_status {
     VGPU_OK            = 0,
