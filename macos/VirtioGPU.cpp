@@ -1,0 +1,453 @@
+/*
+ * VirtioGPU.cpp — the PCI driver for 1AF4:1050: brings the core up, routes interrupts into it,
+ * runs host events and the refresh timer on a service thread, and starts the framebuffers.
+ *
+ * Contexts:
+ *   work loop   — the command gate and the interrupt action (vgpu_handle_interrupt);
+ *   service loop — the timer that handles core events (display change, reset) and refresh;
+ *   callers     — framebuffers (IOGraphicsFamily threads) call runCore().
+ * A core call may sleep in vgpu_os_wait(), which opens the gate: fCoreBusy keeps other calls out
+ * meanwhile, so the core still sees one call at a time (core/vgpu.h).
+ */
+#include "VirtioGPU.hpp"
+#include "VirtioGPUFramebuffer.hpp"
+
+OSDefineMetaClassAndStructors(VirtioGPUDevice, IOService);
+
+enum { kEventDisplayChanged = 1u << 0, kEventNeedsReset = 1u << 1 };
+
+static const uint32_t kCmdTimeoutMs        = 5000;
+static const uint32_t kServiceSoonMs       = 1;    /* a core event is waiting */
+static const uint32_t kRefreshFastMs       = 16;   /* about 60 Hz while the picture changes */
+static const uint32_t kRefreshIdleMs       = 100;  /* after kIdleTicksBeforeSlow quiet ticks */
+static const uint32_t kIdleTicksBeforeSlow = 60;
+
+static IOPMPowerState sPowerStates[2] = {
+    { kIOPMPowerStateVersion1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
+    { kIOPMPowerStateVersion1, kIOPMPowerOn | kIOPMDeviceUsable, kIOPMPowerOn, kIOPMPowerOn,
+      0, 0, 0, 0, 0, 0, 0, 0 },
+};
+
+struct CoreCall {
+    VirtioGPUDevice::CoreFn fn;
+    void *arg;
+    int   result;
+};
+
+/* An event source joins a loop or is released: the caller never holds one that is not added. */
+template <class T> static bool addSource(IOWorkLoop *loop, T **src)
+{
+    if (*src && loop->addEventSource(*src) == kIOReturnSuccess)
+        return true;
+    OSSafeReleaseNULL(*src);
+    return false;
+}
+
+template <class T> static void removeSource(IOWorkLoop *loop, T **src)
+{
+    if (!*src)
+        return;
+    if (loop->removeEventSource(*src) != kIOReturnSuccess)
+        VGPU_LOG("could not remove an event source");
+    OSSafeReleaseNULL(*src);
+}
+
+/* ---- start / stop ---- */
+
+bool VirtioGPUDevice::start(IOService *provider)
+{
+    if (!super::start(provider))
+        return false;
+    fPci = OSDynamicCast(IOPCIDevice, provider);
+    if (!fPci) {
+        VGPU_LOG("provider is not a PCI device");
+        return false;
+    }
+    if (enablePci() && createWorkLoop() && createInterrupt() && openCore() &&
+        createServiceLoop() && joinPowerTree() && createFramebuffers()) {
+        registerService();
+        return true;
+    }
+    teardown();
+    return false;
+}
+
+void VirtioGPUDevice::stop(IOService *provider)
+{
+    teardown();
+    super::stop(provider);
+}
+
+/* Exactly the reverse of start(); each step undoes only what its counterpart got. */
+void VirtioGPUDevice::teardown()
+{
+    for (unsigned i = 0; i < fNumFramebuffers; i++)
+        OSSafeReleaseNULL(fFramebuffers[i]);   /* they stopped before us: they are our clients */
+    fNumFramebuffers = 0;
+    if (fPMStarted) {
+        PMstop();
+        fPMStarted = false;
+    }
+    if (fServiceTimer)
+        fServiceTimer->cancelTimeout();
+    removeSource(fServiceLoop, &fServiceTimer);
+    OSSafeReleaseNULL(fServiceLoop);
+    closeCore();
+    removeSource(fWorkLoop, &fIrq);
+    removeSource(fWorkLoop, &fGate);
+    fOs.gate = NULL;
+    OSSafeReleaseNULL(fWorkLoop);
+    if (fOs.lock) {
+        IOLockFree(fOs.lock);
+        fOs.lock = NULL;
+    }
+    for (unsigned i = 0; i < kVgpuPciBars; i++)
+        OSSafeReleaseNULL(fOs.barMap[i]);
+    if (fPciOpen) {
+        fPci->setBusMasterEnable(false);
+        fPci->close(this);
+        fPciOpen = false;
+    }
+}
+
+bool VirtioGPUDevice::enablePci()
+{
+    if (!fPci->open(this)) {
+        VGPU_LOG("PCI device is in use by another driver");
+        return false;
+    }
+    fPciOpen = true;
+    /* Both return the previous state, not a status: read the command register back instead. */
+    fPci->setMemoryEnable(true);
+    fPci->setBusMasterEnable(true);
+    const UInt16 want = kIOPCICommandMemorySpace | kIOPCICommandBusMaster;
+    if ((fPci->configRead16((IOByteCount)kIOPCIConfigCommand) & want) != want) {
+        VGPU_LOG("could not enable memory space and bus mastering");
+        return false;
+    }
+    fOs.pci = fPci;
+    fOs.owner = this;
+    return true;
+}
+
+bool VirtioGPUDevice::createWorkLoop()
+{
+    fOs.lock = IOLockAlloc();
+    fWorkLoop = IOWorkLoop::workLoop();
+    if (!fOs.lock || !fWorkLoop)
+        return false;
+    fGate = IOCommandGate::commandGate(this);
+    if (!addSource(fWorkLoop, &fGate))
+        return false;
+    fOs.gate = fGate;
+    return true;
+}
+
+IOWorkLoop *VirtioGPUDevice::getWorkLoop() const
+{
+    return fWorkLoop;
+}
+
+/* MSI(-X) when the PCI family offers a message-signalled source, else the legacy line. */
+bool VirtioGPUDevice::createInterrupt()
+{
+    int index = -1, type = 0;
+    for (int i = 0; fPci->getInterruptType(i, &type) == kIOReturnSuccess; i++) {
+        if (type & kIOInterruptTypePCIMessaged) {
+            index = i;
+            break;
+        }
+    }
+    fIrqMode = index >= 0 ? VGPU_IRQ_MSIX : VGPU_IRQ_INTX;
+    if (index < 0 && fPci->getInterruptType(0, &type) == kIOReturnSuccess)
+        index = 0;
+    if (index < 0) {
+        VGPU_LOG("no interrupt source: polling");
+        fIrqMode = VGPU_IRQ_POLL;
+        return true;
+    }
+    fIrq = IOFilterInterruptEventSource::filterInterruptEventSource(this, irqAction, irqFilter,
+                                                                    fPci, index);
+    if (!addSource(fWorkLoop, &fIrq))
+        return false;
+    /* MSI-X must be on before the device is programmed, or it signals on the line instead. */
+    if (fIrqMode == VGPU_IRQ_MSIX)
+        fIrq->enable();
+    return true;
+}
+
+bool VirtioGPUDevice::createServiceLoop()
+{
+    fServiceLoop = IOWorkLoop::workLoop();
+    if (!fServiceLoop)
+        return false;
+    fServiceTimer = IOTimerEventSource::timerEventSource(this, serviceTimerFired);
+    if (!addSource(fServiceLoop, &fServiceTimer))
+        return false;
+    if (__atomic_load_n(&fPendingEvents, __ATOMIC_ACQUIRE))   /* raised during vgpu_open */
+        scheduleService(false, false);
+    return true;
+}
+
+bool VirtioGPUDevice::joinPowerTree()
+{
+    PMinit();
+    fPMStarted = true;
+    fPci->joinPMtree(this);
+    IOReturn ret = registerPowerDriver(this, sPowerStates, 2);
+    if (ret != kIOReturnSuccess) {
+        VGPU_LOG("registerPowerDriver failed: 0x%x", ret);
+        return false;
+    }
+    return true;
+}
+
+/* The framebuffers do the display power work (IOFramebuffer power states); the device itself
+ * keeps its state, so this level only acknowledges. */
+IOReturn VirtioGPUDevice::setPowerState(unsigned long state, IOService *device)
+{
+    (void)device;
+    VGPU_DLOG("device power state %lu", state);
+    return kIOPMAckImplied;
+}
+
+/* ---- the core ---- */
+
+bool VirtioGPUDevice::openCore()
+{
+    struct vgpu_params params = { fIrqMode, 1, kCmdTimeoutMs };
+    int result = VGPU_E_NODEV;
+    fOs.polling = true;
+    IOReturn ret = fGate->runAction(gatedOpen, &params, &result);
+    if (ret != kIOReturnSuccess || result != VGPU_OK) {
+        VGPU_LOG("device bring-up failed: %s (gate 0x%x)", vgpu_status_name(result), ret);
+        return false;
+    }
+    if (fIrqMode == VGPU_IRQ_INTX)
+        fIrq->enable();   /* only now: the filter needs dev to read and clear the ISR */
+    fOs.polling = (fIrqMode == VGPU_IRQ_POLL);
+    VGPU_LOG("device up: %u scanout(s), %s interrupts", vgpu_scanout_count(fDev),
+             fIrqMode == VGPU_IRQ_MSIX ? "MSI-X" : fIrqMode == VGPU_IRQ_INTX ? "INTx" : "no");
+    return true;
+}
+
+/* Interrupts off first (the INTx filter reads dev), so the close itself polls. */
+void VirtioGPUDevice::closeCore()
+{
+    if (fIrq)
+        fIrq->disable();
+    if (!fDev)
+        return;
+    fOs.polling = true;
+    IOReturn ret = fGate->runAction(gatedClose);
+    if (ret != kIOReturnSuccess)
+        VGPU_LOG("device close failed: gate 0x%x", ret);
+}
+
+IOReturn VirtioGPUDevice::gatedOpen(OSObject *owner, void *params, void *result, void *, void *)
+{
+    VirtioGPUDevice *me = static_cast<VirtioGPUDevice *>(owner);
+    struct vgpu_dev *dev = NULL;
+    *(int *)result = vgpu_open(&me->fOs, (const struct vgpu_params *)params, &dev);
+    if (*(int *)result == VGPU_OK)
+        __atomic_store_n(&me->fDev, dev, __ATOMIC_RELEASE);
+    return kIOReturnSuccess;
+}
+
+IOReturn VirtioGPUDevice::gatedClose(OSObject *owner, void *, void *, void *, void *)
+{
+    VirtioGPUDevice *me = static_cast<VirtioGPUDevice *>(owner);
+    struct vgpu_dev *dev = me->fDev;
+    vgpu_close(dev);
+    __atomic_store_n(&me->fDev, (struct vgpu_dev *)NULL, __ATOMIC_RELEASE);
+    return kIOReturnSuccess;
+}
+
+int VirtioGPUDevice::runCore(CoreFn fn, void *arg)
+{
+    CoreCall call = { fn, arg, VGPU_E_NODEV };
+    if (!fGate)
+        return VGPU_E_NODEV;
+    IOReturn ret = fGate->runAction(gatedCore, &call);
+    if (ret != kIOReturnSuccess) {
+        VGPU_LOG("gate refused a core call: 0x%x", ret);
+        return VGPU_E_BUSY;
+    }
+    return call.result;
+}
+
+IOReturn VirtioGPUDevice::gatedCore(OSObject *owner, void *callp, void *, void *, void *)
+{
+    VirtioGPUDevice *me = static_cast<VirtioGPUDevice *>(owner);
+    CoreCall *call = static_cast<CoreCall *>(callp);
+    while (me->fCoreBusy)   /* THREAD_UNINT: only the wakeup below ends this sleep */
+        (void)me->fGate->commandSleep(&me->fCoreBusy, THREAD_UNINT);
+    if (!me->fDev)
+        return kIOReturnSuccess;   /* result stays VGPU_E_NODEV */
+    me->fCoreBusy = true;
+    call->result = call->fn(me->fDev, call->arg);
+    me->fCoreBusy = false;
+    me->fGate->commandWakeup(&me->fCoreBusy, true);
+    return kIOReturnSuccess;
+}
+
+/* ---- interrupts ---- */
+
+/* Primary interrupt context: MSI(-X) vectors are ours alone; a shared line must be checked. */
+bool VirtioGPUDevice::irqFilter(OSObject *owner, IOFilterInterruptEventSource *src)
+{
+    (void)src;
+    VirtioGPUDevice *me = static_cast<VirtioGPUDevice *>(owner);
+    if (me->fIrqMode != VGPU_IRQ_INTX)
+        return true;
+    struct vgpu_dev *dev = __atomic_load_n(&me->fDev, __ATOMIC_ACQUIRE);
+    uint32_t causes = dev ? vgpu_intx_status(dev) : 0;
+    if (!causes)
+        return false;
+    __atomic_fetch_or(&me->fIntxCauses, causes, __ATOMIC_RELEASE);
+    return true;
+}
+
+/* Work loop, gate held. */
+void VirtioGPUDevice::irqAction(OSObject *owner, IOInterruptEventSource *src, int count)
+{
+    (void)src;
+    (void)count;
+    VirtioGPUDevice *me = static_cast<VirtioGPUDevice *>(owner);
+    if (!me->fDev) {   /* vgpu_open is still running: wake it, it polls the rings */
+        vgpu_os_wake(&me->fOs);
+        return;
+    }
+    uint32_t causes = me->fIrqMode == VGPU_IRQ_INTX
+                          ? __atomic_exchange_n(&me->fIntxCauses, 0u, __ATOMIC_ACQUIRE)
+                          : vgpu_msix_causes(me->fDev, 0);
+    vgpu_handle_interrupt(me->fDev, causes);
+}
+
+/* ---- service thread: core events and refresh ---- */
+
+void VirtioGPUDevice::coreEvent(enum vgpu_os_event ev)
+{
+    uint32_t bit = ev == VGPU_OS_EVENT_NEEDS_RESET ? kEventNeedsReset : kEventDisplayChanged;
+    __atomic_fetch_or(&fPendingEvents, bit, __ATOMIC_RELEASE);
+    IOTimerEventSource *timer = __atomic_load_n(&fServiceTimer, __ATOMIC_ACQUIRE);
+    if (timer && timer->setTimeoutMS(kServiceSoonMs) != kIOReturnSuccess)
+        VGPU_LOG("could not schedule event handling");
+}
+
+void VirtioGPUDevice::refreshNeeded()
+{
+    fIdleTicks = 0;
+    if (fServiceTimer && fServiceTimer->setTimeoutMS(kRefreshFastMs) != kIOReturnSuccess)
+        VGPU_LOG("could not start the refresh timer");
+}
+
+void VirtioGPUDevice::serviceTimerFired(OSObject *owner, IOTimerEventSource *timer)
+{
+    (void)timer;
+    static_cast<VirtioGPUDevice *>(owner)->serviceTick();
+}
+
+void VirtioGPUDevice::serviceTick()
+{
+    uint32_t events = __atomic_exchange_n(&fPendingEvents, 0u, __ATOMIC_ACQUIRE);
+    if (events & kEventNeedsReset)
+        handleReset();
+    if (events & kEventDisplayChanged)
+        handleDisplayChange();
+    bool active = false, damaged = false;
+    for (unsigned i = 0; i < fNumFramebuffers; i++) {
+        int flushed = fFramebuffers[i]->refresh();
+        active |= flushed >= 0;
+        damaged |= flushed > 0;
+    }
+    scheduleService(active, damaged);
+}
+
+/* Fast while something changes, slower when idle, stopped with nothing on screen; a pending
+ * core event always gets the next tick soon. */
+void VirtioGPUDevice::scheduleService(bool active, bool damaged)
+{
+    fIdleTicks = damaged ? 0 : fIdleTicks + 1;
+    uint32_t ms;
+    if (__atomic_load_n(&fPendingEvents, __ATOMIC_ACQUIRE))
+        ms = kServiceSoonMs;
+    else if (active)
+        ms = fIdleTicks < kIdleTicksBeforeSlow ? kRefreshFastMs : kRefreshIdleMs;
+    else
+        return;   /* refreshNeeded() or coreEvent() restarts it */
+    if (fServiceTimer->setTimeoutMS(ms) != kIOReturnSuccess)
+        VGPU_LOG("could not reschedule the service timer");
+}
+
+static int queryDisplays(struct vgpu_dev *dev, void *arg)
+{
+    (void)arg;
+    return vgpu_query_displays(dev);
+}
+
+void VirtioGPUDevice::handleDisplayChange()
+{
+    int r = runCore(queryDisplays, NULL);
+    if (r != VGPU_OK) {
+        VGPU_LOG("display query after a host change failed: %s", vgpu_status_name(r));
+        return;
+    }
+    for (unsigned i = 0; i < fNumFramebuffers; i++)
+        fFramebuffers[i]->hostDisplayChanged();
+}
+
+static int recover(struct vgpu_dev *dev, void *arg)
+{
+    (void)arg;
+    return vgpu_recover(dev);
+}
+
+void VirtioGPUDevice::handleReset()
+{
+    VGPU_LOG("device asked for a reset: recovering");
+    int r = runCore(recover, NULL);
+    if (r != VGPU_OK)
+        VGPU_LOG("recovery failed: %s", vgpu_status_name(r));
+}
+
+/* ---- framebuffers ---- */
+
+/* Enabled scanouts as a bit mask; scanout 0 when the host reports none, so there is a console. */
+static int enabledScanouts(struct vgpu_dev *dev, void *arg)
+{
+    uint32_t *mask = static_cast<uint32_t *>(arg);
+    unsigned n = vgpu_scanout_count(dev);
+    *mask = 0;
+    for (unsigned i = 0; i < n && i < VGPU_MAX_SCANOUTS; i++) {
+        struct vgpu_scanout_info info;
+        if (vgpu_scanout_info(dev, i, &info) == VGPU_OK && info.enabled)
+            *mask |= 1u << i;
+    }
+    if (*mask == 0 && n > 0)
+        *mask = 1;
+    return VGPU_OK;
+}
+
+bool VirtioGPUDevice::createFramebuffers()
+{
+    uint32_t mask = 0;
+    int r = runCore(enabledScanouts, &mask);
+    for (unsigned i = 0; r == VGPU_OK && i < VGPU_MAX_SCANOUTS; i++) {
+        if (!(mask & (1u << i)))
+            continue;
+        VirtioGPUFramebuffer *fb = VirtioGPUFramebuffer::withScanout(this, i);
+        if (fb && fb->attach(this)) {
+            if (fb->start(this)) {
+                fFramebuffers[fNumFramebuffers++] = fb;
+                continue;
+            }
+            fb->detach(this);
+        }
+        VGPU_LOG("scanout %u: framebuffer did not start", i);
+        OSSafeReleaseNULL(fb);
+    }
+    if (fNumFramebuffers == 0)
+        VGPU_LOG("no framebuffer started");
+    return fNumFramebuffers > 0;
+}

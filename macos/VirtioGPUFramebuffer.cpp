@@ -1,0 +1,464 @@
+/*
+ * VirtioGPUFramebuffer.cpp — lifecycle, aperture, modes, pixel format, mode set, power, refresh.
+ * Every call into the core goes through VirtioGPUDevice::runCore (the gated* helpers below).
+ */
+#include "VirtioGPUFramebuffer.hpp"
+
+extern "C" {
+#include "damage.h"
+}
+
+OSDefineMetaClassAndStructors(VirtioGPUFramebuffer, IOFramebuffer);
+
+enum { kPowerOff = 0, kPowerOn = 2 };   /* IOFramebuffer power states (1 = dimmed) */
+
+static const uint32_t kMinModeDim      = 128;   /* the family treats a narrower screen as absent */
+static const uint64_t kAperturePage    = 4096;
+static const uint64_t kApertureSlack   = 128;   /* past the last row, as IONDRVFramebuffer does */
+static const uint32_t kMaxApertureSegs = 64;
+static const uint32_t kDefaultRefresh  = 60;    /* Hz, when the host gives none */
+
+static inline uint64_t modeBytes(const struct vgpu_mode *m)
+{
+    return (uint64_t)m->width * m->height * VGPU_BYTES_PER_PIXEL;
+}
+
+static inline uint64_t pageRound(uint64_t n)
+{
+    return (n + kAperturePage - 1) & ~(kAperturePage - 1);
+}
+
+VirtioGPUFramebuffer *VirtioGPUFramebuffer::withScanout(VirtioGPUDevice *device, unsigned scanout)
+{
+    VirtioGPUFramebuffer *fb = OSTypeAlloc(VirtioGPUFramebuffer);
+    if (fb && !fb->init(NULL))
+        OSSafeReleaseNULL(fb);
+    if (fb) {
+        fb->fDevice = device;
+        fb->fScanout = scanout;
+        fb->fPowerState = kPowerOn;
+        fb->fLastFlushStatus = VGPU_OK;
+    }
+    return fb;
+}
+
+bool VirtioGPUFramebuffer::start(IOService *provider)
+{
+    if (provider != fDevice || !snapshot() || !allocateAperture())
+        return false;
+    rebuildModes();
+    fSeenInfo = fInfo;
+    for (uint32_t i = 0; i < fModeCount; i++)
+        if (fModes[i].flags & VGPU_MODE_PREFERRED)
+            fStartupMode = fModeIds[i];
+    if (!fStartupMode && fModeCount)
+        fStartupMode = fModeIds[0];
+    /* Heads of one device open together (IOFramebuffer::open links equal dependent ids). */
+    if (!setProperty(kIOFBDependentIDKey, fDevice->getRegistryEntryID(), 64) ||
+        !setProperty(kIOFBDependentIndexKey, fScanout, 32))
+        VGPU_LOG("scanout %u: could not set the dependent-id properties", fScanout);
+    return super::start(provider);
+}
+
+void VirtioGPUFramebuffer::stop(IOService *provider)
+{
+    if (fCurrent.width) {
+        int r = fDevice->runCore(gatedDisable, this);
+        if (r != VGPU_OK)
+            VGPU_LOG("scanout %u: disable on stop failed: %s", fScanout, vgpu_status_name(r));
+        fCurrent.width = 0;
+    }
+    super::stop(provider);
+}
+
+/* The aperture outlives stop(): the family may keep its mapping until the object goes. */
+void VirtioGPUFramebuffer::free()
+{
+    OSSafeReleaseNULL(fApertureRange);
+    if (fAperture.mem)
+        dmaBlockFree(&fAperture);
+    super::free();
+}
+
+/* The largest offered mode first; when that much contiguous memory is not to be had, the next
+ * smaller mode's size, and so on.  Modes bigger than what we got are then not offered. */
+bool VirtioGPUFramebuffer::allocateAperture()
+{
+    uint64_t limit = ~0ULL;
+    for (;;) {
+        uint64_t want = 0;
+        for (uint32_t i = 0; i < fModeCount; i++)
+            if (modeBytes(&fModes[i]) < limit && modeBytes(&fModes[i]) > want)
+                want = modeBytes(&fModes[i]);
+        if (want == 0) {
+            VGPU_LOG("scanout %u: no memory for any mode", fScanout);
+            return false;
+        }
+        uint64_t size = pageRound(want + kApertureSlack);
+        if (dmaBlockAlloc(size, kMaxApertureSegs, &fAperture) == kIOReturnSuccess) {
+            uint64_t phys = dmaBlockPhysical(&fAperture);
+            if (phys)
+                fApertureRange = IODeviceMemory::withRange(phys, size);
+            if (fApertureRange) {
+                VGPU_LOG("scanout %u: %llu KiB aperture in %u device segment(s)", fScanout,
+                         size >> 10, fAperture.nsegs);
+                return true;
+            }
+            dmaBlockFree(&fAperture);
+        }
+        VGPU_LOG("scanout %u: %llu KiB contiguous failed, trying a smaller maximum", fScanout,
+                 size >> 10);
+        limit = want;
+    }
+}
+
+/* ---- the core's view of this head ---- */
+
+int VirtioGPUFramebuffer::gatedSnapshot(struct vgpu_dev *dev, void *arg)
+{
+    VirtioGPUFramebuffer *fb = static_cast<VirtioGPUFramebuffer *>(arg);
+    int r = vgpu_scanout_info(dev, fb->fScanout, &fb->fInfo);
+    if (r != VGPU_OK)
+        return r;
+    size_t n = vgpu_mode_list(dev, fb->fScanout, fb->fModes, kMaxModes);
+    fb->fModeCount = (uint32_t)(n < kMaxModes ? n : kMaxModes);
+    uint32_t len = 0;
+    const uint8_t *edid = vgpu_scanout_edid(dev, fb->fScanout, &len);
+    fb->fEdidLen = edid ? (len < VGPU_EDID_MAX ? len : VGPU_EDID_MAX) : 0;
+    if (fb->fEdidLen)
+        memcpy(fb->fEdid, edid, fb->fEdidLen);
+    return VGPU_OK;
+}
+
+bool VirtioGPUFramebuffer::snapshot()
+{
+    int r = fDevice->runCore(gatedSnapshot, this);
+    if (r != VGPU_OK) {
+        VGPU_LOG("scanout %u: reading display info failed: %s", fScanout, vgpu_status_name(r));
+        fModeCount = 0;
+        return false;
+    }
+    return true;
+}
+
+static bool offersId(const IODisplayModeID *ids, uint32_t n, IODisplayModeID id)
+{
+    for (uint32_t i = 0; i < n; i++)
+        if (ids[i] == id)
+            return true;
+    return false;
+}
+
+/* Filter the core's list (in fModes) in place to what macOS can use: size range, fits the
+ * aperture, one entry per id, the core's order.  The current mode stays offered even when the
+ * host no longer lists it, so getCurrentDisplayMode always names a listed mode. */
+void VirtioGPUFramebuffer::rebuildModes()
+{
+    uint32_t kept = 0;
+    for (uint32_t i = 0; i < fModeCount; i++) {
+        const struct vgpu_mode m = fModes[i];
+        IODisplayModeID id = vgpuModeId(m.width, m.height);
+        if (m.width < kMinModeDim || m.height < kMinModeDim || m.width >= kModeIdDimLimit ||
+            m.height >= kModeIdDimLimit || pageRound(modeBytes(&m)) > fAperture.size ||
+            offersId(fModeIds, kept, id))
+            continue;
+        fModes[kept] = m;
+        fModeIds[kept++] = id;
+    }
+    IODisplayModeID current = vgpuModeId(fCurrent.width, fCurrent.height);
+    if (fCurrent.width && !offersId(fModeIds, kept, current)) {
+        kept = kept < kMaxModes ? kept + 1 : kMaxModes;
+        fModes[kept - 1] = fCurrent;
+        fModes[kept - 1].flags &= ~VGPU_MODE_PREFERRED;
+        fModeIds[kept - 1] = current;
+    }
+    fModeCount = kept;
+}
+
+const struct vgpu_mode *VirtioGPUFramebuffer::findMode(IODisplayModeID id) const
+{
+    for (uint32_t i = 0; i < fModeCount; i++)
+        if (fModeIds[i] == id)
+            return &fModes[i];
+    return NULL;
+}
+
+/* Valid and safe everywhere, the host's preferred size is the default, and a mode that is exactly
+ * twice another offered mode may be used as its HiDPI ("looks like") backing. */
+uint32_t VirtioGPUFramebuffer::modeFlags(const struct vgpu_mode *m) const
+{
+    uint32_t flags = kDisplayModeValidFlag | kDisplayModeSafeFlag;
+    if (m->flags & VGPU_MODE_PREFERRED)
+        flags |= kDisplayModeDefaultFlag;
+    if (!(m->width & 1) && !(m->height & 1) && findMode(vgpuModeId(m->width / 2, m->height / 2)))
+        flags |= kDisplayModeValidForHiResFlag;
+    return flags;
+}
+
+/* ---- setup and the aperture ---- */
+
+IOReturn VirtioGPUFramebuffer::enableController()
+{
+    const struct vgpu_mode *m = findMode(fStartupMode);
+    if (!m) {
+        VGPU_LOG("scanout %u: no mode to start with", fScanout);
+        return kIOReturnNotFound;
+    }
+    return applyMode(m);
+}
+
+/* The console is the head the firmware booted on, as IONDRVFramebuffer decides it. */
+bool VirtioGPUFramebuffer::isConsoleDevice()
+{
+    return fScanout == 0 && fDevice->getProvider() &&
+           fDevice->getProvider()->getProperty("AAPL,boot-display") != NULL;
+}
+
+IODeviceMemory *VirtioGPUFramebuffer::getApertureRange(IOPixelAperture aperture)
+{
+    if (aperture != kIOFBSystemAperture || !fApertureRange || !fCurrent.width)
+        return NULL;
+    return IODeviceMemory::withSubRange(fApertureRange, 0, pageRound(modeBytes(&fCurrent)));
+}
+
+/* All of the aperture: the family maps this once and finds each mode's pixels inside it. */
+IODeviceMemory *VirtioGPUFramebuffer::getVRAMRange()
+{
+    if (!fApertureRange)
+        return NULL;
+    fApertureRange->retain();
+    return fApertureRange;
+}
+
+/* ---- modes and pixel format ---- */
+
+const char *VirtioGPUFramebuffer::getPixelFormats()
+{
+    static const char formats[] = IO32BitDirectPixels "\0";
+    return formats;
+}
+
+IOItemCount VirtioGPUFramebuffer::getDisplayModeCount()
+{
+    return fModeCount;
+}
+
+IOReturn VirtioGPUFramebuffer::getDisplayModes(IODisplayModeID *allDisplayModes)
+{
+    if (!allDisplayModes)
+        return kIOReturnBadArgument;
+    memcpy(allDisplayModes, fModeIds, fModeCount * sizeof(fModeIds[0]));
+    return kIOReturnSuccess;
+}
+
+IOReturn VirtioGPUFramebuffer::getInformationForDisplayMode(IODisplayModeID mode,
+                                                            IODisplayModeInformation *info)
+{
+    const struct vgpu_mode *m = findMode(mode);
+    if (!m || !info)
+        return kIOReturnBadArgument;
+    bzero(info, sizeof(*info));
+    info->nominalWidth = m->width;
+    info->nominalHeight = m->height;
+    info->refreshRate = m->refresh_mhz ? (IOFixed1616)(((uint64_t)m->refresh_mhz << 16) / 1000)
+                                       : (IOFixed1616)(kDefaultRefresh << 16);
+    info->maxDepthIndex = 0;   /* one depth: 32 bpp */
+    info->flags = modeFlags(m);
+    return kIOReturnSuccess;
+}
+
+UInt64 VirtioGPUFramebuffer::getPixelFormatsForDisplayMode(IODisplayModeID mode, IOIndex depth)
+{
+    (void)mode;
+    (void)depth;
+    return 0;   /* obsolete; IOFramebuffer.h asks for zero */
+}
+
+/* B8G8R8X8 in memory = 0x00RRGGBB words = IO32BitDirectPixels; rows packed (core/vgpu.h). */
+IOReturn VirtioGPUFramebuffer::getPixelInformation(IODisplayModeID mode, IOIndex depth,
+                                                   IOPixelAperture aperture,
+                                                   IOPixelInformation *info)
+{
+    const struct vgpu_mode *m = findMode(mode);
+    if (aperture != kIOFBSystemAperture || depth != 0)
+        return kIOReturnUnsupportedMode;
+    if (!m || !info)
+        return kIOReturnBadArgument;
+    bzero(info, sizeof(*info));
+    info->bytesPerRow = m->width * VGPU_BYTES_PER_PIXEL;
+    info->bitsPerPixel = 32;
+    info->pixelType = kIORGBDirectPixels;
+    info->componentCount = 3;
+    info->bitsPerComponent = 8;
+    info->componentMasks[0] = 0x00FF0000;
+    info->componentMasks[1] = 0x0000FF00;
+    info->componentMasks[2] = 0x000000FF;
+    memcpy(info->pixelFormat, IO32BitDirectPixels, sizeof(IO32BitDirectPixels));
+    info->activeWidth = m->width;
+    info->activeHeight = m->height;
+    return kIOReturnSuccess;
+}
+
+IOReturn VirtioGPUFramebuffer::getCurrentDisplayMode(IODisplayModeID *mode, IOIndex *depth)
+{
+    if (!fCurrent.width)
+        return kIOReturnNotReady;
+    if (mode)
+        *mode = vgpuModeId(fCurrent.width, fCurrent.height);
+    if (depth)
+        *depth = 0;
+    return kIOReturnSuccess;
+}
+
+/* Kept for this boot only: nothing is written to NVRAM. */
+IOReturn VirtioGPUFramebuffer::setStartupDisplayMode(IODisplayModeID mode, IOIndex depth)
+{
+    if (depth != 0 || !findMode(mode))
+        return kIOReturnBadArgument;
+    fStartupMode = mode;
+    return kIOReturnSuccess;
+}
+
+IOReturn VirtioGPUFramebuffer::getStartupDisplayMode(IODisplayModeID *mode, IOIndex *depth)
+{
+    if (!fStartupMode)
+        return kIOReturnNotReady;
+    if (mode)
+        *mode = fStartupMode;
+    if (depth)
+        *depth = 0;
+    return kIOReturnSuccess;
+}
+
+/* No detailed timing yet (macos/CORE-REQUESTS.md #1): clearing kIODetailedTimingValid tells the
+ * family not to read it (IOGraphicsTypes.h). */
+IOReturn VirtioGPUFramebuffer::getTimingInfoForDisplayMode(IODisplayModeID mode,
+                                                           IOTimingInformation *info)
+{
+    if (!findMode(mode) || !info)
+        return kIOReturnBadArgument;
+    info->appleTimingID = kIOTimingIDApple_FixedRateLCD;
+    info->flags &= ~kIODetailedTimingValid;
+    return kIOReturnSuccess;
+}
+
+/* ---- mode set ---- */
+
+struct SetModeArgs {
+    unsigned                scanout;
+    struct vgpu_framebuffer fb;
+};
+
+int VirtioGPUFramebuffer::gatedSetMode(struct vgpu_dev *dev, void *arg)
+{
+    SetModeArgs *a = static_cast<SetModeArgs *>(arg);
+    return vgpu_set_mode(dev, a->scanout, &a->fb);
+}
+
+int VirtioGPUFramebuffer::gatedDisable(struct vgpu_dev *dev, void *arg)
+{
+    return vgpu_disable_scanout(dev, static_cast<VirtioGPUFramebuffer *>(arg)->fScanout);
+}
+
+/* The core builds the new resource before it drops the old one, so on failure the old mode
+ * is still on screen and fCurrent still describes it. */
+IOReturn VirtioGPUFramebuffer::applyMode(const struct vgpu_mode *m)
+{
+    SetModeArgs args = { fScanout, { m->width, m->height, fAperture.nsegs, fAperture.segs } };
+    if (pageRound(modeBytes(m)) > fAperture.size)
+        return kIOReturnNoSpace;
+    int r = fDevice->runCore(gatedSetMode, &args);
+    if (r != VGPU_OK) {
+        VGPU_LOG("scanout %u: mode %ux%u failed: %s", fScanout, m->width, m->height,
+                 vgpu_status_name(r));
+        return kIOReturnIOError;
+    }
+    fCurrent = *m;
+    VGPU_DLOG("scanout %u: mode %ux%u", fScanout, m->width, m->height);
+    fDevice->refreshNeeded();
+    return kIOReturnSuccess;
+}
+
+IOReturn VirtioGPUFramebuffer::setDisplayMode(IODisplayModeID mode, IOIndex depth)
+{
+    const struct vgpu_mode *m = findMode(mode);
+    if (depth != 0)
+        return kIOReturnUnsupportedMode;
+    if (!m)
+        return kIOReturnBadArgument;
+    if (fPowerState == kPowerOff)
+        return kIOReturnNotReady;
+    return applyMode(m);
+}
+
+/* IOFramebuffer power states arrive as kIOPowerAttribute: the scanout goes dark at 0 and comes
+ * back with the same mode and aperture above it. */
+IOReturn VirtioGPUFramebuffer::setPower(uintptr_t state)
+{
+    if (state == fPowerState)
+        return kIOReturnSuccess;
+    if (fPowerState == kPowerOn)
+        handleEvent(kIOFBNotifyWillPowerOff);
+    IOReturn ret = kIOReturnSuccess;
+    if (state == kPowerOff && fCurrent.width) {
+        int r = fDevice->runCore(gatedDisable, this);
+        if (r != VGPU_OK)
+            VGPU_LOG("scanout %u: power off failed: %s", fScanout, vgpu_status_name(r));
+    } else if (fPowerState == kPowerOff && fCurrent.width) {
+        struct vgpu_mode m = fCurrent;
+        ret = applyMode(&m);
+    }
+    fPowerState = state;
+    if (state == kPowerOn)
+        handleEvent(kIOFBNotifyDidPowerOn);
+    return ret;
+}
+
+/* ---- refresh (service thread) ---- */
+
+struct FlushJob {
+    VirtioGPUFramebuffer *fb;
+    bool                  active;
+    size_t                rects;
+};
+
+/*
+ * DAMAGE: the one call site to switch to core/damage.h (vgpu_damage_scan over the aperture's
+ * CPU mapping, vgpu_damage_rects, vgpu_damage_clear once queued).  Until then: the whole frame.
+ */
+size_t VirtioGPUFramebuffer::collectDamage(const struct vgpu_scanout_info *info,
+                                           struct vgpu_rect *rects, size_t max)
+{
+    if (max == 0)
+        return 0;
+    rects[0].x = 0;
+    rects[0].y = 0;
+    rects[0].width = info->width;
+    rects[0].height = info->height;
+    return 1;
+}
+
+int VirtioGPUFramebuffer::gatedFlush(struct vgpu_dev *dev, void *arg)
+{
+    FlushJob *job = static_cast<FlushJob *>(arg);
+    struct vgpu_scanout_info info;
+    struct vgpu_rect rects[VGPU_DAMAGE_MAX_RECTS];
+    int r = vgpu_scanout_info(dev, job->fb->fScanout, &info);
+    job->active = r == VGPU_OK && info.active;
+    if (!job->active)
+        return r;
+    job->rects = job->fb->collectDamage(&info, rects, VGPU_DAMAGE_MAX_RECTS);
+    return job->rects ? vgpu_flush_rects_async(dev, job->fb->fScanout, rects, job->rects) : VGPU_OK;
+}
+
+int VirtioGPUFramebuffer::refresh()
+{
+    FlushJob job = { this, false, 0 };
+    int r = fDevice->runCore(gatedFlush, &job);
+    if (r != VGPU_OK && r != fLastFlushStatus && r != VGPU_E_BUSY)
+        VGPU_LOG("scanout %u: flush failed: %s", fScanout, vgpu_status_name(r));
+    fLastFlushStatus = r;
+    if (!job.active)
+        return -1;
+    return r == VGPU_OK ? (int)job.rects : 0;
+}

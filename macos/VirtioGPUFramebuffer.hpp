@@ -1,0 +1,137 @@
+/*
+ * VirtioGPUFramebuffer.hpp — one IOFramebuffer per virtio-gpu scanout.
+ *
+ * The pixels live in an aperture allocated once (physically contiguous, sized for the largest
+ * mode) so the range WindowServer maps never moves; a mode set hands its device segments to the
+ * core.  Mode ids encode the size, so a mode keeps its id across host display changes.
+ */
+#ifndef VIRTIO_GPU_FRAMEBUFFER_HPP
+#define VIRTIO_GPU_FRAMEBUFFER_HPP
+
+#include <IOKit/graphics/IOFramebuffer.h>
+
+#include "VirtioGPU.hpp"
+
+class VirtioGPUFramebuffer : public IOFramebuffer {
+    OSDeclareDefaultStructors(VirtioGPUFramebuffer);
+    typedef IOFramebuffer super;
+
+public:
+    static VirtioGPUFramebuffer *withScanout(VirtioGPUDevice *device, unsigned scanout);
+
+    /* Service thread.  refresh: flush what changed; rectangles sent, or -1 with nothing shown. */
+    int  refresh();
+    /* Service thread, after vgpu_query_displays: post a connection change if this head changed. */
+    void hostDisplayChanged();
+
+    /* IOService */
+    bool start(IOService *provider) override;
+    void stop(IOService *provider) override;
+    void free() override;
+
+    /* IOFramebuffer: setup and modes */
+    IOReturn         enableController() override;
+    bool             isConsoleDevice() override;
+    IODeviceMemory  *getApertureRange(IOPixelAperture aperture) override;
+    IODeviceMemory  *getVRAMRange() override;
+    const char      *getPixelFormats() override;
+    IOItemCount      getDisplayModeCount() override;
+    IOReturn         getDisplayModes(IODisplayModeID *allDisplayModes) override;
+    IOReturn         getInformationForDisplayMode(IODisplayModeID mode,
+                                                  IODisplayModeInformation *info) override;
+    UInt64           getPixelFormatsForDisplayMode(IODisplayModeID mode, IOIndex depth) override;
+    IOReturn         getPixelInformation(IODisplayModeID mode, IOIndex depth,
+                                         IOPixelAperture aperture, IOPixelInformation *info) override;
+    IOReturn         getCurrentDisplayMode(IODisplayModeID *mode, IOIndex *depth) override;
+    IOReturn         setDisplayMode(IODisplayModeID mode, IOIndex depth) override;
+    IOReturn         setStartupDisplayMode(IODisplayModeID mode, IOIndex depth) override;
+    IOReturn         getStartupDisplayMode(IODisplayModeID *mode, IOIndex *depth) override;
+    IOReturn         getTimingInfoForDisplayMode(IODisplayModeID mode,
+                                                 IOTimingInformation *info) override;
+
+    /* IOFramebuffer: attributes, connection, EDID, hotplug (VirtioGPUConnection.cpp) */
+    IOReturn getAttribute(IOSelect attribute, uintptr_t *value) override;
+    IOReturn setAttribute(IOSelect attribute, uintptr_t value) override;
+    IOReturn getAttributeForConnection(IOIndex connect, IOSelect attribute,
+                                       uintptr_t *value) override;
+    IOReturn setAttributeForConnection(IOIndex connect, IOSelect attribute,
+                                       uintptr_t value) override;
+    bool     hasDDCConnect(IOIndex connect) override;
+    IOReturn getDDCBlock(IOIndex connect, UInt32 blockNumber, IOSelect blockType,
+                         IOOptionBits options, UInt8 *data, IOByteCount *length) override;
+    IOReturn registerForInterruptType(IOSelect type, IOFBInterruptProc proc, OSObject *target,
+                                      void *ref, void **interruptRef) override;
+    IOReturn unregisterInterrupt(void *interruptRef) override;
+    IOReturn setInterruptState(void *interruptRef, UInt32 state) override;
+
+    /* IOFramebuffer: hardware cursor (VirtioGPUCursor.cpp) */
+    IOReturn setCursorImage(void *cursorImage) override;
+    IOReturn setCursorState(SInt32 x, SInt32 y, bool visible) override;
+
+private:
+    enum { kMaxModes = 48, kCursorPixels = VGPU_CURSOR_SIZE * VGPU_CURSOR_SIZE };
+
+    VirtioGPUDevice *fDevice;
+    unsigned         fScanout;
+
+    DmaBlock         fAperture;        /* allocated once in start(); never moves */
+    IODeviceMemory  *fApertureRange;   /* its one physical range */
+
+    /* The core's view of this head, copied under the gate (start, kConnectionChanged). */
+    struct vgpu_scanout_info fInfo;
+    struct vgpu_mode  fModes[kMaxModes];   /* offered modes: fit the aperture, no duplicates */
+    IODisplayModeID   fModeIds[kMaxModes];
+    uint32_t          fModeCount;
+    uint8_t           fEdid[VGPU_EDID_MAX];
+    uint32_t          fEdidLen;
+    struct vgpu_scanout_info fSeenInfo;    /* service thread's copy, to notice host changes */
+
+    struct vgpu_mode  fCurrent;            /* width 0 until the first successful mode set */
+    IODisplayModeID   fStartupMode;
+    uintptr_t         fPowerState;         /* IOFramebuffer power state: 0 off .. 2 on */
+    int               fLastFlushStatus;
+
+    /* Connection-change interrupt (kIOFBConnectInterruptType). */
+    IOFBInterruptProc fConnectProc;
+    OSObject         *fConnectTarget;
+    void             *fConnectRef;
+    bool              fConnectEnabled;
+    bool              fConnectPending;
+    bool              fCaptured;
+
+    /* Hardware cursor. */
+    uint32_t          fCursorConverted[kCursorPixels];   /* convertCursorImage output, packed rows */
+    uint32_t          fCursor[kCursorPixels];            /* the 64x64 image for the core */
+    uint32_t          fHotX, fHotY;
+    SInt32            fCursorX, fCursorY;                /* image top-left, as macOS gives it */
+    bool              fCursorHaveImage, fCursorVisible, fCursorDirty, fCursorShown;
+
+    bool     allocateAperture();
+    bool     snapshot();
+    void     rebuildModes();
+    const struct vgpu_mode *findMode(IODisplayModeID id) const;
+    uint32_t modeFlags(const struct vgpu_mode *m) const;
+    IOReturn applyMode(const struct vgpu_mode *m);
+    IOReturn setPower(uintptr_t state);
+    void     postConnectChange();
+    size_t   collectDamage(const struct vgpu_scanout_info *info, struct vgpu_rect *rects,
+                           size_t max);
+    IOReturn sendCursor();
+
+    static int gatedSnapshot(struct vgpu_dev *dev, void *fb);
+    static int gatedSetMode(struct vgpu_dev *dev, void *args);
+    static int gatedDisable(struct vgpu_dev *dev, void *fb);
+    static int gatedFlush(struct vgpu_dev *dev, void *job);
+    static int gatedInfo(struct vgpu_dev *dev, void *args);
+    static int gatedCursor(struct vgpu_dev *dev, void *fb);
+    static int gatedCursorHide(struct vgpu_dev *dev, void *fb);
+};
+
+/* Mode ids carry the size: 14 bits each, so never 0, never negative, never the alias bit. */
+enum { kModeIdDimBits = 14, kModeIdDimLimit = 1u << kModeIdDimBits };
+static inline IODisplayModeID vgpuModeId(uint32_t width, uint32_t height)
+{
+    return (IODisplayModeID)((width << kModeIdDimBits) | height);
+}
+
+#endif /* VIRTIO_GPU_FRAMEBUFFER_HPP */

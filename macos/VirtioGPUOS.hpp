@@ -1,0 +1,64 @@
+/*
+ * VirtioGPUOS.hpp — what the IOKit side of core/vgpu_os.h needs: the `os` context the core hands
+ * back on every vgpu_os_* call, DMA blocks, and the kext's log macros.
+ */
+#ifndef VIRTIO_GPU_OS_HPP
+#define VIRTIO_GPU_OS_HPP
+
+#include <IOKit/IOBufferMemoryDescriptor.h>
+#include <IOKit/IOCommandGate.h>
+#include <IOKit/IODMACommand.h>
+#include <IOKit/IOLib.h>
+#include <IOKit/IOLocks.h>
+#include <IOKit/pci/IOPCIDevice.h>
+
+extern "C" {
+#include "vgpu.h"
+#include "vgpu_os.h"
+}
+
+#define VGPU_LOG(fmt, ...) IOLog("[VirtIO-GPU] " fmt "\n", ##__VA_ARGS__)
+#if DEBUG
+#define VGPU_DLOG(fmt, ...) VGPU_LOG(fmt, ##__VA_ARGS__)
+#else
+#define VGPU_DLOG(fmt, ...) do { } while (0)
+#endif
+
+class VirtioGPUDevice;
+
+enum { kVgpuPciBars = 6 };
+
+/* The core's `os` context: one per device, owned by VirtioGPUDevice. */
+struct VgpuOs {
+    IOPCIDevice     *pci;                     /* the provider; never NULL while the core runs */
+    IOMemoryMap     *barMap[kVgpuPciBars];    /* memory BARs mapped on first use, else NULL */
+    IOCommandGate   *gate;                    /* every core call runs inside it (see vgpu_os_wait) */
+    IOLock          *lock;                    /* vgpu_os_lock: command path vs interrupt action */
+    VirtioGPUDevice *owner;                   /* receives vgpu_os_event */
+    bool             polling;                 /* interrupts cannot reach the core: sleep in slices */
+    uint32_t         wakeToken;               /* the commandSleep/commandWakeup event address */
+};
+
+/*
+ * A zero-filled, physically contiguous, wired buffer with its device (bus) addresses.  `segs` are
+ * the IODMACommand segments in order, adjacent ones merged: one for a block that stayed contiguous
+ * through the mapper, more when it did not.
+ */
+struct DmaBlock {
+    IOBufferMemoryDescriptor *mem;
+    IODMACommand             *cmd;
+    struct vgpu_dma_seg      *segs;      /* IOMalloc'd, segCap entries */
+    uint32_t                  nsegs;
+    uint32_t                  segCap;
+    size_t                    size;
+    bool                      prepared;  /* mem->prepare() succeeded: complete() on free */
+    bool                      cmdActive; /* cmd holds mem: clearMemoryDescriptor() on free */
+};
+
+/* maxSegs: how many device segments the caller accepts (1 for the core's own blocks). */
+IOReturn dmaBlockAlloc(size_t size, uint32_t maxSegs, DmaBlock *out);
+void     dmaBlockFree(DmaBlock *block);
+/* The CPU physical address of a block that is one physical run, or 0 when it is not. */
+uint64_t dmaBlockPhysical(const DmaBlock *block);
+
+#endif /* VIRTIO_GPU_OS_HPP */
