@@ -4,6 +4,7 @@
 #   make guest-smoke    boot it under TCG with a scripted command list and check the exit status
 #   make guest-run GUEST_APPEND='script=init;info'   interactive: serial on stdio
 DEB_PACKAGES += qemu-system-x86 binutils gcc
+TESTS += guest-smoke
 
 GUEST_CC      ?= gcc
 GUEST_LD      ?= ld
