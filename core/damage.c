@@ -10,6 +10,7 @@
  */
 #include "damage.h"
 
+#include "util.h"
 #include "vgpu_os.h"
 
 #define MAX_SIDE 32768u   /* larger than any virtio-gpu scanout; keeps x + width within 32 bits */
@@ -284,7 +285,7 @@ static void add_row_runs(const struct vgpu_damage *d, uint32_t row, struct rect_
 
 size_t vgpu_damage_rects(const struct vgpu_damage *d, struct vgpu_rect *out, size_t max)
 {
-    struct rect_set s = { .n = 0, .max = max < VGPU_DAMAGE_MAX_RECTS ? max : VGPU_DAMAGE_MAX_RECTS };
+    struct rect_set s = { .n = 0, .max = VGPU_MIN(max, (size_t)VGPU_DAMAGE_MAX_RECTS) };
 
     if (s.max == 0 || d->dirty_tiles == 0)
         return 0;
