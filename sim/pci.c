@@ -64,7 +64,7 @@ static void init_caps(struct sim *sim)
     uint32_t f = sim->cfg.layout_faults;
     uint8_t *p = sim->pci;
 
-    put_vendor_cap(sim, CAP_COMMON, (f & SIM_LAYOUT_CAP_LOOP) ? SIM_MSIX_CAP : 0, 16,
+    put_vendor_cap(sim, CAP_COMMON, 0, 16,
                    VIRTIO_PCI_CAP_COMMON_CFG, SIM_BAR_VIRTIO, SIM_COMMON_OFF,
                    (f & SIM_LAYOUT_SHORT_COMMON) ? 0x20 : SIM_REGION_SIZE);
     put_vendor_cap(sim, CAP_ISR, (f & SIM_LAYOUT_NO_COMMON_CAP) ? 0 : CAP_COMMON, 16,
@@ -72,11 +72,11 @@ static void init_caps(struct sim *sim)
     put_vendor_cap(sim, CAP_DEVICE, CAP_ISR, 16, VIRTIO_PCI_CAP_DEVICE_CFG,
                    (f & SIM_LAYOUT_CAP_BAD_BAR) ? 7 : SIM_BAR_VIRTIO, SIM_DEVICE_OFF,
                    SIM_REGION_SIZE);
-    put_vendor_cap(sim, CAP_NOTIFY, CAP_DEVICE, VIRTIO_PCI_NOTIFY_CAP_SIZE,
+    put_vendor_cap(sim, CAP_NOTIFY, (f & SIM_LAYOUT_CAP_LOOP) ? CAP_NOTIFY : CAP_DEVICE,
+                   VIRTIO_PCI_NOTIFY_CAP_SIZE,
                    VIRTIO_PCI_CAP_NOTIFY_CFG, SIM_BAR_VIRTIO, SIM_NOTIFY_OFF,
                    (f & SIM_LAYOUT_CAP_OUTSIDE_BAR) ? 2 * SIM_REGION_SIZE : SIM_REGION_SIZE);
-    put32(p + CAP_NOTIFY + VIRTIO_PCI_NOTIFY_CAP_MULT,
-          (f & SIM_LAYOUT_NOTIFY_MULT_ODD) ? 3 : SIM_NOTIFY_MULT);
+    put32(p + CAP_NOTIFY + VIRTIO_PCI_NOTIFY_CAP_MULT, sim_notify_multiplier(sim));
     put_vendor_cap(sim, CAP_PCICFG, CAP_NOTIFY, VIRTIO_PCI_CAP_SIZE + 4,
                    VIRTIO_PCI_CAP_PCI_CFG, 0, 0, 0);
     p[SIM_MSIX_CAP] = PCI_CAP_ID_MSIX;
@@ -84,6 +84,11 @@ static void init_caps(struct sim *sim)
     put16(p + MSIX_CTRL, (uint16_t)((sim->cfg.msix_vectors ? sim->cfg.msix_vectors : 1) - 1));
     put32(p + SIM_MSIX_CAP + 4, 0x000u | SIM_BAR_MSIX);   /* table at BAR1 + 0 */
     put32(p + SIM_MSIX_CAP + 8, 0x800u | SIM_BAR_MSIX);   /* PBA at BAR1 + 0x800 */
+}
+
+unsigned sim_notify_multiplier(const struct sim *sim)
+{
+    return (sim->cfg.layout_faults & SIM_LAYOUT_NOTIFY_MULT_ODD) ? 3 : SIM_NOTIFY_MULT;
 }
 
 void sim_pci_init(struct sim *sim)

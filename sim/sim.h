@@ -42,7 +42,7 @@ enum sim_layout_fault {
     SIM_LAYOUT_NO_COMMON_CAP   = 1u << 0,  /* the common cfg capability is absent */
     SIM_LAYOUT_CAP_OUTSIDE_BAR = 1u << 1,  /* the notify window runs past the end of BAR4 */
     SIM_LAYOUT_BAR_SIZE_ZERO   = 1u << 2,  /* BAR4 reads as size 0 (unmapped) */
-    SIM_LAYOUT_CAP_LOOP        = 1u << 3,  /* the capability list points back at itself */
+    SIM_LAYOUT_CAP_LOOP        = 1u << 3,  /* notify cap points at itself: common cfg unreachable */
     SIM_LAYOUT_NO_CAP_LIST     = 1u << 4,  /* status register lacks the capability-list bit */
     SIM_LAYOUT_WRONG_DEVICE_ID = 1u << 5,  /* device id 0x1041 (a network device) */
     SIM_LAYOUT_NOTIFY_MULT_ODD = 1u << 6,  /* notify_off_multiplier 3: not a multiple of 2 */

@@ -122,6 +122,7 @@ unsigned sim_scanout_limit(const struct sim *sim);
 
 /* pci.c */
 void sim_pci_init(struct sim *sim);
+unsigned sim_notify_multiplier(const struct sim *sim);
 void sim_signal_vector(struct sim *sim, uint16_t vector);
 
 /* transport.c */

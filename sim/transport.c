@@ -282,9 +282,10 @@ void sim_devcfg_write(struct sim *sim, uint32_t off, unsigned width, uint32_t va
 
 void sim_notify_write(struct sim *sim, uint32_t off, unsigned width, uint32_t val)
 {
-    unsigned q = off / SIM_NOTIFY_MULT;
+    unsigned mult = sim_notify_multiplier(sim);
+    unsigned q = off / mult;
 
-    if (width != 2 || off % SIM_NOTIFY_MULT || q >= SIM_NUM_QUEUES || val != q) {
+    if (width != 2 || off % mult || q >= SIM_NUM_QUEUES || val != q) {
         sim_driver_error(sim, "doorbell write %u bytes 0x%x at +0x%x", width, val, off);
         if (q >= SIM_NUM_QUEUES)
             return;
