@@ -28,6 +28,13 @@ def test_interrupt_mode(boot, screens, case):
     assert counters["interrupts"] > 0, f"{irq}: completions never arrived by interrupt: {counters}"
 
 
+def test_msix_refused_without_msix_vectors(boot):
+    vm = boot(gpu_props={"vectors": 0})
+    reply = vm.guest.request("init irq=msix")
+    assert not reply.ok and reply.text.startswith("VGPU_E_UNSUPPORTED"), reply.text
+    init(vm, irq="intx")
+
+
 def test_polling_mode_takes_no_interrupts(boot, screens):
     vm = boot()
     init(vm, irq="poll")

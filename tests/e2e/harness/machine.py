@@ -136,8 +136,12 @@ class Machine:
         self.stop()
 
     # ---- host-side views ----
-    def screendump(self, head=None, fmt="ppm", keep_as=None):
-        """The scanout as QEMU shows it, as an RGB PIL image (loaded, file removed unless keep_as)."""
+    def screendump(self, head=None, fmt="png", keep_as=None):
+        """The scanout as QEMU shows it, as an RGB PIL image (loaded, file removed unless keep_as).
+
+        PNG, not PPM: QEMU 7.2's PPM writer pads every row to a multiple of 4 bytes, so any width
+        with width*3 % 4 != 0 (1366, say) comes out sheared when read as a standard PPM.
+        """
         self._dumps += 1
         path = Path(keep_as) if keep_as else self.workdir / f"dump{self._dumps}.{fmt}"
         args = {"filename": str(path.resolve()), "device": GPU_ID, "format": fmt}

@@ -110,6 +110,14 @@ class RFBClient:
             return
         raise RFBError(f"unexpected server message type {kind}")
 
+    def drain(self, quiet=0.3):
+        """Drop every update that arrives until the server has been quiet for `quiet` seconds."""
+        while True:
+            try:
+                self.read_update(quiet)
+            except socket.timeout:
+                return
+
     def wait_for_rect(self, encoding, timeout=10.0):
         """The next rectangle with this (pseudo-)encoding; others are dropped."""
         deadline = time.monotonic() + timeout

@@ -1,4 +1,5 @@
 """Guest steps and trace look-ups shared by the scenario tests."""
+import re
 
 VERSION_1 = 1 << 32
 INDIRECT_DESC = 1 << 28
@@ -32,9 +33,9 @@ def info(machine):
 
 
 def _value(text):
-    if "x" in text and not text.startswith("0x"):
-        width, height = text.split("x", 1)
-        return int(width), int(height)
+    size = re.fullmatch(r"(\d+)x(\d+)", text)
+    if size:
+        return int(size.group(1)), int(size.group(2))
     return int(text, 0)
 
 
