@@ -86,6 +86,7 @@ static int cmd_close(struct session *s, unsigned argc, char **argv)
     for (unsigned i = 0; i < VGPU_MAX_SCANOUTS; i++)
         fb_destroy(&s->fb[i]);
     gpu->display_event = gpu->needs_reset = false;
+    session_say(s, "core_heap=%lu core_dma=%lu", gpu->core_heap_bytes, gpu->core_dma_bytes);
     return VGPU_OK;
 }
 
@@ -258,8 +259,8 @@ static int cmd_cursorhide(struct session *s, unsigned argc, char **argv)
     return vgpu_cursor_hide(s->gpu->dev, scanout);
 }
 
-/* Sleeps in HLT; the configuration-change interrupt (or, with irq=poll, the core's own
- * polling through vgpu_handle_interrupt) latches the event via vgpu_os_event(). */
+/* Sleeps in HLT; the configuration-change interrupt (with irq=poll: vgpu_poll() every slice)
+ * latches the event via vgpu_os_event(). */
 static int cmd_waitevent(struct session *s, unsigned argc, char **argv)
 {
     struct guest_gpu *gpu = s->gpu;
@@ -270,7 +271,7 @@ static int cmd_waitevent(struct session *s, unsigned argc, char **argv)
     uint64_t deadline = clock_now_ns() + (uint64_t)ms * 1000000u;
     while (!gpu->display_event && clock_now_ns() < deadline) {
         if (gpu->irq_mode == VGPU_IRQ_POLL)
-            vgpu_handle_interrupt(gpu->dev, VGPU_CAUSE_CONFIG);
+            vgpu_poll(gpu->dev);
         uint64_t now = clock_now_ns();
         vgpu_os_wait(gpu, now + (deadline - now < IDLE_SLICE_NS ? deadline - now : IDLE_SLICE_NS));
     }
