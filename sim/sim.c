@@ -216,3 +216,13 @@ uint16_t sim_queue_size(const struct sim *sim, unsigned queue)
         return 0;
     return sim->vq[queue].size;
 }
+
+uint16_t sim_config_vector(const struct sim *sim)
+{
+    return sim->config_vector;
+}
+
+uint16_t sim_queue_vector(const struct sim *sim, unsigned queue)
+{
+    return queue < SIM_NUM_QUEUES ? sim->vq[queue].msix_vector : VIRTIO_MSI_NO_VECTOR;
+}

@@ -155,6 +155,8 @@ struct sim_stats {
     uint64_t ring_errors;                  /* bad rings that made the device need a reset */
     uint64_t resets;                       /* device resets by the driver */
     uint64_t dma_faults;                   /* accesses to unmapped device addresses */
+    uint64_t indirect_elems;               /* elements that used an indirect table */
+    uint32_t max_chain;                    /* most buffers seen in one element */
     uint32_t live_resources;
     uint64_t hostmem;
 };
@@ -170,6 +172,8 @@ bool     sim_resource_exists(const struct sim *sim, uint32_t resource_id);
 uint32_t sim_resource_backing_entries(const struct sim *sim, uint32_t resource_id);
 uint16_t sim_queue_size(const struct sim *sim, unsigned queue);    /* as enabled by the driver */
 uint32_t sim_events_read(const struct sim *sim);
+uint16_t sim_config_vector(const struct sim *sim);                 /* MSI-X vector read-back */
+uint16_t sim_queue_vector(const struct sim *sim, unsigned queue);
 
 /* ---- EDID generator (also used by tests to state expectations) ---- */
 #define SIM_EDID_BLOCK 128

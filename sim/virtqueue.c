@@ -119,6 +119,7 @@ static bool read_chain(struct sim *sim, unsigned qi, const struct ring_view *v, 
             return false;
         i = 0;
         d = load_desc(table, 0);
+        sim->stats.indirect_elems++;
     }
     for (;;) {
         if (++seen > max || seen > SIM_MAX_SG) {
@@ -131,8 +132,11 @@ static bool read_chain(struct sim *sim, unsigned qi, const struct ring_view *v, 
         }
         if (!add_buffer(sim, e, &d))
             return false;
-        if (!(d.flags & VRING_DESC_F_NEXT))
+        if (!(d.flags & VRING_DESC_F_NEXT)) {
+            if (seen > sim->stats.max_chain)
+                sim->stats.max_chain = seen;
             return true;
+        }
         i = d.next;
         if (i >= max) {
             sim_device_error(sim, "descriptor next %u is beyond %u", i, max);
