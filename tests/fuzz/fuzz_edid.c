@@ -15,8 +15,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "edid.h"
-#include "modes.h"
+#include "../../core/edid.h"
+#include "../../core/modes.h"
 
 #define MODE_CAP 96
 

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "edid.h"
+#include "../../core/edid.h"
 
 /* ---- an EDID builder, independent of the parser ---- */
 

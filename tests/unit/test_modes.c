@@ -10,7 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "modes.h"
+#include "../../core/modes.h"
 
 #define NSTANDARD 17
 #define CAP 128
