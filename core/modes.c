@@ -23,6 +23,7 @@ static const struct mode_size standard_sizes[] = {
 
 /* Room for every candidate, so merging never drops one. */
 #define MODES_CAPACITY (1 + VGPU_EDID_MAX_MODES + VGPU_ARRAY_SIZE(standard_sizes))
+_Static_assert(MODES_CAPACITY == VGPU_MODES_MAX, "VGPU_MODES_MAX counts the common sizes");
 
 struct mode_set {
     struct vgpu_mode mode[MODES_CAPACITY];

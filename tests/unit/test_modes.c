@@ -284,6 +284,7 @@ static void full_edid_list_fits(void **state)
         edid_add(&e, 4000 + i, 100 + i, 60000, i == 0);
     n = build(333, 222, &e, 0, 0, m);
     assert_int_equal(n, VGPU_EDID_MAX_MODES + 1 + NSTANDARD);
+    assert_int_equal(n, VGPU_MODES_MAX);
     expect(m, n, 4000, 100, 60000, E | P);
     expect(m, n, 333, 222, 0, H);
     check_invariants(m, n);
