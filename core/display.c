@@ -123,7 +123,7 @@ size_t vgpu_mode_list(const struct vgpu_dev *dev, unsigned idx, struct vgpu_mode
 
 int vgpu_preferred_mode(const struct vgpu_dev *dev, unsigned idx, struct vgpu_mode *out)
 {
-    struct vgpu_mode modes[64];
+    struct vgpu_mode modes[VGPU_MODES_MAX];
     size_t i, n = vgpu_mode_list(dev, idx, modes, VGPU_ARRAY_SIZE(modes));
 
     for (i = 0; i < VGPU_MIN(n, VGPU_ARRAY_SIZE(modes)); i++) {
