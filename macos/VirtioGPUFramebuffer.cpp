@@ -6,6 +6,7 @@
 
 extern "C" {
 #include "damage.h"
+#include "timing.h"
 }
 
 OSDefineMetaClassAndStructors(VirtioGPUFramebuffer, IOFramebuffer);
@@ -330,15 +331,33 @@ IOReturn VirtioGPUFramebuffer::getStartupDisplayMode(IODisplayModeID *mode, IOIn
     return kIOReturnSuccess;
 }
 
-/* No detailed timing yet (macos/CORE-REQUESTS.md #1): clearing kIODetailedTimingValid tells the
- * family not to read it (IOGraphicsTypes.h). */
+/* A virtual display has no real timing: the core describes each mode as CVT reduced blanking. */
 IOReturn VirtioGPUFramebuffer::getTimingInfoForDisplayMode(IODisplayModeID mode,
                                                            IOTimingInformation *info)
 {
-    if (!findMode(mode) || !info)
+    const struct vgpu_mode *m = findMode(mode);
+    struct vgpu_timing t;
+    if (!m || !info)
         return kIOReturnBadArgument;
     info->appleTimingID = kIOTimingIDApple_FixedRateLCD;
-    info->flags &= ~kIODetailedTimingValid;
+    if (vgpu_mode_timing(m, &t) != VGPU_OK) {
+        info->flags &= ~kIODetailedTimingValid;   /* the family then ignores detailedInfo */
+        return kIOReturnSuccess;
+    }
+    IODetailedTimingInformationV2 *d = &info->detailedInfo.v2;
+    bzero(d, sizeof(*d));
+    d->pixelClock = d->minPixelClock = d->maxPixelClock = t.pixel_clock_hz;
+    d->horizontalActive = t.h_active;
+    d->horizontalBlanking = t.h_blank;
+    d->horizontalSyncOffset = t.h_sync_offset;
+    d->horizontalSyncPulseWidth = t.h_sync_width;
+    d->verticalActive = t.v_active;
+    d->verticalBlanking = t.v_blank;
+    d->verticalSyncOffset = t.v_sync_offset;
+    d->verticalSyncPulseWidth = t.v_sync_width;
+    d->horizontalSyncConfig = t.h_sync_positive ? kIOSyncPositivePolarity : 0;
+    d->verticalSyncConfig = t.v_sync_positive ? kIOSyncPositivePolarity : 0;
+    info->flags |= kIODetailedTimingValid;
     return kIOReturnSuccess;
 }
 

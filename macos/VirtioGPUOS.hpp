@@ -21,7 +21,7 @@ extern "C" {
 #if DEBUG
 #define VGPU_DLOG(fmt, ...) VGPU_LOG(fmt, ##__VA_ARGS__)
 #else
-#define VGPU_DLOG(fmt, ...) do { } while (0)
+#define VGPU_DLOG(fmt, ...) do { if (0) VGPU_LOG(fmt, ##__VA_ARGS__); } while (0)
 #endif
 
 class VirtioGPUDevice;

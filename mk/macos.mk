@@ -1,0 +1,121 @@
+# macOS kext: macos/ (IOKit shell) + core/ -> build/virtio-gpu.kext.  See macos/README.md.
+#   On macOS:  make [kext] [DEBUG=1] [SDK=/path/to/MacOSX.sdk]    build/virtio-gpu.kext
+#              make sign                                          ad-hoc signature (codesign -s -)
+#   Anywhere:  make kext-compile-check   compile check against Apple's Kernel.framework headers
+#              make test-kext            the shell's own code on a stand-in IOKit + the software device
+# The KEXT_* variables below are the single description of the kext build: mk/kext-linux.mk (the
+# Linux build, `make kext` there) reuses them, with the generated Info.plist and kmod_info.c.
+
+KEXT_NAME       := virtio-gpu
+KEXT_BUNDLE_ID  := com.osx-kvm.driver.virtio-gpu
+KEXT_VERSION    := 0.1.0
+KEXT_MIN_MACOS  := 10.15
+KEXT_INFO_PLIST := macos/Info.plist
+KEXT_KMOD_IN    := macos/kmod_info.c.in
+KEXT_CXX_SRCS   := $(sort $(wildcard macos/*.cpp))
+KEXT_C_SRCS     := $(sort $(wildcard core/*.c))
+KEXT_HDRS       := $(wildcard macos/*.hpp core/*.h)
+KEXT_BUNDLE     := $(BUILD)/$(KEXT_NAME).kext
+# Generated from the templates: the filled-in Info.plist, and kmod_info.c (bundle id + version).
+KEXT_PLIST_OUT  := $(BUILD)/macos/Info.plist
+KEXT_KMOD_INFO  := $(BUILD)/macos/kmod_info.c
+
+KEXT_DEBUG      := $(if $(filter 1,$(DEBUG)),1,0)
+# Header search paths for Kernel.framework are added by each build (SDK or MacKernelSDK).
+KEXT_CPPFLAGS   := -DKERNEL -DAPPLE -DNeXT -DDEBUG=$(KEXT_DEBUG) -Imacos -Icore
+KEXT_COMMON     := -mkernel -nostdinc -fno-builtin -fno-common $(WARN) \
+                   $(if $(filter 1,$(KEXT_DEBUG)),-O0 -g,-Os)
+KEXT_CFLAGS     := $(KEXT_COMMON) -std=gnu11
+KEXT_CXXFLAGS   := $(KEXT_COMMON) -std=gnu++14 -fapple-kext -fno-exceptions -fno-rtti -nostdinc++
+KEXT_LDFLAGS    := -Xlinker -kext -nostdlib
+KEXT_LIBS       := -lkmodc++ -lkmod -lcc_kext
+KEXT_TARGET_x86_64 := x86_64-apple-macos$(KEXT_MIN_MACOS)
+KEXT_TARGET_arm64e := arm64e-apple-macos11.0
+
+# Info.plist holds Xcode-style placeholders; fill them as Xcode would.
+$(KEXT_PLIST_OUT): $(KEXT_INFO_PLIST) mk/macos.mk
+	@mkdir -p $(@D)
+	sed -e 's/$$(PRODUCT_BUNDLE_IDENTIFIER)/$(KEXT_BUNDLE_ID)/g' -e 's/$$(MODULE_VERSION)/$(KEXT_VERSION)/g' \
+	    -e 's/$$(EXECUTABLE_NAME)/$(KEXT_NAME)/g' $< > $@
+
+$(KEXT_KMOD_INFO): $(KEXT_KMOD_IN) mk/macos.mk
+	@mkdir -p $(@D)
+	sed -e 's/@KEXT_BUNDLE_ID@/$(KEXT_BUNDLE_ID)/g' -e 's/@KEXT_VERSION@/$(KEXT_VERSION)/g' $< > $@
+
+.PHONY: kext sign kext-compile-check test-kext
+DEB_PACKAGES += clang
+TESTS += kext-compile-check test-kext
+
+ifeq ($(shell uname -s),Darwin)
+all: kext
+
+SDK              ?= $(shell xcrun --sdk macosx --show-sdk-path)
+KEXT_CC          := xcrun clang
+KEXT_CXX         := xcrun clang++
+KEXT_SDK_HEADERS := $(SDK)/System/Library/Frameworks/Kernel.framework/Headers
+KEXT_SYSFLAGS    := -isysroot $(SDK) -I$(KEXT_SDK_HEADERS)
+KEXT_ARCHS       := x86_64 $(if $(wildcard $(KEXT_SDK_HEADERS)/arm64),arm64e)
+KEXT_OBJDIR      := $(BUILD)/kext-obj
+
+# One object tree and one binary per architecture; lipo joins them.
+define kext_arch
+KEXT_OBJS_$(1) := $$(patsubst %.cpp,$$(KEXT_OBJDIR)/$(1)/%.o,$$(KEXT_CXX_SRCS)) \
+                  $$(patsubst %.c,$$(KEXT_OBJDIR)/$(1)/%.o,$$(KEXT_C_SRCS) $$(KEXT_KMOD_INFO))
+$$(KEXT_OBJDIR)/$(1)/%.o: %.cpp $$(KEXT_HDRS) mk/macos.mk
+	@mkdir -p $$(@D)
+	$$(KEXT_CXX) -target $$(KEXT_TARGET_$(1)) $$(KEXT_SYSFLAGS) $$(KEXT_CPPFLAGS) $$(KEXT_CXXFLAGS) -c $$< -o $$@
+$$(KEXT_OBJDIR)/$(1)/%.o: %.c $$(KEXT_HDRS) mk/macos.mk
+	@mkdir -p $$(@D)
+	$$(KEXT_CC) -target $$(KEXT_TARGET_$(1)) $$(KEXT_SYSFLAGS) $$(KEXT_CPPFLAGS) $$(KEXT_CFLAGS) -c $$< -o $$@
+$$(KEXT_OBJDIR)/$(1)/$$(KEXT_NAME): $$(KEXT_OBJS_$(1))
+	$$(KEXT_CXX) -target $$(KEXT_TARGET_$(1)) $$(KEXT_SYSFLAGS) $$(KEXT_LDFLAGS) -o $$@ $$^ $$(KEXT_LIBS)
+endef
+$(foreach a,$(KEXT_ARCHS),$(eval $(call kext_arch,$(a))))
+
+$(KEXT_BUNDLE)/Contents/MacOS/$(KEXT_NAME): $(foreach a,$(KEXT_ARCHS),$(KEXT_OBJDIR)/$(a)/$(KEXT_NAME))
+	@mkdir -p $(@D)
+	xcrun lipo -create -output $@ $^
+
+$(KEXT_BUNDLE)/Contents/Info.plist: $(KEXT_PLIST_OUT)
+	@mkdir -p $(@D)
+	plutil -lint $<
+	cp $< $@
+
+kext: $(KEXT_BUNDLE)/Contents/Info.plist $(KEXT_BUNDLE)/Contents/MacOS/$(KEXT_NAME)
+	@echo "built $(KEXT_BUNDLE) ($(KEXT_ARCHS)$(if $(filter 1,$(KEXT_DEBUG)), DEBUG))"
+
+sign: kext
+	codesign --force --sign - $(KEXT_BUNDLE)
+	codesign --verify --verbose $(KEXT_BUNDLE)
+
+else
+# mk/kext-linux.mk builds `kext` on Linux when it is there; `sign` needs Apple's codesign.
+KEXT_MAC_ONLY := sign $(if $(wildcard mk/kext-linux.mk),,kext)
+$(KEXT_MAC_ONLY):
+	@echo "make $@: needs macOS (xcrun, Kernel.framework, codesign)." >&2
+	@echo "  Here: \`make kext-compile-check\` compile-checks macos/ and core/ against the kext headers," >&2
+	@echo "  \`make test-kext\` runs the shell on a stand-in IOKit; sign the kext on a Mac." >&2
+	@exit 2
+endif
+
+# ---- compile check against Apple's headers (acidanthera/MacKernelSDK), skipped when absent ----
+KEXT_CHECK_SCRIPT ?= ../shared/tools/kext-compile-check.sh
+KEXT_SDK_MIRROR   ?= ../.mirror/acidanthera+MacKernelSDK/repo
+KEXT_SDK_CACHE    ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/kext-sdk
+KEXT_CHECK_ROOT   := $(BUILD)/kext-compile-check
+# The build's warnings on top of the script's -Wall -Werror.  The script passes the SDK with -I, so
+# the SDK's stddef.h (ptrdiff_t from NULL - NULL) would warn; real builds take it as a system header.
+KEXT_CHECK_WARN   := $(WARN) -Wno-null-pointer-subtraction
+
+# Three passes, with the build's warnings: macos/ + core/ as release and as DEBUG=1, then kmod_info.c
+# (copied into a scratch tree, as the script only looks at <root>/macos and <root>/core).
+kext-compile-check: $(KEXT_KMOD_INFO)
+	@if [ ! -x "$(KEXT_CHECK_SCRIPT)" ]; then \
+	  echo "kext-compile-check: skipped (no $(KEXT_CHECK_SCRIPT): the team's shared tools are not part of a clone)"; exit 0; fi; \
+	if [ -z "$$SDK_HEADERS" ] && [ ! -d "$(KEXT_SDK_CACHE)/MacKernelSDK/Headers" ] && [ ! -d "$(KEXT_SDK_MIRROR)" ]; then \
+	  echo "kext-compile-check: skipped (no Kernel.framework headers: set SDK_HEADERS=<dir>, or put a git copy of acidanthera/MacKernelSDK at $(KEXT_SDK_MIRROR))"; exit 0; fi; \
+	rm -rf $(KEXT_CHECK_ROOT) && mkdir -p $(KEXT_CHECK_ROOT)/macos && cp $(KEXT_KMOD_INFO) $(KEXT_CHECK_ROOT)/macos/ && \
+	export KEXT_CHECK_OPTIONAL=1 KEXT_SDK_MIRROR="$(abspath $(KEXT_SDK_MIRROR))" && \
+	echo "kext-compile-check: release" && EXTRA_FLAGS="$(KEXT_CHECK_WARN)" $(KEXT_CHECK_SCRIPT) . && \
+	echo "kext-compile-check: DEBUG=1" && EXTRA_FLAGS="$(KEXT_CHECK_WARN) -DDEBUG=1" $(KEXT_CHECK_SCRIPT) . && \
+	echo "kext-compile-check: kmod_info.c" && EXTRA_FLAGS="$(KEXT_CHECK_WARN)" $(KEXT_CHECK_SCRIPT) $(KEXT_CHECK_ROOT)
