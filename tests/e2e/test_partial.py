@@ -12,10 +12,10 @@ def test_rect_update_changes_and_flushes_only_the_rectangle(boot, screens):
     vm = boot()
     init(vm)
     screen = screens(vm)
-    screen.mode(0, 1024, 768, seed=1)
+    screen.mode(0, 1366, 768, seed=1)    # 1366 * 4 bytes a row: a wrong stride moves the rectangle
     resource = scanout_resource(vm.trace, 0)
     mark = vm.trace.mark()
-    vm.guest.ok("fill 0 0 0 1024 768 9")
+    vm.guest.ok("fill 0 0 0 1366 768 9")
     assert vm.trace.since(mark, {XFER, FLUSH}) == [], "fill writes memory only"
     screen.check(0, "memory-only-fill-not-shown")
     screen.rect(0, *RECT, seed=2)
