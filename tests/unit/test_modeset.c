@@ -236,6 +236,50 @@ static void two_scanouts_independent(struct t *t)
     expect_live_resources(t, 1);
 }
 
+/* 1366*4 bytes per row: rows straddle page-sized segments at a different place every line. */
+static void odd_width_partial_updates(struct t *t)
+{
+    struct host_fb *fb = t_fb_segs(t, 1366, 768, 16, 1);
+    struct vgpu_rect rects[] = { { 1, 1, 1, 1 }, { 1000, 3, 366, 200 }, { 0, 700, 1366, 68 },
+                                 { 683, 384, 17, 31 }, { 1365, 767, 1, 1 } };
+
+    t_boot(t);
+    set_and_flush(t, 0, fb);
+    for (size_t i = 0; i < sizeof(rects) / sizeof(rects[0]); i++) {
+        fb_draw_rect(fb, &rects[i], 0x00400000u + (uint32_t)i);
+        assert_vgpu_ok(vgpu_flush_rect(t_dev(t), 0, &rects[i]));
+    }
+    expect_scanout_equals_fb(t, 0, fb);
+}
+
+/* Two devices on one host: separate rings, resources, interrupts and pictures. */
+static void two_devices_one_host(struct t *t)
+{
+    struct host_fb *a = t_fb(t, 640, 480, 17), *b = t_fb(t, 800, 600, 18);
+    struct host_dev *second = host_dev_new(t->h, &t->cfg);
+    struct vgpu_rect all = { 0, 0, 800, 600 };
+    struct sim_scanout_view v;
+
+    assert_vgpu_ok(t_boot_mode(t, VGPU_IRQ_INTX, 0));
+    assert_vgpu_ok(host_dev_open(second, VGPU_IRQ_MSIX, 2));
+    host_dev_device_latency(t->d, true, 10000);
+    host_dev_device_latency(second, true, 30000);
+    set_and_flush(t, 0, a);
+    assert_vgpu_ok(vgpu_set_mode(host_vgpu(second), 0, &b->fb));
+    assert_vgpu_ok(vgpu_flush_rect(host_vgpu(second), 0, &all));
+    expect_scanout_pattern(t, 0, 640, 480, 17);
+    assert_true(sim_scanout(host_sim(second), 0, &v));
+    assert_int_equal(v.width, 800);
+    for (uint32_t y = 0; y < 600; y += 37)
+        for (uint32_t x = 0; x < 800; x += 41)
+            assert_int_equal(v.pixels[y * 800 + x], pattern(x, y, 18));
+    assert_int_equal(sim_stats(host_sim(second))->live_resources, 1);
+    assert_int_equal(sim_stats(host_sim(second))->driver_errors, 0);
+    assert_true(host_dev_irqs_delivered(t->d) > 0);
+    assert_true(host_dev_irqs_delivered(second) > 0);
+    host_dev_free(second);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -249,6 +293,8 @@ int main(void)
         UNIT_TEST(bad_arguments_touch_nothing),
         UNIT_TEST(mode_set_survives_allocation_failures),
         UNIT_TEST(two_scanouts_independent),
+        UNIT_TEST(odd_width_partial_updates),
+        UNIT_TEST(two_devices_one_host),
     };
 
     return RUN_UNIT_TESTS("modeset", tests);

@@ -463,6 +463,17 @@ static void test_command_error_codes(void **state)
     assert_int_equal(command(d, &unknown, sizeof(unknown)), VIRTIO_GPU_RESP_ERR_UNSPEC);
     assert_int_equal(command(d, &short_unref, sizeof(short_unref) - 4), VIRTIO_GPU_RESP_ERR_UNSPEC);
     assert_int_equal(command(d, &ge, sizeof(ge)), VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER);
+    {
+        struct virtio_gpu_resource_detach_backing db = {
+            .hdr.type = VIRTIO_GPU_CMD_RESOURCE_DETACH_BACKING, .resource_id = 1 };
+
+        assert_int_equal(command(d, &db, sizeof(db)), VIRTIO_GPU_RESP_OK_NODATA);
+        assert_int_equal(command(d, &db, sizeof(db)), VIRTIO_GPU_RESP_ERR_UNSPEC);   /* none left */
+        db.resource_id = 5;
+        assert_int_equal(command(d, &db, sizeof(db)), VIRTIO_GPU_RESP_ERR_INVALID_RESOURCE_ID);
+        assert_int_equal(transfer(d, 1, (struct virtio_gpu_rect){ 0, 0, 16, 16 }, 0),
+                         VIRTIO_GPU_RESP_ERR_UNSPEC);
+    }
     short_unref.resource_id = 1;
     assert_int_equal(command(d, &short_unref, sizeof(short_unref)), VIRTIO_GPU_RESP_OK_NODATA);
     assert_int_equal(sim_stats(d->sim)->live_resources, 0);
