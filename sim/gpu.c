@@ -24,7 +24,6 @@ static void finish(struct sim *sim, struct sim_elem *e, uint32_t written)
 {
     sim_vq_push(sim, e, written);
     free(e);
-    (void)sim;
 }
 
 void sim_gpu_respond(struct sim *sim, struct sim_elem *e, void *resp, size_t len)

@@ -338,6 +338,7 @@ void vgpu_os_wait(void *os, uint64_t deadline_ns)
     bool progress;
 
     d->waits++;
+    d->woken = false;   /* only a wake during this wait ends it, as with a real sleep */
     if (d->lock_depth)
         host_violation(h, "vgpu_os_wait called with the lock held");
     if (d->on_wait)
