@@ -42,7 +42,6 @@ static int upload_and_show(struct vgpu_dev *dev, unsigned idx, struct vgpu_curso
         rc = gpu_transfer_to_host_2d(dev, c->res_id, &all, 0, false);
     if (rc == VGPU_OK)
         rc = gpu_update_cursor(dev, idx, c->res_id, c->hot_x, c->hot_y, c->x, c->y);
-    c->visible = rc == VGPU_OK;
     return rc;
 }
 
@@ -62,6 +61,7 @@ int vgpu_cursor_set(struct vgpu_dev *dev, unsigned idx, const uint32_t *argb,
     c->hot_y = hot_y;
     c->x = x;
     c->y = y;
+    c->visible = true;   /* what the host wants shown; a recovery shows it again */
     return upload_and_show(dev, idx, c);
 }
 
@@ -73,7 +73,7 @@ int vgpu_cursor_move(struct vgpu_dev *dev, unsigned idx, uint32_t x, uint32_t y)
         return VGPU_E_INVAL;
     c->x = x;
     c->y = y;
-    return gpu_move_cursor(dev, idx, x, y);
+    return gpu_move_cursor(dev, idx, c->res_id, x, y);
 }
 
 /* An UPDATE_CURSOR naming resource 0 hides the cursor; the resource stays for the next show. */
@@ -96,11 +96,10 @@ int cursor_restore(struct vgpu_dev *dev)
 
     for (i = 0; i < dev->num_scanouts; i++) {
         struct vgpu_cursor *c = &dev->scanouts[i].cursor;
-        bool was_visible = c->visible;
         int rc;
 
         c->res_id = 0;   /* the reset destroyed it; the id was released with the others */
-        if (!was_visible)
+        if (!c->visible)
             continue;
         rc = upload_and_show(dev, i, c);
         if (rc != VGPU_OK)

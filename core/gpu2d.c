@@ -188,8 +188,11 @@ int gpu_update_cursor(struct vgpu_dev *dev, uint32_t scanout, uint32_t id, uint3
     return send_cursor(dev, VIRTIO_GPU_CMD_UPDATE_CURSOR, scanout, id, hot_x, hot_y, x, y);
 }
 
-/* MOVE_CURSOR carries only the position; the device ignores the other fields (§5.7.6.10). */
-int gpu_move_cursor(struct vgpu_dev *dev, uint32_t scanout, uint32_t x, uint32_t y)
+/*
+ * MOVE_CURSOR changes only the position, but QEMU decides visibility from the resource id of
+ * every cursor command, so a move must name the cursor's resource or it hides the pointer.
+ */
+int gpu_move_cursor(struct vgpu_dev *dev, uint32_t scanout, uint32_t id, uint32_t x, uint32_t y)
 {
-    return send_cursor(dev, VIRTIO_GPU_CMD_MOVE_CURSOR, scanout, 0, 0, 0, x, y);
+    return send_cursor(dev, VIRTIO_GPU_CMD_MOVE_CURSOR, scanout, id, 0, 0, x, y);
 }

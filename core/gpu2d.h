@@ -21,6 +21,6 @@ int gpu_transfer_to_host_2d(struct vgpu_dev *dev, uint32_t id, const struct vgpu
 int gpu_resource_flush(struct vgpu_dev *dev, uint32_t id, const struct vgpu_rect *r, bool fenced);
 int gpu_update_cursor(struct vgpu_dev *dev, uint32_t scanout, uint32_t id, uint32_t hot_x,
                       uint32_t hot_y, uint32_t x, uint32_t y);
-int gpu_move_cursor(struct vgpu_dev *dev, uint32_t scanout, uint32_t x, uint32_t y);
+int gpu_move_cursor(struct vgpu_dev *dev, uint32_t scanout, uint32_t id, uint32_t x, uint32_t y);
 
 #endif /* VGPU_GPU2D_H */

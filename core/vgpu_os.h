@@ -10,6 +10,9 @@
  * interrupt.  vgpu_handle_interrupt() may run in a different context than the command path;
  * vgpu_os_lock/unlock must exclude the two from each other (a spinlock with interrupts masked on
  * bare metal, a mutex or the command gate elsewhere).
+ *
+ * Before vgpu_open() the host maps the BARs and enables memory decoding and bus mastering in the
+ * PCI command register (the core uses the device through them but leaves PCI setup to the host).
  */
 #ifndef VGPU_OS_H
 #define VGPU_OS_H

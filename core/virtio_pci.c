@@ -65,8 +65,15 @@ static void take_vendor_cap(struct vpci *t, uint8_t pos)
                   type, pos, bar, off, len);
         return;
     }
-    if (type == VIRTIO_PCI_CAP_NOTIFY_CFG)
-        t->notify_mult = vgpu_os_pci_read32(os, pos + VIRTIO_PCI_NOTIFY_CAP_MULT);
+    if (type == VIRTIO_PCI_CAP_NOTIFY_CFG) {
+        uint32_t mult = vgpu_os_pci_read32(os, pos + VIRTIO_PCI_NOTIFY_CAP_MULT);
+        /* §4.1.4.4: 0 or an even power of two; anything else would misalign the doorbells. */
+        if (mult == 1 || (mult & (mult - 1)) != 0) {
+            vgpu_warn(os, "notify capability at 0x%x: bad multiplier %u", pos, mult);
+            return;
+        }
+        t->notify_mult = mult;
+    }
     w->bar = bar;
     w->off = off;
     w->len = len;
