@@ -136,6 +136,19 @@ static void display_info_error_fails_open_cleanly(struct t *t)
     assert_null(t_dev(t));
 }
 
+/* An OK of the wrong kind (24-byte NODATA for display info) is a protocol break, not data. */
+static void wrong_response_type_breaks_the_device(struct t *t)
+{
+    struct host_fb *fb = boot_showing(t, VGPU_IRQ_POLL, 13);
+    struct vgpu_scanout_info info;
+
+    sim_fault_error_next(t->sim, VIRTIO_GPU_CMD_GET_DISPLAY_INFO, VIRTIO_GPU_RESP_OK_NODATA);
+    assert_int_equal(vgpu_query_displays(t_dev(t)), VGPU_E_PROTO);
+    assert_vgpu_ok(vgpu_scanout_info(t_dev(t), 0, &info));
+    assert_int_equal(info.host_width, 1280);        /* nothing half-read from the bad answer */
+    recover_and_check(t, fb);
+}
+
 static void held_command_times_out_then_recovers(struct t *t)
 {
     struct host_fb *fb = boot_showing(t, VGPU_IRQ_INTX, 5);
@@ -292,6 +305,7 @@ int main(void)
         UNIT_TEST(async_error_is_counted),
         UNIT_TEST(edid_error_is_not_fatal),
         UNIT_TEST(display_info_error_fails_open_cleanly),
+        UNIT_TEST(wrong_response_type_breaks_the_device),
         UNIT_TEST(held_command_times_out_then_recovers),
         UNIT_TEST(late_completion_after_timeout),
         UNIT_TEST(corrupted_used_entries),
