@@ -48,3 +48,10 @@ core-freestanding:
 	    -c $$f -o $(BUILD)/freestanding/$$(basename $$f .c).o; done
 
 -include $(shell find $(UNIT_DIR)/obj -name '*.d' 2>/dev/null)
+
+# The EDID parser against an independent one: Debian's edid-decode, on every committed sample.
+DEB_PACKAGES += edid-decode
+TESTS += test-edid-decode
+.PHONY: test-edid-decode
+test-edid-decode:
+	@CC=$(CC) PYTHON=$(PYTHON) tests/unit/edid_samples/check-with-edid-decode.sh
