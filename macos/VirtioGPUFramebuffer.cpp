@@ -102,13 +102,13 @@ bool VirtioGPUFramebuffer::allocateAperture()
                 fApertureRange = IODeviceMemory::withRange(phys, size);
             if (fApertureRange) {
                 VGPU_LOG("scanout %u: %llu KiB aperture in %u device segment(s)", fScanout,
-                         size >> 10, fAperture.nsegs);
+                         (unsigned long long)(size >> 10), fAperture.nsegs);
                 return true;
             }
             dmaBlockFree(&fAperture);
         }
         VGPU_LOG("scanout %u: %llu KiB contiguous failed, trying a smaller maximum", fScanout,
-                 size >> 10);
+                 (unsigned long long)(size >> 10));
         limit = want;
     }
 }

@@ -12,6 +12,10 @@
 
 #include "VirtioGPU.hpp"
 
+extern "C" {
+#include "modes.h"
+}
+
 class VirtioGPUFramebuffer : public IOFramebuffer {
     OSDeclareDefaultStructors(VirtioGPUFramebuffer);
     typedef IOFramebuffer super;
@@ -69,7 +73,8 @@ public:
     IOReturn setCursorState(SInt32 x, SInt32 y, bool visible) override;
 
 private:
-    enum { kMaxModes = 48, kCursorPixels = VGPU_CURSOR_SIZE * VGPU_CURSOR_SIZE };
+    /* Every mode the core can list, plus the current mode when the host dropped it. */
+    enum { kMaxModes = VGPU_MODES_MAX + 1, kCursorPixels = VGPU_CURSOR_SIZE * VGPU_CURSOR_SIZE };
 
     VirtioGPUDevice *fDevice;
     unsigned         fScanout;

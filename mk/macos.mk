@@ -119,3 +119,36 @@ kext-compile-check: $(KEXT_KMOD_INFO)
 	echo "kext-compile-check: release" && EXTRA_FLAGS="$(KEXT_CHECK_WARN)" $(KEXT_CHECK_SCRIPT) . && \
 	echo "kext-compile-check: DEBUG=1" && EXTRA_FLAGS="$(KEXT_CHECK_WARN) -DDEBUG=1" $(KEXT_CHECK_SCRIPT) . && \
 	echo "kext-compile-check: kmod_info.c" && EXTRA_FLAGS="$(KEXT_CHECK_WARN)" $(KEXT_CHECK_SCRIPT) $(KEXT_CHECK_ROOT)
+
+# ---- host tests: macos/*.cpp unchanged on a stand-in IOKit, wired to the software device ----
+# Only macos/vgpu_os_mmio.cpp (six raw pointer accessors) is swapped for tests/kext/fake_mmio.cpp.
+KEXT_TEST_DIR      := $(BUILD)/kext-test
+KEXT_TEST_CXX      ?= clang++
+KEXT_TEST_CC       ?= clang
+KEXT_TEST_SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+KEXT_TEST_CXXFLAGS  = -std=gnu++14 $(WARN) -g -O1 $(KEXT_TEST_SAN) -DDEBUG=1 -MMD -MP \
+                      -Itests/kext/fakeiokit -Itests/kext -Imacos -Icore $(shell pkg-config --cflags cmocka)
+KEXT_TEST_CFLAGS   := $(CSTD) $(WARN) -g -O1 $(KEXT_TEST_SAN) -MMD -MP
+KEXT_TEST_LIBS      = $(shell pkg-config --libs cmocka)
+KEXT_TEST_CXX_SRCS := $(filter-out macos/vgpu_os_mmio.cpp,$(KEXT_CXX_SRCS)) \
+                      $(wildcard tests/kext/*.cpp tests/kext/fakeiokit/*.cpp)
+KEXT_TEST_C_SRCS   := $(KEXT_C_SRCS) $(wildcard sim/*.c)
+KEXT_TEST_OBJS     := $(patsubst %.cpp,$(KEXT_TEST_DIR)/%.o,$(KEXT_TEST_CXX_SRCS)) \
+                      $(patsubst %.c,$(KEXT_TEST_DIR)/%.o,$(KEXT_TEST_C_SRCS))
+DEB_PACKAGES       += libcmocka-dev pkg-config
+
+$(KEXT_TEST_DIR)/%.o: %.cpp mk/macos.mk
+	@mkdir -p $(@D)
+	$(KEXT_TEST_CXX) $(KEXT_TEST_CXXFLAGS) -c $< -o $@
+
+$(KEXT_TEST_DIR)/%.o: %.c mk/macos.mk
+	@mkdir -p $(@D)
+	$(KEXT_TEST_CC) $(KEXT_TEST_CFLAGS) -c $< -o $@
+
+$(KEXT_TEST_DIR)/test_kext: $(KEXT_TEST_OBJS)
+	$(KEXT_TEST_CXX) $(KEXT_TEST_CXXFLAGS) -o $@ $^ $(KEXT_TEST_LIBS)
+
+test-kext: $(KEXT_TEST_DIR)/test_kext
+	$(KEXT_TEST_DIR)/test_kext
+
+-include $(shell find $(KEXT_TEST_DIR) -name '*.d' 2>/dev/null)

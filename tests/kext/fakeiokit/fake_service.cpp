@@ -1,0 +1,315 @@
+/*
+ * fake_service.cpp — IOService, IOWorkLoop and the event sources of the stand-in kernel.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <algorithm>
+
+#include "fake_world.hpp"
+
+/* ---- IOService ---- */
+
+bool IOService::init(OSDictionary *dictionary)
+{
+    (void)dictionary;
+    return OSObject::init();
+}
+
+bool IOService::start(IOService *provider)
+{
+    if (provider != provider_)
+        fake::violation("start() with a provider it is not attached to");
+    fakeStarted = true;
+    return true;
+}
+
+void IOService::stop(IOService *provider)
+{
+    (void)provider;
+    fakeStarted = false;
+}
+
+/* The registry holds a reference on both ends of an attachment, as IORegistryEntry does. */
+bool IOService::attach(IOService *provider)
+{
+    if (provider_ || !provider)
+        return false;
+    provider_ = provider;
+    provider->retain();
+    retain();
+    provider->fakeClients.push_back(this);
+    return true;
+}
+
+void IOService::detach(IOService *provider)
+{
+    if (provider != provider_) {
+        fake::violation("detach() from a provider it is not attached to");
+        return;
+    }
+    auto &c = provider->fakeClients;
+    c.erase(std::remove(c.begin(), c.end(), this), c.end());
+    provider_ = NULL;
+    provider->release();
+    release();
+}
+
+IOWorkLoop *IOService::getWorkLoop() const { return NULL; }
+IOReturn IOService::getInterruptType(int, int *) { return kIOReturnUnsupported; }
+IOReturn IOService::setPowerState(unsigned long, IOService *) { return kIOPMAckImplied; }
+
+bool IOService::open(IOService *forClient, IOOptionBits, void *)
+{
+    if (fakeOpenedBy && fakeOpenedBy != forClient)
+        return false;
+    fakeOpenedBy = forClient;
+    return true;
+}
+
+void IOService::close(IOService *forClient, IOOptionBits)
+{
+    if (fakeOpenedBy != forClient)
+        fake::violation("close() by a client that did not open");
+    fakeOpenedBy = NULL;
+}
+
+void IOService::registerService(IOOptionBits) { fakeRegistered = true; }
+void IOService::PMinit(void) { fakePMInited = true; }
+void IOService::PMstop(void) { fakePMInited = false; }
+void IOService::joinPMtree(IOService *driver) { driver->fakePMParent = this; }
+
+IOReturn IOService::registerPowerDriver(IOService *controllingDriver, IOPMPowerState *states,
+                                        unsigned long numberOfStates)
+{
+    if (!fakePMInited || controllingDriver != this || !states || numberOfStates < 2)
+        fake::violation("registerPowerDriver before PMinit or with bad states");
+    fakePowerStates = numberOfStates;
+    return kIOReturnSuccess;
+}
+
+bool IOService::setProperty(const char *key, unsigned long long number, unsigned int numberOfBits)
+{
+    (void)numberOfBits;
+    FakeProperty *&p = properties_[key];
+    if (!p)
+        p = new FakeProperty;
+    p->value = number;
+    return true;
+}
+
+OSObject *IOService::getProperty(const char *key) const
+{
+    auto it = properties_.find(key);
+    return it == properties_.end() ? NULL : it->second;
+}
+
+bool IOService::fakeGetNumber(const char *key, uint64_t *value) const
+{
+    auto it = properties_.find(key);
+    if (it == properties_.end())
+        return false;
+    *value = it->second->value;
+    return true;
+}
+
+void IOService::free()
+{
+    if (provider_)
+        fake::violation("freed while still attached");
+    for (auto &kv : properties_)
+        kv.second->release();
+    properties_.clear();
+    OSObject::free();
+}
+
+/* ---- IOWorkLoop ---- */
+
+IOWorkLoop *IOWorkLoop::workLoop() { return new IOWorkLoop; }
+
+IOReturn IOWorkLoop::addEventSource(IOEventSource *source)
+{
+    if (!source || source->fakeLoop)
+        return kIOReturnBadArgument;
+    sources_.push_back(source);
+    source->retain();
+    source->fakeLoop = this;
+    return kIOReturnSuccess;
+}
+
+IOReturn IOWorkLoop::removeEventSource(IOEventSource *source)
+{
+    auto it = std::find(sources_.begin(), sources_.end(), source);
+    if (it == sources_.end())
+        return kIOReturnBadArgument;
+    sources_.erase(it);
+    source->fakeLoop = NULL;
+    source->release();
+    return kIOReturnSuccess;
+}
+
+void IOWorkLoop::free()
+{
+    if (!sources_.empty())
+        fake::violation("work loop released with event sources still in it");
+    OSObject::free();
+}
+
+/* ---- IOCommandGate ---- */
+
+IOCommandGate *IOCommandGate::commandGate(OSObject *owner, Action)
+{
+    IOCommandGate *g = new IOCommandGate;
+    g->owner_ = owner;
+    return g;
+}
+
+IOReturn IOCommandGate::runAction(Action action, void *arg0, void *arg1, void *arg2, void *arg3)
+{
+    if (!fakeLoop)
+        return kIOReturnNotReady;   /* the real gate needs a work loop */
+    depth_++;
+    IOReturn r = action(owner_, arg0, arg1, arg2, arg3);
+    depth_--;
+    return r;
+}
+
+IOReturn IOCommandGate::commandSleep(void *event, UInt32 interruptible)
+{
+    (void)interruptible;
+    return sleepUntil(event, 0, false);
+}
+
+IOReturn IOCommandGate::commandSleep(void *event, AbsoluteTime deadline, UInt32 interruptible)
+{
+    (void)interruptible;
+    return sleepUntil(event, deadline, true);
+}
+
+/*
+ * While the gate is open the work loop runs: the device works and its interrupts are delivered,
+ * which may wake this event.  Time passes a little when something happened, else jumps to the
+ * deadline.  A sleep with no deadline that nothing can end is a deadlock: abort.
+ */
+IOReturn IOCommandGate::sleepUntil(void *event, uint64_t deadline, bool hasDeadline)
+{
+    if (depth_ <= 0) {
+        fake::violation("commandSleep outside the gate (the kernel panics)");
+        return THREAD_TIMED_OUT;
+    }
+    woken_.erase(std::remove(woken_.begin(), woken_.end(), event), woken_.end());
+    sleeping_.push_back(event);
+    IOReturn result = THREAD_TIMED_OUT;
+    for (;;) {
+        bool did = fake::pump();
+        auto it = std::find(woken_.begin(), woken_.end(), event);
+        if (it != woken_.end()) {
+            woken_.erase(it);
+            result = THREAD_AWAKENED;
+            break;
+        }
+        if (!hasDeadline) {
+            fprintf(stderr, "fake kernel: commandSleep(%p) with no deadline and nothing to wake it\n",
+                    event);
+            abort();
+        }
+        if (fake::now() >= deadline)
+            break;
+        fake::advance(did ? 1000 : deadline - fake::now());
+    }
+    sleeping_.erase(std::find(sleeping_.begin(), sleeping_.end(), event));
+    return result;
+}
+
+void IOCommandGate::commandWakeup(void *event, bool)
+{
+    if (std::find(sleeping_.begin(), sleeping_.end(), event) != sleeping_.end())
+        woken_.push_back(event);
+}
+
+/* ---- interrupts ---- */
+
+IOFilterInterruptEventSource *IOFilterInterruptEventSource::filterInterruptEventSource(
+    OSObject *owner, IOInterruptEventSource::Action action, Filter filter, IOService *provider,
+    int intIndex)
+{
+    IOPCIDevice *pci = dynamic_cast<IOPCIDevice *>(provider);
+    int type = 0;
+    if (!pci || !filter || intIndex < 0 || intIndex > 1 ||
+        pci->getInterruptType(intIndex, &type) != kIOReturnSuccess || pci->fakeHandler[intIndex])
+        return NULL;
+    IOFilterInterruptEventSource *s = new IOFilterInterruptEventSource;
+    s->owner_ = owner;
+    s->fakeAction = action;
+    s->filter_ = filter;
+    s->fakeProvider = provider;
+    s->fakeIndex = intIndex;
+    s->enabled_ = false;   /* registered, not enabled, until enable() */
+    pci->fakeHandler[intIndex] = s;
+    return s;
+}
+
+void IOFilterInterruptEventSource::enable()
+{
+    enabled_ = true;
+    IOPCIDevice *pci = static_cast<IOPCIDevice *>(fakeProvider);
+    int type = 0;
+    if (pci->getInterruptType(fakeIndex, &type) == kIOReturnSuccess &&
+        (type & kIOInterruptTypePCIMessaged))
+        pci->fakeEnableMsix(true);
+}
+
+void IOFilterInterruptEventSource::disable() { enabled_ = false; }
+
+bool IOFilterInterruptEventSource::fakeInterrupt()
+{
+    if (!enabled_ || !filter_(owner_, this))
+        return false;
+    if (fakeAction)
+        fakeAction(owner_, this, 1);
+    return true;
+}
+
+void IOFilterInterruptEventSource::free()
+{
+    IOPCIDevice *pci = static_cast<IOPCIDevice *>(fakeProvider);
+    if (pci && pci->fakeHandler[fakeIndex] == this)
+        pci->fakeHandler[fakeIndex] = NULL;
+    OSObject::free();
+}
+
+/* ---- timers ---- */
+
+IOTimerEventSource *IOTimerEventSource::timerEventSource(OSObject *owner, Action action)
+{
+    IOTimerEventSource *t = new IOTimerEventSource;
+    t->owner_ = owner;
+    t->action_ = action;
+    fake::registerTimer(t, true);
+    return t;
+}
+
+IOReturn IOTimerEventSource::setTimeoutMS(UInt32 ms)
+{
+    armed_ = true;
+    timeoutMS_ = ms;
+    return kIOReturnSuccess;
+}
+
+void IOTimerEventSource::cancelTimeout() { armed_ = false; }
+
+bool IOTimerEventSource::fakeFire()
+{
+    if (!armed_ || !fakeLoop || !action_)
+        return false;
+    armed_ = false;
+    fake::advance((uint64_t)timeoutMS_ * 1000000ull);
+    action_(owner_, this);
+    return true;
+}
+
+void IOTimerEventSource::free()
+{
+    fake::registerTimer(this, false);
+    OSObject::free();
+}

@@ -1,0 +1,176 @@
+/*
+ * fake_service.hpp — stand-in IOService, power-management types, IOWorkLoop and the event
+ * sources (command gate, filter interrupt, timer).  Single-threaded: a command gate runs actions
+ * directly; commandSleep lets the fake "work loop" run (device work, interrupt delivery, virtual
+ * time) until a wakeup or the deadline, which is what the real gate release allows.
+ */
+#ifndef FAKE_SERVICE_HPP
+#define FAKE_SERVICE_HPP
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "fake_types.hpp"
+
+class OSDictionary;
+class IOWorkLoop;
+
+/* ---- power management ---- */
+struct IOPMPowerState {
+    unsigned long version;
+    unsigned long capabilityFlags;
+    unsigned long outputPowerCharacter;
+    unsigned long inputPowerRequirement;
+    unsigned long staticPower, unbudgetedPower, powerToAttain, timeToAttain, settleUpTime,
+        timeToLower, settleDownTime, powerDomainBudget;
+};
+enum { kIOPMPowerStateVersion1 = 1, kIOPMAckImplied = 0 };
+enum { kIOPMPowerOn = 0x00000002, kIOPMDeviceUsable = 0x00008000 };
+
+/* A property value (the real ones are OSNumber, OSData...). */
+class FakeProperty : public OSObject {
+public:
+    uint64_t value = 0;
+};
+
+/* As in the real headers, init(OSDictionary *) hides OSObject::init(). */
+#pragma clang diagnostic push
+#pragma clang diagnostic ignored "-Woverloaded-virtual"
+class IOService : public OSObject {
+public:
+    virtual bool init(OSDictionary *dictionary = NULL);
+    virtual bool start(IOService *provider);
+    virtual void stop(IOService *provider);
+    virtual bool attach(IOService *provider);
+    virtual void detach(IOService *provider);
+    virtual IOWorkLoop *getWorkLoop() const;
+    virtual IOReturn getInterruptType(int source, int *interruptType);
+    virtual IOReturn setPowerState(unsigned long powerStateOrdinal, IOService *whatDevice);
+    virtual bool open(IOService *forClient, IOOptionBits options = 0, void *arg = NULL);
+    virtual void close(IOService *forClient, IOOptionBits options = 0);
+    virtual void registerService(IOOptionBits options = 0);
+    virtual void PMinit(void);
+    virtual void PMstop(void);
+    virtual void joinPMtree(IOService *driver);
+    virtual IOReturn registerPowerDriver(IOService *controllingDriver, IOPMPowerState *states,
+                                         unsigned long numberOfStates);
+
+    IOService *getProvider() const { return provider_; }
+    uint64_t getRegistryEntryID() const { return (uint64_t)(uintptr_t)this; }
+    bool setProperty(const char *key, unsigned long long number, unsigned int numberOfBits);
+    OSObject *getProperty(const char *key) const;
+
+    /* ---- fake-only observation ---- */
+    bool fakeRegistered = false;
+    bool fakeStarted = false;
+    bool fakePMInited = false;
+    IOService *fakePMParent = NULL;        /* who called joinPMtree(this) */
+    unsigned long fakePowerStates = 0;     /* registerPowerDriver count */
+    std::vector<IOService *> fakeClients;  /* attached children, in order */
+    IOService *fakeOpenedBy = NULL;
+    bool fakeGetNumber(const char *key, uint64_t *value) const;
+
+protected:
+    void free() override;
+
+private:
+    IOService *provider_ = NULL;
+    std::map<std::string, FakeProperty *> properties_;
+};
+#pragma clang diagnostic pop
+
+/* ---- work loop and event sources ---- */
+class IOEventSource : public OSObject {
+public:
+    virtual void enable() { enabled_ = true; }
+    virtual void disable() { enabled_ = false; }
+    bool isEnabled() const { return enabled_; }
+    OSObject *owner() const { return owner_; }
+    IOWorkLoop *fakeLoop = NULL;
+
+protected:
+    OSObject *owner_ = NULL;
+    bool enabled_ = true;
+};
+
+class IOWorkLoop : public OSObject {
+public:
+    static IOWorkLoop *workLoop();
+    virtual IOReturn addEventSource(IOEventSource *source);
+    virtual IOReturn removeEventSource(IOEventSource *source);
+    virtual bool onThread() const { return false; }
+    size_t fakeSourceCount() const { return sources_.size(); }
+
+protected:
+    void free() override;
+
+private:
+    std::vector<IOEventSource *> sources_;
+};
+
+class IOCommandGate : public IOEventSource {
+public:
+    typedef IOReturn (*Action)(OSObject *owner, void *arg0, void *arg1, void *arg2, void *arg3);
+    static IOCommandGate *commandGate(OSObject *owner, Action action = NULL);
+    virtual IOReturn runAction(Action action, void *arg0 = NULL, void *arg1 = NULL,
+                               void *arg2 = NULL, void *arg3 = NULL);
+    virtual IOReturn commandSleep(void *event, UInt32 interruptible = THREAD_UNINT);
+    virtual IOReturn commandSleep(void *event, AbsoluteTime deadline, UInt32 interruptible);
+    virtual void commandWakeup(void *event, bool oneThread = false);
+    bool fakeInside() const { return depth_ > 0; }
+
+private:
+    int depth_ = 0;
+    std::vector<void *> sleeping_;
+    std::vector<void *> woken_;
+    IOReturn sleepUntil(void *event, uint64_t deadline_ns, bool hasDeadline);
+};
+
+class IOInterruptEventSource : public IOEventSource {
+public:
+    typedef void (*Action)(OSObject *owner, IOInterruptEventSource *sender, int count);
+    Action fakeAction = NULL;
+    IOService *fakeProvider = NULL;
+    int fakeIndex = 0;
+};
+
+class IOFilterInterruptEventSource : public IOInterruptEventSource {
+public:
+    typedef bool (*Filter)(OSObject *owner, IOFilterInterruptEventSource *sender);
+    static IOFilterInterruptEventSource *filterInterruptEventSource(
+        OSObject *owner, IOInterruptEventSource::Action action, Filter filter,
+        IOService *provider, int intIndex = 0);
+    void enable() override;
+    void disable() override;
+    /* What the kernel does on an interrupt: filter at primary level, then the action. */
+    bool fakeInterrupt();
+
+protected:
+    void free() override;
+
+private:
+    Filter filter_ = NULL;
+};
+
+class IOTimerEventSource : public IOEventSource {
+public:
+    typedef void (*Action)(OSObject *owner, IOTimerEventSource *sender);
+    static IOTimerEventSource *timerEventSource(OSObject *owner, Action action = NULL);
+    virtual IOReturn setTimeoutMS(UInt32 ms);
+    virtual void cancelTimeout();
+    bool fakeArmed() const { return armed_; }
+    UInt32 fakeTimeoutMS() const { return timeoutMS_; }
+    /* Run the action if armed (what the timer thread does when the timeout passes). */
+    bool fakeFire();
+
+protected:
+    void free() override;
+
+private:
+    Action action_ = NULL;
+    bool armed_ = false;
+    UInt32 timeoutMS_ = 0;
+};
+
+#endif /* FAKE_SERVICE_HPP */

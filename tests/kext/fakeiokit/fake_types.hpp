@@ -1,0 +1,103 @@
+/*
+ * fake_types.hpp — stand-in for the kernel basics the kext shell uses: IOKit scalar types and
+ * return codes, OSObject with reference counting, the metaclass macros, IOLog/IOMalloc/IOLock and
+ * mach time.  Same names and signatures as Kernel.framework (MacKernelSDK); kext-compile-check
+ * compiles the same sources against the real headers, which keeps these honest.
+ */
+#ifndef FAKE_TYPES_HPP
+#define FAKE_TYPES_HPP
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <strings.h>
+
+typedef uint8_t  UInt8;
+typedef uint16_t UInt16;
+typedef uint32_t UInt32;
+typedef uint64_t UInt64;   /* the same type as uint64_t, as in Kernel.framework */
+typedef int32_t  SInt32;
+typedef int      kern_return_t;
+typedef kern_return_t IOReturn;
+typedef UInt32   IOOptionBits;
+typedef UInt32   IOItemCount;
+typedef UInt64   IOByteCount;
+typedef UInt64   IOPhysicalAddress;
+typedef UInt64   IOPhysicalLength;
+typedef uint64_t mach_vm_address_t;
+typedef uint64_t mach_vm_size_t;
+typedef mach_vm_address_t IOVirtualAddress;
+typedef uint64_t addr64_t;
+typedef UInt64   AbsoluteTime;
+typedef struct fake_task *task_t;
+typedef UInt32   IODirection;
+
+#define iokit_common_err(code) ((IOReturn)(0xe0000000u | (code)))
+#define kIOReturnSuccess         0
+#define kIOReturnError           iokit_common_err(0x2bc)
+#define kIOReturnNoMemory        iokit_common_err(0x2bd)
+#define kIOReturnNoResources     iokit_common_err(0x2be)
+#define kIOReturnBadArgument     iokit_common_err(0x2c2)
+#define kIOReturnUnsupported     iokit_common_err(0x2c7)
+#define kIOReturnInternalError   iokit_common_err(0x2c9)
+#define kIOReturnIOError         iokit_common_err(0x2ca)
+#define kIOReturnNotReady        iokit_common_err(0x2d8)
+#define kIOReturnNoSpace         iokit_common_err(0x2db)
+#define kIOReturnUnsupportedMode iokit_common_err(0x2e6)
+#define kIOReturnNotFound        iokit_common_err(0x2f0)
+
+#define THREAD_AWAKENED  0
+#define THREAD_TIMED_OUT 1
+#define THREAD_UNINT     0
+
+/* ---- OSObject: reference counted, zero-filled on allocation like kalloc'd kernel objects ---- */
+class OSObject {
+public:
+    static void *operator new(size_t size);
+    static void operator delete(void *p);
+    OSObject();
+    virtual ~OSObject();
+    virtual bool init() { return true; }
+    void retain() const { refs++; }
+    void release() const;
+    int  getRetainCount() const { return refs; }
+
+protected:
+    virtual void free();
+
+private:
+    mutable int refs;
+};
+
+#define OSDeclareDefaultStructors(cls) \
+public:                                \
+    cls() {}                           \
+                                       \
+private:
+#define OSDefineMetaClassAndStructors(cls, superclass)
+#define OSTypeAlloc(type)         (new type)
+#define OSDynamicCast(type, inst) (dynamic_cast<type *>(inst))
+#define OSSafeReleaseNULL(inst) \
+    do { if ((inst) != NULL) (inst)->release(); (inst) = NULL; } while (0)
+
+/* ---- IOLib ---- */
+extern task_t kernel_task;
+void  IOLog(const char *format, ...) __attribute__((format(printf, 1, 2)));
+void *IOMalloc(size_t size);
+void  IOFree(void *p, size_t size);
+
+typedef struct fake_lock IOLock;
+IOLock *IOLockAlloc(void);
+void    IOLockFree(IOLock *lock);
+void    IOLockLock(IOLock *lock);
+void    IOLockUnlock(IOLock *lock);
+
+/* ---- mach time: the fake clock counts nanoseconds ---- */
+extern "C" {
+uint64_t mach_absolute_time(void);
+void absolutetime_to_nanoseconds(uint64_t abstime, uint64_t *result);
+void nanoseconds_to_absolutetime(uint64_t nanoseconds, uint64_t *result);
+}
+
+#endif /* FAKE_TYPES_HPP */

@@ -1,0 +1,250 @@
+/*
+ * fake_world.cpp — state of the stand-in kernel (see fake_world.hpp) and the kernel functions
+ * (IOLog, IOMalloc, IOLock, mach time, OSObject lifetime).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <map>
+#include <set>
+
+#include "fake_world.hpp"
+
+extern "C" {
+#include "../../../sim/sim.h"
+}
+
+task_t kernel_task = reinterpret_cast<task_t>(0x1);
+
+namespace fake {
+namespace {
+
+struct DmaRange { void *host; uint64_t len; };
+
+struct World {
+    uint64_t clock = 1000000000ull;
+    std::map<uint64_t, DmaRange> dma;       /* by device address */
+    uint64_t nextIova = 0x40000000000ull;   /* far from host pointers and "physical" addresses */
+    uint32_t chunkPages = 0;
+    uint64_t contiguousLimit = 0;
+    IOPCIDevice *pci = NULL;
+    std::set<IOTimerEventSource *> timers;
+    std::map<void *, size_t> mallocs;
+    long objects = 0;
+    unsigned violations = 0;
+    std::string lastViolation;
+    std::string log;
+};
+
+World *w = new World;
+
+}  // namespace
+
+/* "Physical" addresses are host addresses moved by a constant, so they never work as pointers. */
+static const uint64_t kPhysOffset = 0x7000000000000ull;
+
+void reset()
+{
+    delete w;
+    w = new World;
+}
+
+uint64_t now() { return w->clock; }
+void advance(uint64_t ns) { w->clock += ns; }
+
+void *dmaMap(void *ctx, uint64_t addr, uint64_t len)
+{
+    (void)ctx;
+    auto it = w->dma.upper_bound(addr);
+    if (it == w->dma.begin())
+        return NULL;
+    --it;
+    uint64_t off = addr - it->first;
+    if (off > it->second.len || len > it->second.len - off)
+        return NULL;
+    return static_cast<uint8_t *>(it->second.host) + off;
+}
+
+void setDmaChunkPages(uint32_t pages) { w->chunkPages = pages; }
+void setContiguousLimit(uint64_t bytes) { w->contiguousLimit = bytes; }
+uint64_t contiguousLimit() { return w->contiguousLimit; }
+uint32_t dmaChunkPages() { return w->chunkPages; }
+
+uint64_t hostToPhys(const void *p) { return (uint64_t)(uintptr_t)p + kPhysOffset; }
+
+void *physToHost(uint64_t phys, uint64_t len)
+{
+    (void)len;
+    return reinterpret_cast<void *>((uintptr_t)(phys - kPhysOffset));
+}
+
+uint64_t newIova(uint64_t len)
+{
+    uint64_t iova = w->nextIova;
+    w->nextIova += ((len + 0xfff) & ~0xfffull) + 0x10000;   /* a gap after every range */
+    return iova;
+}
+
+void registerDma(uint64_t iova, void *host, uint64_t len) { w->dma[iova] = DmaRange{ host, len }; }
+
+void unregisterDma(uint64_t iova)
+{
+    if (!w->dma.erase(iova))
+        violation("unregistering an unknown DMA range");
+}
+
+void setPci(IOPCIDevice *pci) { w->pci = pci; }
+
+bool pump()
+{
+    bool did = false;
+    if (w->pci && w->pci->fakeSim && sim_work_pending(w->pci->fakeSim))
+        did |= sim_run(w->pci->fakeSim) > 0;
+    if (w->pci)
+        did |= w->pci->fakeDeliverInterrupts() > 0;
+    return did;
+}
+
+void registerTimer(IOTimerEventSource *t, bool add)
+{
+    if (add)
+        w->timers.insert(t);
+    else
+        w->timers.erase(t);
+}
+
+unsigned fireTimers()
+{
+    std::set<IOTimerEventSource *> now(w->timers);
+    unsigned fired = 0;
+    for (IOTimerEventSource *t : now)
+        if (w->timers.count(t) && t->fakeFire())
+            fired++;
+    return fired;
+}
+
+void noteObject(int delta) { w->objects += delta; }
+
+void noteMalloc(void *p, size_t size) { w->mallocs[p] = size; }
+
+bool noteFree(void *p, size_t size)
+{
+    auto it = w->mallocs.find(p);
+    if (it == w->mallocs.end()) {
+        violation("IOFree of memory IOMalloc did not return");
+        return false;
+    }
+    if (it->second != size)
+        violation("IOFree with a size other than IOMalloc's");
+    w->mallocs.erase(it);
+    return true;
+}
+
+void violation(const char *what)
+{
+    w->violations++;
+    w->lastViolation = what;
+    fprintf(stderr, "fake kernel: %s\n", what);
+}
+
+unsigned violations() { return w->violations; }
+const std::string &lastViolation() { return w->lastViolation; }
+long liveObjects() { return w->objects; }
+size_t liveMallocs() { return w->mallocs.size(); }
+size_t liveDma() { return w->dma.size(); }
+
+void logLine(const char *text)
+{
+    w->log += text;
+    if (getenv("KEXT_TEST_LOG"))
+        fputs(text, stderr);
+}
+
+const std::string &log() { return w->log; }
+bool logContains(const char *needle) { return w->log.find(needle) != std::string::npos; }
+
+}  // namespace fake
+
+/* ---- kernel functions ---- */
+
+void IOLog(const char *format, ...)
+{
+    char line[512];
+    va_list ap;
+    va_start(ap, format);
+    vsnprintf(line, sizeof(line), format, ap);
+    va_end(ap);
+    fake::logLine(line);
+}
+
+void *IOMalloc(size_t size)
+{
+    void *p = malloc(size ? size : 1);
+    if (p)
+        fake::noteMalloc(p, size);
+    return p;
+}
+
+void IOFree(void *p, size_t size)
+{
+    if (p && fake::noteFree(p, size))
+        free(p);
+}
+
+struct fake_lock { bool held; };
+
+IOLock *IOLockAlloc(void) { return new fake_lock{ false }; }
+
+void IOLockFree(IOLock *lock)
+{
+    if (lock->held)
+        fake::violation("IOLockFree of a held lock");
+    delete lock;
+}
+
+void IOLockLock(IOLock *lock)
+{
+    if (lock->held)
+        fake::violation("IOLockLock of a lock already held (single thread: a deadlock)");
+    lock->held = true;
+}
+
+void IOLockUnlock(IOLock *lock)
+{
+    if (!lock->held)
+        fake::violation("IOLockUnlock of a lock not held");
+    lock->held = false;
+}
+
+extern "C" {
+uint64_t mach_absolute_time(void) { return fake::now(); }
+void absolutetime_to_nanoseconds(uint64_t abstime, uint64_t *result) { *result = abstime; }
+void nanoseconds_to_absolutetime(uint64_t nanoseconds, uint64_t *result) { *result = nanoseconds; }
+}
+
+/* ---- OSObject ---- */
+
+void *OSObject::operator new(size_t size)
+{
+    void *p = calloc(1, size);   /* kernel objects start zeroed */
+    if (!p)
+        abort();
+    return p;
+}
+
+void OSObject::operator delete(void *p) { ::free(p); }
+
+OSObject::OSObject() : refs(1) { fake::noteObject(+1); }
+OSObject::~OSObject() { fake::noteObject(-1); }
+
+void OSObject::release() const
+{
+    if (refs <= 0) {
+        fake::violation("release of an object with no references");
+        return;
+    }
+    if (--refs == 0)
+        const_cast<OSObject *>(this)->free();
+}
+
+void OSObject::free() { delete this; }

@@ -1,0 +1,57 @@
+/*
+ * fake_world.hpp — the test's handle on the stand-in kernel: virtual clock, device address space,
+ * interrupt delivery, timers, the kernel log, and the bookkeeping that turns kernel-API misuse
+ * (wrong IOFree size, sleeping outside the gate, a lock taken twice, objects leaked) into test
+ * failures.
+ */
+#ifndef FAKE_WORLD_HPP
+#define FAKE_WORLD_HPP
+
+#include <string>
+
+#include "fake_pci.hpp"
+
+namespace fake {
+
+void reset();                           /* a fresh world; call before each test */
+
+/* ---- clock (ns; mach_absolute_time counts in ns here) ---- */
+uint64_t now();
+void advance(uint64_t ns);
+
+/* ---- device address space ---- */
+void *dmaMap(void *ctx, uint64_t addr, uint64_t len);  /* the sim's map callback */
+void  setDmaChunkPages(uint32_t pages);  /* IODMACommand hands out mappings in chunks (0: whole) */
+void  setContiguousLimit(uint64_t bytes);/* bigger contiguous allocations fail (0: no limit) */
+uint32_t dmaChunkPages();
+uint64_t contiguousLimit();
+void *physToHost(uint64_t phys, uint64_t len);  /* what a CPU mapping of a physical range sees */
+uint64_t hostToPhys(const void *p);
+uint64_t newIova(uint64_t len);          /* a fresh device address range, gaps between ranges */
+void registerDma(uint64_t iova, void *host, uint64_t len);
+void unregisterDma(uint64_t iova);
+
+/* ---- the work loop: device progress and interrupt delivery ---- */
+void setPci(IOPCIDevice *pci);          /* whose interrupts the work loop delivers */
+bool pump();                            /* device work + interrupts; true if anything happened */
+unsigned fireTimers();                  /* every armed timer fires once; returns how many */
+void registerTimer(IOTimerEventSource *t, bool add);
+
+/* ---- bookkeeping ---- */
+void noteObject(int delta);
+void noteMalloc(void *p, size_t size);
+bool noteFree(void *p, size_t size);
+void violation(const char *what);
+unsigned violations();
+const std::string &lastViolation();
+long liveObjects();
+size_t liveMallocs();
+size_t liveDma();
+
+void logLine(const char *text);
+const std::string &log();
+bool logContains(const char *needle);
+
+}  // namespace fake
+
+#endif /* FAKE_WORLD_HPP */

@@ -1,0 +1,167 @@
+/*
+ * family.cpp — the IOGraphicsFamily side of the conversation (see family.hpp).
+ */
+#include <stdio.h>
+
+#include "family.hpp"
+#include "fake_world.hpp"
+
+static void connectProc(OSObject *target, void *ref)
+{
+    (void)target;
+    static_cast<Family *>(ref)->connectChanges++;
+}
+
+static bool fail(const char *what)
+{
+    fprintf(stderr, "family: %s\n", what);
+    return false;
+}
+
+/* updateOnline: online when kConnectionCheckEnable fails or answers non-zero. */
+static bool updateOnline(Family *f)
+{
+    uintptr_t enabled = 0;
+    IOReturn r = f->fb->getAttributeForConnection(0, kConnectionCheckEnable, &enabled);
+    f->online = r != kIOReturnSuccess || enabled != 0;
+    return f->online;
+}
+
+/* IODisplay::readFramebufferEDID: the base block, then as many blocks as it says follow. */
+static void readDisplay(Family *f)
+{
+    uintptr_t flags = 0;
+    (void)f->fb->getAttributeForConnection(0, kConnectionFlags, &flags);
+    f->edid.clear();
+    if (f->fb->getAttributeForConnection(0, kConnectionSupportsHLDDCSense, NULL) != kIOReturnSuccess ||
+        !f->fb->hasDDCConnect(0))
+        return;
+    UInt8 block[128];
+    IOByteCount len = sizeof(block);
+    if (f->fb->getDDCBlock(0, 1, kIODDCBlockTypeEDID, 0, block, &len) != kIOReturnSuccess ||
+        len != sizeof(block))
+        return;
+    f->edid.assign(block, block + len);
+    unsigned extensions = block[126];
+    for (UInt32 index = 2; index < 2 + extensions; index++) {
+        len = sizeof(block);
+        if (f->fb->getDDCBlock(0, index, kIODDCBlockTypeEDID, 0, block, &len) != kIOReturnSuccess ||
+            len != sizeof(block))
+            break;
+        f->edid.insert(f->edid.end(), block, block + len);
+    }
+}
+
+static void probeCursor(Family *f)
+{
+    f->fb->fakeTestingCursor = true;
+    (void)f->fb->setCursorImage(NULL);
+    f->fb->fakeTestingCursor = false;
+}
+
+bool familyOpen(Family *f, IOFramebuffer *fb)
+{
+    void *vblRef = NULL;
+    uintptr_t cursor = 0;
+    f->fb = fb;
+    f->console = fb->isConsoleDevice();
+    if (fb->enableController() != kIOReturnSuccess)
+        return fail("enableController failed: the framebuffer is dead");
+    (void)fb->registerForInterruptType(kIOFBVBLInterruptType, connectProc, NULL, f, &vblRef);
+    if (fb->registerForInterruptType(kIOFBConnectInterruptType, connectProc, NULL, f,
+                                     &f->connectRef) != kIOReturnSuccess)
+        return fail("no connect interrupt");
+    (void)fb->getAttribute(kIOHardwareCursorAttribute, &cursor);
+    (void)fb->getAttributeForConnection(0, kConnectionSupportsLLDDCSense, NULL);
+    if (updateOnline(f))
+        readDisplay(f);
+    if (!familyDoSetup(f))
+        return false;
+    probeCursor(f);
+    return true;
+}
+
+bool familyDoSetup(Family *f)
+{
+    FamilySetup *s = &f->setup;
+    IOFramebuffer *fb = f->fb;
+    uintptr_t cursor = 0;
+    *s = FamilySetup();
+    s->hwCursor = fb->getAttribute(kIOHardwareCursorAttribute, &cursor) == kIOReturnSuccess &&
+                  (cursor & 1);
+    if (fb->getCurrentDisplayMode(&s->mode, &s->depth) != kIOReturnSuccess)
+        return fail("no current mode");
+    if (fb->getPixelInformation(s->mode, s->depth, kIOFBSystemAperture, &s->pixels) != kIOReturnSuccess)
+        return fail("no pixel information for the current mode");
+    if (s->pixels.activeWidth < 128)
+        return fail("activeWidth < 128: the family treats the framebuffer as absent");
+    s->timing.flags = kIODetailedTimingValid;
+    if (fb->getTimingInfoForDisplayMode(s->mode, &s->timing) != kIOReturnSuccess)
+        s->timing.flags = 0;
+    IODeviceMemory *ap = fb->getApertureRange(kIOFBSystemAperture);
+    if (!ap)
+        return fail("no aperture");
+    s->aperturePhys = ap->getPhysicalSegment(0, NULL, kIOMemoryMapperNone);
+    s->apertureLen = ap->getLength();
+    ap->release();
+    if (s->apertureLen < (uint64_t)s->pixels.bytesPerRow * s->pixels.activeHeight)
+        return fail("VENDOR_BUG: aperture shorter than bytesPerRow * activeHeight");
+    IODeviceMemory *vram = fb->getVRAMRange();
+    if (!vram)
+        return fail("no VRAM range");
+    s->vramPhys = vram->getPhysicalSegment(0, NULL, kIOMemoryMapperNone);
+    s->vramLen = vram->getLength();
+    vram->release();
+    if (s->aperturePhys < s->vramPhys || s->aperturePhys + s->apertureLen > s->vramPhys + s->vramLen)
+        return fail("aperture outside the VRAM range");
+    s->fb = static_cast<uint32_t *>(fake::physToHost(s->aperturePhys, s->apertureLen));
+    return true;
+}
+
+std::vector<FamilyMode> familyModes(Family *f)
+{
+    std::vector<FamilyMode> out;
+    IOItemCount n = f->fb->getDisplayModeCount();
+    std::vector<IODisplayModeID> ids(n + 1, (IODisplayModeID)0x5A5A5A5A);
+    if (f->fb->getDisplayModes(ids.data()) != kIOReturnSuccess) {
+        fail("getDisplayModes failed");
+        return out;
+    }
+    if (ids[n] != (IODisplayModeID)0x5A5A5A5A)
+        fail("getDisplayModes wrote more ids than getDisplayModeCount said");
+    for (IOItemCount i = 0; i < n; i++) {
+        FamilyMode m = {};
+        m.id = ids[i];
+        if (f->fb->getInformationForDisplayMode(m.id, &m.info) != kIOReturnSuccess ||
+            f->fb->getPixelInformation(m.id, 0, kIOFBSystemAperture, &m.pixels) != kIOReturnSuccess)
+            fail("a listed mode has no information");
+        out.push_back(m);
+    }
+    return out;
+}
+
+IOReturn familySetMode(Family *f, IODisplayModeID id)
+{
+    IOReturn r = f->fb->setDisplayMode(id, 0);
+    if (r == kIOReturnSuccess && !familyDoSetup(f))
+        return kIOReturnInternalError;
+    return r;
+}
+
+bool familyConnectChange(Family *f)
+{
+    uintptr_t unused = 0;
+    if (f->fb->getAttributeForConnection(0, kConnectionChanged, &unused) != kIOReturnSuccess)
+        return fail("kConnectionChanged failed");
+    if (updateOnline(f))
+        readDisplay(f);
+    if (familyModes(f).empty())
+        return fail("no modes after a connection change");
+    probeCursor(f);
+    return true;
+}
+
+IOReturn familyPower(Family *f, uintptr_t state)
+{
+    return f->fb->setAttribute(kIOPowerStateAttribute, state);
+}

@@ -1,0 +1,498 @@
+/*
+ * test_kext.cpp — the kext shell (the macos/ C++ sources, unchanged) on the stand-in IOKit, driving the
+ * software device, called the way IOGraphicsFamily calls it (family.cpp).
+ *
+ * Every test ends in rigFinish(): no leaked object, allocation or DMA mapping, no misuse of the
+ * kernel API, no driver mistake seen by the device, and the device reset and released.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+
+extern "C" {
+#include <cmocka.h>
+}
+
+#include "family.hpp"
+#include "rig.hpp"
+
+extern "C" {
+#include "../../core/virtio_gpu_proto.h"
+}
+
+static int setup(void **state)
+{
+    Rig *r = new Rig;
+    rigInit(r);
+    *state = r;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    Rig *r = static_cast<Rig *>(*state);
+    unsigned problems = rigFinish(r);
+    delete r;
+    return problems ? -1 : 0;
+}
+
+static Rig *rig(void **state) { return static_cast<Rig *>(*state); }
+
+static IODisplayModeID idOf(Family *f, uint32_t w, uint32_t h)
+{
+    for (const FamilyMode &m : familyModes(f))
+        if (m.info.nominalWidth == w && m.info.nominalHeight == h)
+            return m.id;
+    return 0;
+}
+
+/* Boot with one display of w x h, open the first framebuffer as the family does. */
+static VirtioGPUFramebuffer *bootOne(Rig *r, Family *f, uint32_t w, uint32_t h)
+{
+    r->cfg.display[0] = (struct sim_display){ w, h, true };
+    assert_true(rigBoot(r));
+    VirtioGPUFramebuffer *fb = rigFb(r, 0);
+    assert_non_null(fb);
+    *f = Family();
+    assert_true(familyOpen(f, fb));
+    return fb;
+}
+
+static void drawPattern(const FamilySetup *s, uint32_t seed)
+{
+    for (uint32_t y = 0; y < s->pixels.activeHeight; y++)
+        for (uint32_t x = 0; x < s->pixels.activeWidth; x++)
+            s->fb[y * (s->pixels.bytesPerRow / 4) + x] = pattern(x, y, seed);
+}
+
+/* Pixels that reached the host's scanout, compared with the reference picture. */
+static unsigned hostMismatches(Rig *r, unsigned scanout, uint32_t w, uint32_t h, uint32_t seed)
+{
+    unsigned bad = 0;
+    for (uint32_t y = 0; y < h; y++)
+        for (uint32_t x = 0; x < w; x++)
+            bad += (sim_pixel(r->sim, scanout, x, y) & 0x00FFFFFFu) != pattern(x, y, seed);
+    return bad;
+}
+
+static void assertScanout(Rig *r, unsigned scanout, bool active, uint32_t w, uint32_t h)
+{
+    struct sim_scanout_view v;
+    assert_true(sim_scanout(r->sim, scanout, &v));
+    assert_int_equal(v.active, active);
+    if (active) {
+        assert_int_equal(v.width, w);
+        assert_int_equal(v.height, h);
+    }
+}
+
+/* ---- start: PCI, interrupts, power tree, one framebuffer per enabled scanout ---- */
+
+static void start_publishes_a_framebuffer_per_enabled_scanout(void **state)
+{
+    Rig *r = rig(state);
+    r->cfg.num_scanouts = 3;
+    r->cfg.display[0] = (struct sim_display){ 1024, 768, true };
+    r->cfg.display[1] = (struct sim_display){ 0, 0, false };
+    r->cfg.display[2] = (struct sim_display){ 1280, 800, true };
+    assert_true(rigBoot(r));
+    assert_int_equal(rigFbCount(r), 2);
+    assert_ptr_equal(r->pci->fakeOpenedBy, r->dev);
+    uint16_t cmd = sim_pci_command(r->sim);
+    assert_true(cmd & kIOPCICommandMemorySpace);
+    assert_true(cmd & kIOPCICommandBusMaster);
+    assert_true(sim_msix_enabled(r->sim));
+    assert_true(r->dev->fakeRegistered);
+    assert_ptr_equal(r->dev->fakePMParent, r->pci);
+    assert_int_equal(r->dev->fakePowerStates, 2);
+    uint64_t depId = 0, idx = 0;
+    for (unsigned i = 0; i < 2; i++) {
+        VirtioGPUFramebuffer *fb = rigFb(r, i);
+        assert_true(fb->fakeStarted && fb->fakeRegistered);
+        assert_ptr_equal(fb->fakePMParent, r->dev);
+        assert_true(fb->fakeGetNumber(kIOFBDependentIDKey, &depId));
+        assert_int_equal(depId, r->dev->getRegistryEntryID());
+        assert_true(fb->fakeGetNumber(kIOFBDependentIndexKey, &idx));
+        assert_int_equal(idx, i == 0 ? 0 : 2);
+    }
+    assert_true(fake::logContains("[VirtIO-GPU] device up: 3 scanout(s), MSI-X interrupts"));
+}
+
+static void open_shows_the_host_size_with_a_complete_description(void **state)
+{
+    Rig *r = rig(state);
+    Family f;
+    r->bootDisplay = true;
+    bootOne(r, &f, 1024, 768);
+    const FamilySetup &s = f.setup;
+    assert_true(f.console);
+    assert_true(f.online);
+    assert_true(s.hwCursor);
+    assert_int_equal(s.depth, 0);
+    assert_int_equal(s.pixels.activeWidth, 1024);
+    assert_int_equal(s.pixels.activeHeight, 768);
+    assert_int_equal(s.pixels.bytesPerRow, 1024 * 4);
+    assert_int_equal(s.pixels.bitsPerPixel, 32);
+    assert_int_equal(s.pixels.pixelType, kIORGBDirectPixels);
+    assert_int_equal(s.pixels.componentCount, 3);
+    assert_int_equal(s.pixels.bitsPerComponent, 8);
+    assert_int_equal(s.pixels.componentMasks[0], 0x00FF0000);
+    assert_int_equal(s.pixels.componentMasks[1], 0x0000FF00);
+    assert_int_equal(s.pixels.componentMasks[2], 0x000000FF);
+    assert_string_equal(s.pixels.pixelFormat, "--------RRRRRRRRGGGGGGGGBBBBBBBB");
+    const char *formats = f.fb->getPixelFormats();
+    assert_string_equal(formats, "--------RRRRRRRRGGGGGGGGBBBBBBBB");
+    assert_int_equal(formats[strlen(formats) + 1], '\0');
+    assert_true(s.timing.flags & kIODetailedTimingValid);
+    assert_int_equal(s.timing.detailedInfo.v2.horizontalActive, 1024);
+    assert_int_equal(s.timing.detailedInfo.v2.verticalActive, 768);
+    assert_true(s.timing.detailedInfo.v2.pixelClock > 1024ull * 768 * 59);
+    assertScanout(r, 0, true, 1024, 768);
+    /* IODisplay got the device's own EDID, block by block. */
+    uint8_t want[2 * SIM_EDID_BLOCK];
+    size_t n = sim_edid_generate(want, sizeof(want), 1024, 768, 1);
+    assert_int_equal(f.edid.size(), n);
+    assert_memory_equal(f.edid.data(), want, n);
+    /* The family's cursor probe saw one 64x64 32-bit format with inversion. */
+    assert_int_equal(f.fb->fakeCursorFormats.size(), 1);
+    assert_int_equal(f.fb->fakeCursorFormats[0].width, 64);
+    assert_int_equal(f.fb->fakeCursorFormats[0].height, 64);
+    assert_int_equal(f.fb->fakeCursorFormats[0].bitDepth, 32);
+    assert_true(f.fb->fakeCursorFormats[0].supportedSpecialEncodings & kInvertingEncodedPixel);
+}
+
+/* ---- modes ---- */
+
+static bool listed(const std::vector<FamilyMode> &modes, uint32_t w, uint32_t h)
+{
+    for (const FamilyMode &m : modes)
+        if (m.info.nominalWidth == w && m.info.nominalHeight == h)
+            return true;
+    return false;
+}
+
+static void mode_list_is_consistent_and_stable(void **state)
+{
+    Rig *r = rig(state);
+    Family f;
+    bootOne(r, &f, 1024, 768);
+    std::vector<FamilyMode> modes = familyModes(&f);
+    assert_true(modes.size() >= 10);
+    unsigned defaults = 0;
+    for (size_t i = 0; i < modes.size(); i++) {
+        const FamilyMode &m = modes[i];
+        assert_true(m.id > 0);
+        assert_int_equal(m.id & 0x40000000, 0);
+        for (size_t j = 0; j < i; j++)
+            assert_true(modes[j].id != m.id);
+        assert_int_equal(m.info.flags & 3, kDisplayModeValidFlag | kDisplayModeSafeFlag);
+        assert_int_equal(m.info.maxDepthIndex, 0);
+        /* 16.16 Hz: the host's modes run at (nearly) 60 Hz. */
+        assert_in_range(m.info.refreshRate, (599u << 16) / 10, (601u << 16) / 10);
+        assert_int_equal(m.pixels.activeWidth, m.info.nominalWidth);
+        assert_int_equal(m.pixels.activeHeight, m.info.nominalHeight);
+        assert_int_equal(m.pixels.bytesPerRow, m.info.nominalWidth * 4);
+        defaults += (m.info.flags & kDisplayModeDefaultFlag) != 0;
+        if (m.info.flags & kDisplayModeDefaultFlag) {
+            assert_int_equal(m.info.nominalWidth, 1024);
+            assert_int_equal(m.info.nominalHeight, 768);
+        }
+        /* HiDPI backing: exactly the modes that are twice another offered mode. */
+        bool twice = m.info.nominalWidth % 2 == 0 && m.info.nominalHeight % 2 == 0 &&
+                     listed(modes, m.info.nominalWidth / 2, m.info.nominalHeight / 2);
+        assert_int_equal((m.info.flags & kDisplayModeValidForHiResFlag) != 0, twice);
+    }
+    assert_int_equal(defaults, 1);
+    assert_true(listed(modes, 3840, 2160) && listed(modes, 1920, 1080));
+    std::vector<FamilyMode> again = familyModes(&f);
+    assert_int_equal(again.size(), modes.size());
+    for (size_t i = 0; i < modes.size(); i++)
+        assert_int_equal(again[i].id, modes[i].id);
+    /* What the family must get refused. */
+    IOPixelInformation pi;
+    IODisplayModeInformation info;
+    assert_int_equal(f.fb->getPixelInformation(modes[0].id, 1, 0, &pi), kIOReturnUnsupportedMode);
+    assert_int_equal(f.fb->getPixelInformation(modes[0].id, 0, 1, &pi), kIOReturnUnsupportedMode);
+    assert_int_not_equal(f.fb->getInformationForDisplayMode(0x12345, &info), kIOReturnSuccess);
+    assert_int_equal(f.fb->getPixelFormatsForDisplayMode(modes[0].id, 0), 0);
+}
+
+static void set_mode_switches_and_pixels_reach_the_host(void **state)
+{
+    Rig *r = rig(state);
+    Family f;
+    bootOne(r, &f, 1024, 768);
+    uint64_t vram = f.setup.vramPhys;
+    IODisplayModeID id = idOf(&f, 1280, 800);
+    assert_true(id != 0);
+    assert_int_equal(familySetMode(&f, id), kIOReturnSuccess);
+    assert_int_equal(f.setup.mode, id);
+    assert_int_equal(f.setup.pixels.activeWidth, 1280);
+    assert_int_equal(f.setup.vramPhys, vram);   /* the mapping WindowServer holds stays valid */
+    assertScanout(r, 0, true, 1280, 800);
+    drawPattern(&f.setup, 7);
+    assert_true(fake::fireTimers() >= 1);       /* the refresh timer flushes */
+    assert_int_equal(hostMismatches(r, 0, 1280, 800, 7), 0);
+    drawPattern(&f.setup, 8);
+    assert_true(fake::fireTimers() >= 1);
+    assert_int_equal(hostMismatches(r, 0, 1280, 800, 8), 0);
+    IODisplayModeID startup = 0;
+    IOIndex depth = -1;
+    assert_int_equal(f.fb->setStartupDisplayMode(id, 0), kIOReturnSuccess);
+    assert_int_equal(f.fb->getStartupDisplayMode(&startup, &depth), kIOReturnSuccess);
+    assert_int_equal(startup, id);
+    assert_int_equal(depth, 0);
+}
+
+static void failed_set_mode_keeps_the_old_mode(void **state)
+{
+    Rig *r = rig(state);
+    Family f;
+    bootOne(r, &f, 1024, 768);
+    IODisplayModeID old = f.setup.mode;
+    drawPattern(&f.setup, 3);
+    sim_fault_error_next(r->sim, VIRTIO_GPU_CMD_RESOURCE_CREATE_2D,
+                         VIRTIO_GPU_RESP_ERR_OUT_OF_MEMORY);
+    assert_int_not_equal(familySetMode(&f, idOf(&f, 1920, 1080)), kIOReturnSuccess);
+    IODisplayModeID cur = 0;
+    IOIndex depth = 0;
+    assert_int_equal(f.fb->getCurrentDisplayMode(&cur, &depth), kIOReturnSuccess);
+    assert_int_equal(cur, old);
+    assertScanout(r, 0, true, 1024, 768);
+    assert_true(fake::fireTimers() >= 1);
+    assert_int_equal(hostMismatches(r, 0, 1024, 768, 3), 0);
+    assert_true(fake::logContains("mode 1920x1080 failed"));
+    assert_int_equal(f.fb->setDisplayMode(old, 1), kIOReturnUnsupportedMode);
+}
+
+/* ---- cursor ---- */
+
+static void cursor_image_and_position_reach_the_host(void **state)
+{
+    Rig *r = rig(state);
+    Family f;
+    bootOne(r, &f, 1024, 768);
+    FakeCursorImage &c = f.fb->fakeCursor;
+    c.width = 17;
+    c.height = 23;
+    c.hotX = 5;
+    c.hotY = 6;
+    c.pixels.assign(c.width * c.height, 0);
+    for (uint32_t i = 0; i < c.pixels.size(); i++)
+        c.pixels[i] = 0xFF000000u | pattern(i, 1, 9);
+    c.pixels[1] = 0x80402010;      /* half transparent, premultiplied */
+    c.pixels[2] = 0x00FFFFFF;      /* transparent white: inverted by macOS */
+    c.pixels[3] = 0x00000000;      /* transparent */
+    assert_int_equal(f.fb->setCursorImage(NULL), kIOReturnSuccess);
+    assert_int_equal(f.fb->setCursorState(100, 200, true), kIOReturnSuccess);
+    struct sim_cursor_view v;
+    assert_true(sim_cursor(r->sim, 0, &v));
+    assert_true(v.visible);
+    assert_int_equal(v.hot_x, 5);
+    assert_int_equal(v.hot_y, 6);
+    assert_int_equal(v.x, 105);
+    assert_int_equal(v.y, 206);
+    for (uint32_t y = 0; y < SIM_CURSOR_SIZE; y++) {
+        for (uint32_t x = 0; x < SIM_CURSOR_SIZE; x++) {
+            uint32_t want = 0;
+            if (x < c.width && y < c.height)
+                want = c.pixels[y * c.width + x];
+            if (y == 0 && x == 1)
+                want = 0x807F3F1F;   /* straight alpha, 0xff * c / a as IOFramebuffer rounds */
+            if (y == 0 && x == 2)
+                want = 0xFF000000;
+            assert_int_equal(v.image[y * SIM_CURSOR_SIZE + x], want);
+        }
+    }
+    assert_int_equal(f.fb->setCursorState(-3, 10, true), kIOReturnSuccess);
+    assert_true(sim_cursor(r->sim, 0, &v));
+    assert_true(v.visible);
+    assert_int_equal(v.x, 2);
+    assert_int_equal(v.y, 16);
+    assert_int_equal(f.fb->setCursorState(-3, 10, false), kIOReturnSuccess);
+    assert_true(sim_cursor(r->sim, 0, &v));
+    assert_false(v.visible);
+    assert_int_equal(f.fb->setCursorState(50, 60, true), kIOReturnSuccess);
+    assert_true(sim_cursor(r->sim, 0, &v));
+    assert_true(v.visible);
+    assert_int_equal(v.x, 55);
+    assert_int_equal(v.y, 66);
+}
+
+/* ---- hotplug: a host-side resize reaches macOS as a connection change ---- */
+
+static void host_resize_arrives_as_a_connection_change(void **state)
+{
+    Rig *r = rig(state);
+    Family f;
+    bootOne(r, &f, 1024, 768);
+    assert_int_equal(f.connectChanges, 0);
+    assert_false(listed(familyModes(&f), 1500, 1000));
+    sim_display_change(r->sim, 0, 1500, 1000, true);
+    fake::pump();                     /* the config interrupt reaches the core */
+    fake::fireTimers();               /* the service thread re-reads the displays */
+    assert_int_equal(f.connectChanges, 1);
+    assert_true(familyConnectChange(&f));
+    std::vector<FamilyMode> modes = familyModes(&f);
+    bool found = false;
+    for (const FamilyMode &m : modes) {
+        bool isNew = m.info.nominalWidth == 1500 && m.info.nominalHeight == 1000;
+        found |= isNew;
+        assert_int_equal((m.info.flags & kDisplayModeDefaultFlag) != 0, isNew);
+    }
+    assert_true(found);
+    assert_true(listed(modes, 1024, 768));   /* the current mode stays offered */
+    assert_int_equal(familySetMode(&f, idOf(&f, 1500, 1000)), kIOReturnSuccess);
+    assertScanout(r, 0, true, 1500, 1000);
+    drawPattern(&f.setup, 11);
+    fake::fireTimers();
+    assert_int_equal(hostMismatches(r, 0, 1500, 1000, 11), 0);
+    /* No change, no interrupt. */
+    fake::fireTimers();
+    assert_int_equal(f.connectChanges, 1);
+}
+
+static void no_connection_change_while_captured(void **state)
+{
+    Rig *r = rig(state);
+    Family f;
+    bootOne(r, &f, 1024, 768);
+    assert_int_equal(f.fb->setAttribute(kIOCapturedAttribute, 1), kIOReturnSuccess);
+    assert_true(f.fb->fakeCaptured);   /* also passed on to the family */
+    sim_display_change(r->sim, 0, 800, 600, true);
+    fake::pump();
+    fake::fireTimers();
+    assert_int_equal(f.connectChanges, 0);
+    assert_int_equal(f.fb->setAttribute(kIOCapturedAttribute, 0), kIOReturnSuccess);
+    assert_int_equal(f.connectChanges, 1);
+    assert_int_equal(f.fb->setInterruptState(f.connectRef, 0), kIOReturnSuccess);
+    sim_display_change(r->sim, 0, 640, 480, true);
+    fake::pump();
+    fake::fireTimers();
+    assert_int_equal(f.connectChanges, 1);
+    assert_int_equal(f.fb->setInterruptState(f.connectRef, 1), kIOReturnSuccess);
+    assert_int_equal(f.connectChanges, 2);
+    assert_int_equal(f.fb->unregisterInterrupt(f.connectRef), kIOReturnSuccess);
+}
+
+/* ---- power ---- */
+
+static void power_off_blanks_and_power_on_restores(void **state)
+{
+    Rig *r = rig(state);
+    Family f;
+    bootOne(r, &f, 1024, 768);
+    IODisplayModeID mode = f.setup.mode;
+    assert_int_equal(familyPower(&f, 0), kIOReturnSuccess);
+    assertScanout(r, 0, false, 0, 0);
+    assert_int_equal(f.fb->fakeEvents.size(), 1);
+    assert_int_equal(f.fb->fakeEvents[0], kIOFBNotifyWillPowerOff);
+    assert_int_equal(f.fb->setDisplayMode(idOf(&f, 800, 600), 0), kIOReturnNotReady);
+    fake::fireTimers();
+    assert_int_equal(familyPower(&f, 2), kIOReturnSuccess);
+    assertScanout(r, 0, true, 1024, 768);
+    assert_int_equal(f.fb->fakeEvents.size(), 2);
+    assert_int_equal(f.fb->fakeEvents[1], kIOFBNotifyDidPowerOn);
+    assert_true(familyDoSetup(&f));
+    assert_int_equal(f.setup.mode, mode);
+    drawPattern(&f.setup, 21);
+    assert_true(fake::fireTimers() >= 1);
+    assert_int_equal(hostMismatches(r, 0, 1024, 768, 21), 0);
+}
+
+/* ---- memory: the aperture falls back to a smaller maximum; scattered device segments ---- */
+
+static void aperture_falls_back_and_may_be_scattered(void **state)
+{
+    Rig *r = rig(state);
+    Family f;
+    fake::setContiguousLimit(1920u * 1200 * 4 + 8192);
+    fake::setDmaChunkPages(64);
+    bootOne(r, &f, 1024, 768);
+    assert_true(fake::logContains("contiguous failed, trying a smaller maximum"));
+    std::vector<FamilyMode> modes = familyModes(&f);
+    assert_true(listed(modes, 1920, 1200));
+    for (const FamilyMode &m : modes)
+        assert_true((uint64_t)m.info.nominalWidth * m.info.nominalHeight <= 1920u * 1200);
+    assert_int_equal(familySetMode(&f, idOf(&f, 1920, 1200)), kIOReturnSuccess);
+    assert_true(f.setup.vramLen >= 1920u * 1200 * 4);
+    struct sim_scanout_view v;
+    assert_true(sim_scanout(r->sim, 0, &v));
+    assert_true(sim_resource_backing_entries(r->sim, v.resource_id) > 1);
+    drawPattern(&f.setup, 5);
+    fake::fireTimers();
+    assert_int_equal(hostMismatches(r, 0, 1920, 1200, 5), 0);
+}
+
+/* ---- legacy interrupt line ---- */
+
+static void intx_when_no_message_signalled_interrupt(void **state)
+{
+    Rig *r = rig(state);
+    Family f;
+    r->offerMsi = false;
+    bootOne(r, &f, 1024, 768);
+    assert_true(fake::logContains("INTx interrupts"));
+    assert_false(sim_msix_enabled(r->sim));
+    sim_display_change(r->sim, 0, 1280, 720, true);
+    fake::pump();
+    fake::fireTimers();
+    assert_int_equal(f.connectChanges, 1);
+    assert_true(familyConnectChange(&f));
+    assert_int_equal(familySetMode(&f, idOf(&f, 1280, 720)), kIOReturnSuccess);
+    assertScanout(r, 0, true, 1280, 720);
+    assert_int_equal(r->pci->fakeUnclaimed, 0);
+}
+
+/* ---- failures in start release everything (rigFinish checks it) ---- */
+
+static void start_fails_cleanly_on_a_broken_device(void **state)
+{
+    Rig *r = rig(state);
+    r->cfg.layout_faults = SIM_LAYOUT_NO_COMMON_CAP;
+    assert_false(rigBoot(r));
+    assert_int_equal(rigFbCount(r), 0);
+    assert_true(fake::logContains("device bring-up failed"));
+}
+
+static void start_fails_cleanly_without_aperture_memory(void **state)
+{
+    Rig *r = rig(state);
+    fake::setContiguousLimit(1024 * 1024);   /* enough for the rings, not for 640x480 */
+    assert_false(rigBoot(r));
+    assert_true(fake::logContains("no memory for any mode"));
+    assert_true(fake::logContains("no framebuffer started"));
+}
+
+/* ---- stop ---- */
+
+static void stop_blanks_and_releases_the_device(void **state)
+{
+    Rig *r = rig(state);
+    Family f;
+    bootOne(r, &f, 1024, 768);
+    rigTerminate(r);
+    assertScanout(r, 0, false, 0, 0);
+    assert_int_equal(sim_stats(r->sim)->live_resources, 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(start_publishes_a_framebuffer_per_enabled_scanout, setup, teardown),
+        cmocka_unit_test_setup_teardown(open_shows_the_host_size_with_a_complete_description, setup, teardown),
+        cmocka_unit_test_setup_teardown(mode_list_is_consistent_and_stable, setup, teardown),
+        cmocka_unit_test_setup_teardown(set_mode_switches_and_pixels_reach_the_host, setup, teardown),
+        cmocka_unit_test_setup_teardown(failed_set_mode_keeps_the_old_mode, setup, teardown),
+        cmocka_unit_test_setup_teardown(cursor_image_and_position_reach_the_host, setup, teardown),
+        cmocka_unit_test_setup_teardown(host_resize_arrives_as_a_connection_change, setup, teardown),
+        cmocka_unit_test_setup_teardown(no_connection_change_while_captured, setup, teardown),
+        cmocka_unit_test_setup_teardown(power_off_blanks_and_power_on_restores, setup, teardown),
+        cmocka_unit_test_setup_teardown(aperture_falls_back_and_may_be_scattered, setup, teardown),
+        cmocka_unit_test_setup_teardown(intx_when_no_message_signalled_interrupt, setup, teardown),
+        cmocka_unit_test_setup_teardown(start_fails_cleanly_on_a_broken_device, setup, teardown),
+        cmocka_unit_test_setup_teardown(start_fails_cleanly_without_aperture_memory, setup, teardown),
+        cmocka_unit_test_setup_teardown(stop_blanks_and_releases_the_device, setup, teardown),
+    };
+    return cmocka_run_group_tests_name("kext", tests, NULL, NULL);
+}
