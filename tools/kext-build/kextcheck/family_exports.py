@@ -78,7 +78,7 @@ def _has_body(node):
 _FUNCTION_KINDS = {"FunctionDecl", "CXXMethodDecl", "CXXConstructorDecl", "CXXDestructorDecl"}
 
 
-def _function_symbols(node):
+def _function_symbols(node, polymorphic):
     """Mangled names a kext may import for a declared function (none if the header defines it)."""
     name = node.get("mangledName")
     if (not name or node.get("inline") or node.get("pure") or node.get("isImplicit")
@@ -86,35 +86,42 @@ def _function_symbols(node):
         return []
     if node["kind"] == "CXXConstructorDecl":   # clang gives C1; C2 is the base-object variant
         return [name, name.replace("C1E", "C2E", 1)]
-    if node["kind"] == "CXXDestructorDecl":    # D1 given; D2 base-object, D0 deleting
+    if node["kind"] == "CXXDestructorDecl":    # D1 given; D2 base-object; D0 deleting, if virtual
         variants = [name, name.replace("D1E", "D2E", 1)]
-        return variants + [name.replace("D1E", "D0E", 1)] if node.get("virtual") else variants
+        # The JSON marks only a written `virtual`, so any polymorphic class's destructor gets D0.
+        return variants + [name.replace("D1E", "D0E", 1)] if polymorphic else variants
     return [name]
 
 
-def _vtable_symbol(method_name, class_path):
-    """__ZTV<class> for the class whose member has mangled name method_name."""
+def _vtable_symbol(class_path):
+    """__ZTV<class>: the vtable's name for the class nested as class_path."""
     encoded = "".join(f"{len(part)}{part}" for part in class_path)
     return "__ZTV" + (f"N{encoded}E" if len(class_path) > 1 else encoded)
 
 
+def _entered_class(node, classes):
+    """The class path inside node if it is a class definition, else None."""
+    if node.get("kind") == "CXXRecordDecl" and node.get("completeDefinition") and node.get("name"):
+        return classes + [(node["name"], node.get("definitionData", {}).get("isPolymorphic", False))]
+    return None
+
+
 def _collect(node, tracker, in_family, classes, out):
-    """Walks the AST in document order; classes is the enclosing class path."""
+    """Walks the AST in document order; classes is the enclosing [(name, polymorphic)]."""
     tracker.see(node)
     kind = node.get("kind")
     mine = in_family(tracker.current)
+    polymorphic = bool(classes) and classes[-1][1]
     if mine and kind in _FUNCTION_KINDS:
-        out.update(_function_symbols(node))
-        if node.get("virtual") and classes:
-            out.add(_vtable_symbol(node.get("mangledName", ""), classes))
+        out.update(_function_symbols(node, polymorphic))
     elif mine and kind == "VarDecl" and node.get("mangledName") and not _has_body(node):
         if node.get("storageClass") in ("static", "extern") or classes:
             out.add(node["mangledName"])
-    inner_classes = classes
-    if kind == "CXXRecordDecl" and node.get("completeDefinition") and node.get("name"):
-        inner_classes = classes + [node["name"]]
+    inner = _entered_class(node, classes)
+    if inner and mine and inner[-1][1]:
+        out.add(_vtable_symbol([name for name, _ in inner]))
     for child in node.get("inner", []):
-        _collect(child, tracker, in_family, inner_classes, out)
+        _collect(child, tracker, in_family, inner or classes, out)
 
 
 def symbols_from_ast(ast, header_dir):

@@ -1,0 +1,156 @@
+"""The checker's parts on inputs written here, with expectations worked out by hand."""
+import plistlib
+import shutil
+
+import pytest
+
+from conftest import run
+from kextcheck import family_exports, libraries, symbols, versions, xnu_exports
+from kextcheck.exportset import ExportSet
+
+
+@pytest.mark.parametrize("older,newer", [
+    ("1.0.0d1", "1.0.0a1"), ("1.0.0a1", "1.0.0b1"), ("1.0.0b1", "1.0.0fc1"), ("1.0.0fc1", "1.0.0"),
+    ("8.0.0d0", "8.0.0b1"), ("7.0", "8.0.0d0"), ("19.0.0", "19.0.1"), ("1.9", "1.10"), ("2.9", "576.1"),
+])
+def test_version_order(older, newer):
+    assert versions.parse(older) < versions.parse(newer)
+
+
+def test_missing_components_are_zero():
+    assert versions.parse("19") == versions.parse("19.0") == versions.parse("19.0.0")
+
+
+@pytest.mark.parametrize("bad", ["", "1.2.3.4", "x1", "1.100", "12345", "1.0b", "1.0.0e1", "1.0.0b1000"])
+def test_malformed_versions_are_refused(bad):
+    with pytest.raises(ValueError):
+        versions.parse(bad)
+
+
+def test_in_range_bounds():
+    assert versions.in_range("7.0", "7.0", "19.0.0")
+    assert versions.in_range("19.0.0", "7.0", "19.0.0")
+    assert not versions.in_range("6.9", "7.0", "19.0.0")
+    assert not versions.in_range("19.0.1", "7.0", "19.0.0")
+
+
+def write_xnu(root):
+    config = root / "config"
+    plugin = config / "System.kext" / "PlugIns" / "Widget.kext"
+    plugin.mkdir(parents=True)
+    (config / "MasterVersion").write_text("# comment line\n\n19.4.0\n#ignored\n")
+    plistlib.dump({"CFBundleIdentifier": "com.apple.kpi.widget", "CFBundleVersion": "###KERNEL_VERSION_LONG###",
+                   "OSBundleCompatibleVersion": "8.0.0b1"}, (plugin / "Info.plist").open("wb"))
+    (config / "Widget.exports").write_text("# header\n_widget_open\n\n_widget_lock:_lck_mtx_lock\n")
+    (config / "Widget.x86_64.exports").write_text("_widget_x86\n")
+    (config / "Widget.arm64.exports").write_text("_widget_arm\n")
+    # A plug-in without an export list (like Kasan) is no symbol set.
+    (config / "System.kext" / "PlugIns" / "Empty.kext").mkdir()
+    return root
+
+
+def test_xnu_export_set_from_config(tmp_path):
+    sets = xnu_exports.load_kpi_sets(write_xnu(tmp_path))
+    assert list(sets) == ["com.apple.kpi.widget"]
+    widget = sets["com.apple.kpi.widget"]
+    assert (widget.version, widget.compatible) == ("19.4.0", "8.0.0b1")
+    assert widget.symbols == {"_widget_open", "_widget_lock", "_widget_x86"}
+
+
+def widget_sets():
+    return {"com.apple.kpi.iokit": ExportSet("com.apple.kpi.iokit", "19.0.0", "7.0", "test", {"_IOLog"}),
+            "com.apple.kpi.unsupported": ExportSet("com.apple.kpi.unsupported", "19.0.0", "8.0.0b1", "test",
+                                                   {"_kalloc"}),
+            "com.apple.kpi.private": ExportSet("com.apple.kpi.private", "19.0.0", "8.0.0b1", "test", set(),
+                                               restricted="Apple only")}
+
+
+def test_library_rules():
+    sets = widget_sets()
+    assert libraries.problems({"com.apple.kpi.iokit": "19.0"}, sets) == []
+    assert libraries.problems({}, sets) == ["Info.plist has no OSBundleLibraries: nothing for the kernel to link against"]
+    found = libraries.problems({"com.apple.kernel.iokit": "7.0", "com.example.nothing": "1.0",
+                                "com.apple.kpi.private": "19.0", "com.apple.kpi.iokit": "1.0x"}, sets)
+    assert found == [
+        "com.apple.kernel.iokit: 64-bit kexts may only depend on com.apple.kpi.* (the kernel refuses com.apple.kernel.iokit)",
+        "com.apple.kpi.iokit: not a kext version: '1.0x'",
+        "com.apple.kpi.private: Apple only",
+        "com.example.nothing: no export set known for it, so its symbols cannot be checked"]
+    assert libraries.problems({"com.example.nothing": "1.0"}, {})[0].startswith("no com.apple.kpi.* library")
+
+
+def test_symbols_resolve_only_against_named_libraries():
+    res = symbols.resolve({"_IOLog", "_kalloc", "___udivti3", "_nowhere"}, {"com.apple.kpi.iokit": "19.0"},
+                          widget_sets())
+    assert res.provider == {"_IOLog": "com.apple.kpi.iokit"}
+    assert dict(res.unresolved) == {
+        "___udivti3": "compiler helper (128-bit integer / floating point) that only Xcode's libcc_kext provides",
+        "_kalloc": "exported by com.apple.kpi.unsupported, which OSBundleLibraries does not name",
+        "_nowhere": "not exported by any KPI or family the check knows"}
+
+
+@pytest.mark.parametrize("name", ["___udivti3", "___divti3", "___umodti3", "___modti3", "___muloti4",
+                                  "___floatuntidf", "___fixdfti", "___muldc3", "___divsc3", "___powidf2",
+                                  "___extendhfsf2", "___ashlti3"])
+def test_compiler_helpers_are_recognised(name):
+    assert symbols.is_compiler_helper(name)
+
+
+@pytest.mark.parametrize("name", ["___cxa_pure_virtual", "___stack_chk_fail", "___stack_chk_guard", "_IOLog",
+                                  "___bzero", "_memcpy", "__ZN9IOService5startEPS_"])
+def test_kernel_symbols_are_not_taken_for_helpers(name):
+    assert not symbols.is_compiler_helper(name)
+
+
+WIDGET_H = """
+class Base { public: virtual ~Base(); virtual int kind() const; };
+class Widget : public Base {
+public:
+    Widget();
+    ~Widget() override;
+    int kind() const override;
+    virtual void draw(int x, const char *label) = 0;
+    void inlined() {}
+    inline int alsoInlined();
+    static int count;
+    static void reset(unsigned long n);
+    Widget(const Widget &) = delete;
+    class Part { public: virtual void fit(); };
+};
+extern int widget_total;
+extern "C" void widget_c_entry(void);
+int helper_in_header(void);
+"""
+
+# Itanium C++ ABI names (Darwin adds one leading underscore), worked out by hand. Base lives in
+# another header, so nothing of it belongs to the family.
+WIDGET_EXPECTED = {
+    "__ZN6WidgetC1Ev", "__ZN6WidgetC2Ev",                       # Widget(): complete and base ctor
+    "__ZN6WidgetD0Ev", "__ZN6WidgetD1Ev", "__ZN6WidgetD2Ev",    # virtual dtor: deleting, complete, base
+    "__ZNK6Widget4kindEv",                                      # const member, no arguments
+    "__ZN6Widget5countE",                                       # static data member
+    "__ZN6Widget5resetEm",                                      # unsigned long = m
+    "__ZTV6Widget",                                             # vtable
+    "__ZN6Widget4Part3fitEv", "__ZTVN6Widget4PartE",            # nested class method and vtable
+    "_widget_total", "_widget_c_entry", "__Z16helper_in_headerv",
+}
+
+
+def test_family_symbols_from_headers(tmp_path):
+    sdk = tmp_path / "sdk"
+    (sdk / "Headers" / "Fam").mkdir(parents=True)
+    (sdk / "Headers" / "Other").mkdir()
+    (sdk / "Headers" / "Other" / "Base.h").write_text(WIDGET_H.split("class Widget")[0])
+    (sdk / "Headers" / "Fam" / "Widget.h").write_text(
+        '#include <Other/Base.h>\n' + "class Widget" + WIDGET_H.split("class Widget", 1)[1])
+    families = {"com.example.fam": {"dir": "Fam/", "headers": ["Widget.h"]}}
+    ast = family_exports.dump_ast(sdk, shutil.which("clang++") or "clang++",
+                                  ["-target", "x86_64-apple-macos10.15"], families)
+    assert family_exports.symbols_from_ast(ast, "/Headers/Fam/") == WIDGET_EXPECTED
+
+
+def test_kext_check_reports_a_bundle_without_plist(tmp_path):
+    (tmp_path / "x.kext").mkdir()
+    result = run(["tools/kext-build/kext-check", tmp_path / "x.kext", "--sdk", tmp_path, "--xnu", tmp_path])
+    assert result.returncode == 2
+    assert "cannot read" in result.stderr and "Info.plist" in result.stderr
