@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from harness.accel import choose_accel
 from harness.compare import mismatch_report
 from harness.machine import Machine, MachineConfig
 from harness.patterns import cursor_pattern, screen_pattern, with_rects
@@ -69,6 +70,18 @@ def test_trace_line_parsing():
     assert event.fields == {"scanout": 0, "x": 100, "y": 60, "move": True, "res": 0}
     event = parse_line("1234@1700000000.123456:virtio_gpu_cmd_res_flush res 0x1, w 320, h 200, x 0, y 0")
     assert (event.name, event["res"], event["w"], event["h"]) == ("virtio_gpu_cmd_res_flush", 1, 320, 200)
+
+
+def test_accelerator_choice(monkeypatch):
+    monkeypatch.delenv("VGPU_E2E_ACCEL", raising=False)
+    assert choose_accel() == "tcg", "TCG is the measured default"
+    monkeypatch.setenv("VGPU_E2E_ACCEL", "TCG")
+    assert choose_accel() == "tcg"
+    monkeypatch.setenv("VGPU_E2E_ACCEL", "auto")
+    assert choose_accel() in ("tcg", "kvm")
+    monkeypatch.setenv("VGPU_E2E_ACCEL", "hvf")
+    with pytest.raises(ValueError, match="tcg, kvm or auto"):
+        choose_accel()
 
 
 @pytest.fixture

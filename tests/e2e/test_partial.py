@@ -41,7 +41,10 @@ def test_async_rects_with_one_notification_then_wait_idle(boot, screens):
     vm.guest.ok("rectasync 0 7 " + " ".join(f"{x} {y} {w} {h}" for x, y, w, h in rects))
     after_submit = stats(vm)
     vm.guest.ok("waitidle")
+    after_wait = stats(vm)
     screen.painted(0, rects, seed=7)
+    for key in ("errors", "async_errors"):
+        assert after_wait[key] == before[key], f"fenced responses reported {key}: {before} -> {after_wait}"
     doorbells = (after_submit["notifies"] - before["notifies"]) + (after_submit["skipped"] - before["skipped"])
     assert doorbells == 1, f"the batch of {len(rects)} rects should ring (or skip) the doorbell once, not {doorbells}"
     flushed = [rect_of(e) for e in vm.trace.since(mark, {FLUSH})]

@@ -107,5 +107,8 @@ class GuestConsole:
             raise GuestError(f"`{command}` answered `ERR {reply.text}`; last lines:\n{self.tail()}")
         return reply
 
+    def close(self):
+        self._conn.close()
+
     def tail(self, n=25):
         return "\n".join(self.transcript[-n:])

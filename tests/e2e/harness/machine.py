@@ -123,7 +123,7 @@ class Machine:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait(5)
-        for conn in (self.qmp, self.guest and self.guest._conn):
+        for conn in (self.qmp, self.guest):
             if conn is not None:
                 conn.close()
         if not self.keep_dir:
