@@ -7,6 +7,7 @@ out/demo/ and checks every one against the pattern computed here from guest/PROT
 """
 import argparse
 import os
+import subprocess
 import sys
 import textwrap
 import time
@@ -19,7 +20,7 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "tests" / "e2e"))
 
 from harness.compare import mismatch_report  # noqa: E402
-from harness.machine import Machine, MachineConfig  # noqa: E402
+from harness.machine import QEMU, Machine, MachineConfig  # noqa: E402
 from harness.patterns import cursor_pattern  # noqa: E402
 from harness.rfb import ENCODING_ALPHA_CURSOR, RFBClient  # noqa: E402
 from harness.screens import Screens  # noqa: E402
@@ -167,6 +168,12 @@ class Demo:
         return 1 if bad else 0
 
 
+def window_backend():
+    """'gtk' or 'sdl' if this QEMU has one (they come with Debian's qemu-system-gui), else None."""
+    listing = subprocess.run([QEMU, "-display", "help"], capture_output=True, text=True).stdout.split()
+    return next((name for name in ("gtk", "sdl") if name in listing), None)
+
+
 def choose_display(view):
     if not view:
         return "none"
@@ -174,7 +181,12 @@ def choose_display(view):
         print("VIEW=1 asks for a QEMU window, but $DISPLAY is not set (no X server to show it on); "
               "running headless — the screenshots are still written.")
         return "none"
-    return "gtk"
+    backend = window_backend()
+    if backend is None:
+        print("VIEW=1: this QEMU has no gtk or sdl display (install the qemu-system-gui package); "
+              "running headless — the screenshots are still written.")
+        return "none"
+    return backend
 
 
 def main():
