@@ -215,7 +215,11 @@ IOReturn VirtioGPUDevice::setPowerState(unsigned long state, IOService *device)
 
 bool VirtioGPUDevice::openCore()
 {
-    struct vgpu_params params = { fIrqMode, 1, kCmdTimeoutMs };
+    struct vgpu_params params;
+    bzero(&params, sizeof(params));   /* fields added to the core later start at zero */
+    params.irq_mode = fIrqMode;
+    params.msix_vectors = 1;
+    params.cmd_timeout_ms = kCmdTimeoutMs;
     int result = VGPU_E_NODEV;
     fOs.polling = true;
     IOReturn ret = fGate->runAction(gatedOpen, &params, &result);
