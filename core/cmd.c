@@ -15,6 +15,9 @@
 #define CTRL_SLOT_SIZE     2048u
 #define CURSOR_SLOT_SIZE   64u
 #define MAX_SLOTS          64u
+/* Chains up to this many buffers are described on the stack; longer ones (a 3D command stream
+ * in many segments) in a temporary array. */
+#define CHAIN_STACK_BUFS   6u
 
 /* How long a waiter sleeps before polling the rings itself (bounds lost-interrupt latency). */
 #define POLL_SLICE_IRQ_NS  (20u * 1000u * 1000u)
@@ -284,11 +287,22 @@ static struct gpu_slot *grab_slot(struct vgpu_dev *dev, struct gpu_queue *q, boo
     return NULL;
 }
 
+struct ring_need {
+    const struct gpu_queue *q;
+    unsigned descs;
+};
+
 static bool ring_has_room(struct vgpu_dev *dev, const void *arg)
 {
-    const struct gpu_queue *q = arg;
+    const struct ring_need *need = arg;
     (void)dev;
-    return q->vq.num_free >= (q->vq.indirect ? 1u : 3u);
+    return need->q->vq.num_free >= need->descs;
+}
+
+/* Descriptors a chain of n buffers takes: one when it fits the slot's indirect table (vq_add's rule). */
+static unsigned descs_needed(const struct gpu_queue *q, const struct vq_indirect *ind, unsigned n)
+{
+    return q->vq.indirect && n > 1 && n <= ind->max_bufs ? 1u : n;
 }
 
 /* Put the slot's buffers on the ring, waiting for descriptors when the ring is full and `block`. */
@@ -296,6 +310,7 @@ static int submit(struct vgpu_dev *dev, struct gpu_queue *q, struct gpu_slot *s,
                   const struct vq_buf *bufs, unsigned n, bool block)
 {
     struct vq_indirect ind = { s->cpu, s->addr, q->resp_max ? CTRL_INDIRECT_BUFS : 0 };
+    struct ring_need need = { q, descs_needed(q, &ind, n) };
     int rc;
 
     for (;;) {
@@ -304,7 +319,7 @@ static int submit(struct vgpu_dev *dev, struct gpu_queue *q, struct gpu_slot *s,
         vgpu_os_unlock(dev->os);
         if (rc != VGPU_E_BUSY || !block)
             return rc;
-        rc = wait_until(dev, ring_has_room, q, deadline_from_now(dev));
+        rc = wait_until(dev, ring_has_room, &need, deadline_from_now(dev));
         if (rc != VGPU_OK)
             return rc;
     }
@@ -372,6 +387,54 @@ static unsigned prepare(struct gpu_queue *q, struct gpu_slot *s, const void *req
     return n;
 }
 
+/* ---- chains with several data buffers and a response tail (3D) ---- */
+
+struct chain {
+    struct vq_buf stack[CHAIN_STACK_BUFS];
+    struct vq_buf *bufs;      /* `stack`, or a temporary array for long chains */
+    unsigned n, cap;
+};
+
+static unsigned data_count(const struct gpu_cmd_chain *c)
+{
+    return !c->cmd.data ? 0u : c->ndata ? c->ndata : 1u;
+}
+
+static int chain_alloc(struct vgpu_dev *dev, const struct gpu_cmd_chain *c, struct chain *ch)
+{
+    ch->cap = 3u + data_count(c);
+    ch->n = 0;
+    ch->bufs = ch->stack;
+    if (ch->cap <= CHAIN_STACK_BUFS)
+        return VGPU_OK;
+    ch->bufs = vgpu_os_zalloc(dev->os, sizeof(struct vq_buf) * ch->cap);
+    return ch->bufs ? VGPU_OK : VGPU_E_NOMEM;
+}
+
+static void chain_free(struct vgpu_dev *dev, struct chain *ch)
+{
+    if (ch->bufs != ch->stack)
+        vgpu_os_free(dev->os, ch->bufs, sizeof(struct vq_buf) * ch->cap);
+    ch->bufs = ch->stack;
+}
+
+/* Like prepare(), for any number of data buffers and an optional response tail. */
+static void prepare_chain(struct gpu_queue *q, struct gpu_slot *s, const struct gpu_cmd_chain *c,
+                          uint32_t resp_len, struct chain *ch)
+{
+    unsigned i, nd = data_count(c);
+
+    ch->n = prepare(q, s, c->cmd.req, c->cmd.req_len, NULL, 0, ch->bufs);
+    for (i = 0; i < nd; i++)
+        ch->bufs[ch->n++] = c->cmd.data[i];
+    ch->bufs[ch->n++] = (struct vq_buf){ s->addr + q->resp_off, resp_len, true };
+    s->resp_len = resp_len;
+    if (c->resp_tail) {
+        ch->bufs[ch->n++] = *c->resp_tail;
+        s->resp_len += c->resp_tail->len;
+    }
+}
+
 static void set_fence(struct vgpu_dev *dev, struct gpu_queue *q, struct gpu_slot *s)
 {
     struct virtio_gpu_ctrl_hdr *h = (void *)(s->cpu + q->req_off);
@@ -387,25 +450,63 @@ static int check_lengths(const struct gpu_queue *q, uint32_t req_len, uint32_t r
     return VGPU_OK;
 }
 
-int cmd_run(struct vgpu_dev *dev, const struct gpu_cmd *c)
+/* A response tail must be writable and, with the slot part, fit the 32-bit used length. */
+static int check_tail(const struct gpu_cmd_chain *c, uint32_t resp_len)
+{
+    if (!c->resp_tail)
+        return VGPU_OK;
+    if (!c->resp_tail->writable || c->resp_tail->len == 0 ||
+        c->resp_tail->len > UINT32_MAX - resp_len)
+        return VGPU_E_INVAL;
+    return VGPU_OK;
+}
+
+/* Grab a slot, describe the chain and put it on the ring (doorbell rung); frees on failure. */
+static int send_cmd(struct vgpu_dev *dev, const struct gpu_cmd_chain *c, uint32_t resp_len, bool waited,
+                    struct gpu_slot **out)
 {
     struct gpu_queue *q = &dev->ctrl;
+    struct chain ch;
+    struct gpu_slot *s;
+    int rc;
+
+    if ((rc = chain_alloc(dev, c, &ch)) != VGPU_OK)
+        return rc;
+    if (!(s = grab_slot(dev, q, true, &rc))) {
+        chain_free(dev, &ch);
+        return rc;
+    }
+    s->waited = waited;
+    s->fence_id = 0;
+    s->expect_type = c->cmd.resp_type;
+    prepare_chain(q, s, c, resp_len, &ch);
+    if (!waited)
+        set_fence(dev, q, s);
+    rc = send(dev, q, s, ch.bufs, ch.n, true);
+    chain_free(dev, &ch);
+    *out = s;
+    return rc;
+}
+
+int cmd_run(struct vgpu_dev *dev, const struct gpu_cmd *c)
+{
+    struct gpu_cmd_chain chain = { *c, 0, NULL };
+    return cmd_run_chain(dev, &chain);
+}
+
+int cmd_run_chain(struct vgpu_dev *dev, const struct gpu_cmd_chain *cc)
+{
+    struct gpu_queue *q = &dev->ctrl;
+    const struct gpu_cmd *c = &cc->cmd;
     uint32_t resp_len = c->resp_len ? c->resp_len : sizeof(struct virtio_gpu_ctrl_hdr);
-    struct vq_buf bufs[3];
     struct gpu_slot *s;
     int rc;
 
     if (dev->broken)
         return VGPU_E_BROKEN;
-    if ((rc = check_lengths(q, c->req_len, resp_len)) != VGPU_OK)
+    if ((rc = check_lengths(q, c->req_len, resp_len)) != VGPU_OK || (rc = check_tail(cc, resp_len)) != VGPU_OK)
         return rc;
-    if (!(s = grab_slot(dev, q, true, &rc)))
-        return rc;
-    s->waited = true;
-    s->fence_id = 0;
-    s->expect_type = c->resp_type;
-    rc = send(dev, q, s, bufs, prepare(q, s, c->req, c->req_len, c->data, resp_len, bufs), true);
-    if (rc != VGPU_OK)
+    if ((rc = send_cmd(dev, cc, resp_len, true, &s)) != VGPU_OK)
         return rc;
     rc = wait_until(dev, slot_done, s, deadline_from_now(dev));
     if (rc != VGPU_OK) {
@@ -442,6 +543,73 @@ int cmd_queue_fenced(struct vgpu_dev *dev, const void *req, uint32_t req_len, bo
     prepare(q, s, req, req_len, NULL, sizeof(struct virtio_gpu_ctrl_hdr), bufs);
     set_fence(dev, q, s);
     return send(dev, q, s, bufs, 2, kick);
+}
+
+int cmd_send_fenced(struct vgpu_dev *dev, const struct gpu_cmd_chain *c, uint64_t *fence)
+{
+    uint32_t resp_len = sizeof(struct virtio_gpu_ctrl_hdr);
+    struct gpu_slot *s;
+    int rc;
+
+    if (dev->broken)
+        return VGPU_E_BROKEN;
+    if (c->cmd.resp || c->resp_tail || c->cmd.resp_type != VIRTIO_GPU_RESP_OK_NODATA)
+        return VGPU_E_INVAL;
+    if ((rc = check_lengths(&dev->ctrl, c->cmd.req_len, resp_len)) != VGPU_OK)
+        return rc;
+    rc = send_cmd(dev, c, resp_len, false, &s);
+    if (rc == VGPU_OK)
+        *fence = s->fence_id;
+    return rc;
+}
+
+static uint32_t ctx_of(const struct gpu_queue *q, const struct gpu_slot *s)
+{
+    const struct virtio_gpu_ctrl_hdr *h = (const void *)(s->cpu + q->req_off);
+    return vgpu_from_le32(h->ctx_id);
+}
+
+/* A slot holds an unfinished fenced command while busy and not yet returned by the device. */
+static bool fence_in_flight(const struct gpu_slot *s)
+{
+    return s->busy && !s->done && s->fence_id != 0;
+}
+
+bool cmd_fence_pending(struct vgpu_dev *dev, uint64_t fence)
+{
+    const struct gpu_queue *q = &dev->ctrl;
+    uint16_t i;
+
+    for (i = 0; q->slots && i < q->nslots; i++)
+        if (fence_in_flight(&q->slots[i]) && q->slots[i].fence_id <= fence)
+            return true;
+    return false;
+}
+
+uint64_t cmd_oldest_fence(struct vgpu_dev *dev, uint32_t ctx_id)
+{
+    const struct gpu_queue *q = &dev->ctrl;
+    uint64_t oldest = 0;
+    uint16_t i;
+
+    for (i = 0; q->slots && i < q->nslots; i++) {
+        const struct gpu_slot *s = &q->slots[i];
+        if (fence_in_flight(s) && ctx_of(q, s) == ctx_id && (oldest == 0 || s->fence_id < oldest))
+            oldest = s->fence_id;
+    }
+    return oldest;
+}
+
+static bool fence_done(struct vgpu_dev *dev, const void *arg)
+{
+    return !cmd_fence_pending(dev, *(const uint64_t *)arg);
+}
+
+int cmd_wait_fence(struct vgpu_dev *dev, uint64_t fence, uint64_t timeout_ns)
+{
+    uint64_t now = vgpu_os_now_ns(dev->os);
+    uint64_t deadline = timeout_ns > UINT64_MAX - now ? UINT64_MAX : now + timeout_ns;
+    return wait_until(dev, fence_done, &fence, deadline);
 }
 
 int cmd_cursor(struct vgpu_dev *dev, const void *req, uint32_t req_len)

@@ -18,8 +18,17 @@ struct gpu_cmd {
     uint32_t    req_len;
     const struct vq_buf *data;  /* optional extra device-readable buffer (e.g. memory entries) */
     void       *resp;           /* where the checked response is copied; NULL for OK_NODATA */
-    uint32_t    resp_len;       /* the exact size of the expected response */
+    uint32_t    resp_len;       /* the exact size of the expected response (its slot part) */
     uint32_t    resp_type;      /* the OK response type expected */
+};
+
+/* A command whose chain has more buffers: a 3D command stream, a response that outgrows a slot. */
+struct gpu_cmd_chain {
+    struct gpu_cmd cmd;         /* cmd.data points to `ndata` device-readable buffers */
+    uint32_t ndata;             /* 0 means one when cmd.data is set */
+    const struct vq_buf *resp_tail;  /* optional device-writable buffer the response continues
+                                        into (capability sets); it must be filled completely, the
+                                        caller reads it after success */
 };
 
 int  gpu_queue_setup(struct vgpu_dev *dev, struct gpu_queue *q, uint16_t index, bool cursor);
@@ -27,8 +36,22 @@ void gpu_queue_teardown(struct vgpu_dev *dev, struct gpu_queue *q);
 
 /* Control queue: send and wait for the checked response. */
 int  cmd_run(struct vgpu_dev *dev, const struct gpu_cmd *c);
+int  cmd_run_chain(struct vgpu_dev *dev, const struct gpu_cmd_chain *c);
 /* Control queue: send with a fence and return once queued; `kick` rings the doorbell. */
 int  cmd_queue_fenced(struct vgpu_dev *dev, const void *req, uint32_t req_len, bool kick);
+/*
+ * Control queue: send `c` (OK_NODATA expected, no resp/resp_tail) with a fence, waiting for a
+ * slot and ring space if needed, ring the doorbell, and return the fence id at once.  The data
+ * buffers must stay valid until that fence completes or the device is reset.
+ */
+int  cmd_send_fenced(struct vgpu_dev *dev, const struct gpu_cmd_chain *c, uint64_t *fence);
+/* True while a fenced command with a fence id in 1..`fence` is still in flight. */
+bool cmd_fence_pending(struct vgpu_dev *dev, uint64_t fence);
+/* The oldest fence still in flight on commands for context `ctx_id` (0: none in flight). */
+uint64_t cmd_oldest_fence(struct vgpu_dev *dev, uint32_t ctx_id);
+/* Wait until no fence in 1..`fence` is in flight, at most `timeout_ns`; a timeout is only
+ * reported (VGPU_E_TIMEOUT), the device is not declared broken for it. */
+int  cmd_wait_fence(struct vgpu_dev *dev, uint64_t fence, uint64_t timeout_ns);
 /* Cursor queue: send (no response exists) and return once queued. */
 int  cmd_cursor(struct vgpu_dev *dev, const void *req, uint32_t req_len);
 /* Ring the control queue's doorbell if the device wants one. */

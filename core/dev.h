@@ -76,6 +76,8 @@ struct vgpu_dev {
     struct vgpu_dma orphan;      /* memory entries a timed-out command may still read; freed after reset */
     struct vgpu_stats stats;
     struct virtio_gpu_resp_edid edid_resp;   /* scratch: too big for a kernel stack */
+    bool     want_3d;            /* opened with vgpu3d_open(): VIRTIO_GPU_F_VIRGL is asked for */
+    struct gl3d *gl;             /* 3D object records (gl3d.h); NULL until the first 3D call */
 };
 
 static inline bool vgpu_has_feature(const struct vgpu_dev *dev, unsigned bit)

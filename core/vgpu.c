@@ -5,8 +5,10 @@
 #include "cursor.h"
 #include "dev.h"
 #include "display.h"
+#include "gl3d.h"
 #include "log.h"
 #include "util.h"
+#include "vgpu3d.h"
 #include "virtio_pci_regs.h"
 
 #define DEFAULT_TIMEOUT_MS 5000u
@@ -102,7 +104,8 @@ static int device_setup(struct vgpu_dev *dev)
         return rc;
     vpci_add_status(&dev->pci, VIRTIO_STATUS_ACKNOWLEDGE);
     vpci_add_status(&dev->pci, VIRTIO_STATUS_DRIVER);
-    rc = vpci_negotiate(&dev->pci, WANTED_FEATURES, &dev->features);
+    rc = vpci_negotiate(&dev->pci, WANTED_FEATURES | (dev->want_3d ? 1ull << VIRTIO_GPU_F_VIRGL : 0),
+                        &dev->features);
     if (rc == VGPU_OK)
         rc = read_num_scanouts(dev);
     if (rc == VGPU_OK)
@@ -129,7 +132,7 @@ static void device_teardown(struct vgpu_dev *dev)
     dev->orphan.cpu = NULL;
 }
 
-int vgpu_open(void *os, const struct vgpu_params *params, struct vgpu_dev **out)
+static int open_device(void *os, const struct vgpu_params *params, bool want_3d, struct vgpu_dev **out)
 {
     struct vgpu_dev *dev;
     int rc;
@@ -141,6 +144,7 @@ int vgpu_open(void *os, const struct vgpu_params *params, struct vgpu_dev **out)
         return VGPU_E_NOMEM;
     dev->os = os;
     dev->params = *params;
+    dev->want_3d = want_3d;
     dev->timeout_ns = (uint64_t)(params->cmd_timeout_ms ? params->cmd_timeout_ms : DEFAULT_TIMEOUT_MS) * 1000000u;
     rc = vpci_probe(&dev->pci, os);
     if (rc == VGPU_OK)
@@ -159,10 +163,21 @@ int vgpu_open(void *os, const struct vgpu_params *params, struct vgpu_dev **out)
     return VGPU_OK;
 }
 
+int vgpu_open(void *os, const struct vgpu_params *params, struct vgpu_dev **out)
+{
+    return open_device(os, params, false, out);
+}
+
+int vgpu3d_open(void *os, const struct vgpu_params *params, struct vgpu_dev **out)
+{
+    return open_device(os, params, true, out);
+}
+
 void vgpu_close(struct vgpu_dev *dev)
 {
     if (!dev)
         return;
+    gl3d_close(dev);
     cursor_release_all(dev);
     display_release_all(dev);
     device_teardown(dev);
@@ -223,6 +238,7 @@ int vgpu_recover(struct vgpu_dev *dev)
 
     vgpu_info(dev->os, "recovering: resetting the device");
     device_teardown(dev);
+    gl3d_forget(dev);
     rc = device_setup(dev);
     if (rc == VGPU_OK)
         rc = display_restore(dev);

@@ -1,0 +1,231 @@
+/* ctx3d.c — 3D contexts: ids, attachments, command submission and per-context fences. */
+#include "cmd.h"
+#include "gl3d.h"
+#include "gpu3d.h"
+#include "log.h"
+#include "util.h"
+
+#define FENCE_WAIT_DESTROY_MS 5000u
+
+static struct ctx3d *free_ctx_record(struct gl3d *gl)
+{
+    uint32_t i;
+
+    for (i = 0; i < VGPU3D_MAX_CONTEXTS; i++)
+        if (gl->ctx[i].id == 0)
+            return &gl->ctx[i];
+    return NULL;
+}
+
+int vgpu3d_ctx_create(struct vgpu_dev *dev, const char *name, uint32_t *ctx_out)
+{
+    struct ctx3d *c;
+    uint32_t id;
+    int rc;
+    struct gl3d *gl = gl3d_get(dev, &rc);
+
+    if (!gl)
+        return rc;
+    if (!ctx_out)
+        return VGPU_E_INVAL;
+    if (!(c = free_ctx_record(gl)) || (id = idalloc_get(&gl->ctx_ids)) == 0)
+        return VGPU_E_NOMEM;
+    rc = gpu_ctx_create(dev, id, name);
+    if (rc != VGPU_OK) {
+        idalloc_put(&gl->ctx_ids, id);
+        return rc;
+    }
+    vgpu_zero(c, sizeof(*c));
+    c->id = id;
+    gl->stats.live_contexts++;
+    *ctx_out = id;
+    return VGPU_OK;
+}
+
+/* Look a context up; every 3D call with a context id starts here. */
+static struct ctx3d *live_ctx(struct vgpu_dev *dev, uint32_t ctx, int *rc)
+{
+    struct gl3d *gl = gl3d_get(dev, rc);
+    struct ctx3d *c;
+
+    if (!gl)
+        return NULL;
+    if (!(c = gl3d_find_ctx(gl, ctx)))
+        *rc = VGPU_E_INVAL;
+    return c;
+}
+
+/*
+ * The record goes even if the device refuses: after a destroy the id must not be used again,
+ * and a device that refuses to destroy a context it created is reset sooner or later anyway.
+ */
+static int destroy_ctx(struct vgpu_dev *dev, struct gl3d *gl, struct ctx3d *c)
+{
+    uint32_t id = c->id;
+    int rc = VGPU_OK;
+
+    if (c->last_fence)
+        cmd_wait_fence(dev, c->last_fence, (uint64_t)FENCE_WAIT_DESTROY_MS * 1000000u);
+    if (!dev->broken)
+        rc = gpu_ctx_destroy(dev, id);
+    gl->stats.live_attachments -= c->nattached;
+    vgpu_zero(c, sizeof(*c));
+    idalloc_put(&gl->ctx_ids, id);
+    gl->stats.live_contexts--;
+    return rc;
+}
+
+int vgpu3d_ctx_destroy(struct vgpu_dev *dev, uint32_t ctx)
+{
+    int rc;
+    struct ctx3d *c = live_ctx(dev, ctx, &rc);
+
+    return c ? destroy_ctx(dev, dev->gl, c) : rc;
+}
+
+void ctx3d_destroy_all(struct vgpu_dev *dev, struct gl3d *gl)
+{
+    uint32_t i;
+
+    for (i = 0; i < VGPU3D_MAX_CONTEXTS; i++) {
+        uint32_t id = gl->ctx[i].id;
+        if (id && destroy_ctx(dev, gl, &gl->ctx[i]) != VGPU_OK)
+            vgpu_warn(dev->os, "3D: context %u: destroy failed at close", id);
+    }
+}
+
+int vgpu3d_ctx_attach(struct vgpu_dev *dev, uint32_t ctx, uint32_t res)
+{
+    int rc;
+    struct ctx3d *c = live_ctx(dev, ctx, &rc);
+
+    if (!c)
+        return rc;
+    if (!gl3d_find_res(dev->gl, res) || gl3d_is_attached(c, res))
+        return VGPU_E_INVAL;
+    if ((rc = gpu_ctx_attach_resource(dev, ctx, res)) == VGPU_OK)
+        gl3d_set_attached(dev->gl, c, res, true);
+    return rc;
+}
+
+int vgpu3d_ctx_detach(struct vgpu_dev *dev, uint32_t ctx, uint32_t res)
+{
+    int rc;
+    struct ctx3d *c = live_ctx(dev, ctx, &rc);
+
+    if (!c)
+        return rc;
+    if (!gl3d_is_attached(c, res))
+        return VGPU_E_INVAL;
+    rc = gpu_ctx_detach_resource(dev, ctx, res);
+    gl3d_set_attached(dev->gl, c, res, false);
+    return rc;
+}
+
+/* ---- submission ---- */
+
+/*
+ * The stream as readable buffers of exactly `size` bytes: the last segment is cut to fit, empty
+ * ones are skipped, a range that wraps is refused.  (size < 4 GiB, so every piece fits one
+ * descriptor.)  The chain also carries the request and the response: it must fit the ring.
+ */
+static int stream_bufs(struct vgpu_dev *dev, const struct vgpu_dma_seg *segs, uint32_t nsegs,
+                       uint32_t size, struct vq_buf *bufs, uint32_t *n)
+{
+    uint32_t i, count = 0, max = dev->ctrl.vq.size > 2u ? dev->ctrl.vq.size - 2u : 0u;
+    uint64_t left = size;
+
+    for (i = 0; i < nsegs && left; i++) {
+        uint64_t len = VGPU_MIN(segs[i].len, left);
+        if (len == 0)
+            continue;
+        if (segs[i].addr > UINT64_MAX - len || count == max)
+            return VGPU_E_INVAL;
+        if (bufs)
+            bufs[count] = (struct vq_buf){ segs[i].addr, (uint32_t)len, false };
+        count++;
+        left -= len;
+    }
+    if (left)
+        return VGPU_E_INVAL;
+    *n = count;
+    return VGPU_OK;
+}
+
+static int check_submit(const struct vgpu_dma_seg *segs, uint32_t nsegs, uint32_t size)
+{
+    if (!segs || nsegs == 0 || size < 4u || size % 4u || size > VGPU3D_MAX_SUBMIT)
+        return VGPU_E_INVAL;
+    return VGPU_OK;
+}
+
+static int submit_bufs(struct vgpu_dev *dev, struct ctx3d *c, const struct vq_buf *bufs, uint32_t n,
+                       uint32_t size, uint64_t *fence)
+{
+    struct gl3d *gl = dev->gl;
+    int rc = gpu_submit_3d(dev, c->id, bufs, n, size, fence);
+
+    if (rc != VGPU_OK)
+        return rc;
+    gl->stats.submits++;
+    gl->stats.submit_bytes += size;
+    if (fence) {
+        c->last_fence = *fence;
+        gl->stats.fenced++;
+    }
+    return VGPU_OK;
+}
+
+int vgpu3d_submit(struct vgpu_dev *dev, uint32_t ctx, const struct vgpu_dma_seg *segs, uint32_t nsegs,
+                  uint32_t size, uint64_t *fence)
+{
+    struct vq_buf *bufs;
+    uint32_t n;
+    int rc;
+    struct ctx3d *c = live_ctx(dev, ctx, &rc);
+
+    if (!c)
+        return rc;
+    if ((rc = check_submit(segs, nsegs, size)) != VGPU_OK ||
+        (rc = stream_bufs(dev, segs, nsegs, size, NULL, &n)) != VGPU_OK)
+        return rc;
+    if (!(bufs = vgpu_os_zalloc(dev->os, sizeof(*bufs) * n)))
+        return VGPU_E_NOMEM;
+    stream_bufs(dev, segs, nsegs, size, bufs, &n);
+    rc = submit_bufs(dev, c, bufs, n, size, fence);
+    vgpu_os_free(dev->os, bufs, sizeof(*bufs) * n);
+    return rc;
+}
+
+/* ---- fences ---- */
+
+int vgpu3d_fence_wait(struct vgpu_dev *dev, uint32_t ctx, uint64_t fence, uint32_t timeout_ms)
+{
+    int rc;
+    struct ctx3d *c = live_ctx(dev, ctx, &rc);
+
+    if (!c)
+        return rc;
+    if (fence == 0 || fence > c->last_fence)
+        return VGPU_E_INVAL;   /* not a fence this context was given */
+    return cmd_wait_fence(dev, fence, (uint64_t)timeout_ms * 1000000u);
+}
+
+int vgpu3d_ctx_fences(struct vgpu_dev *dev, uint32_t ctx, uint64_t *submitted, uint64_t *completed)
+{
+    uint64_t oldest;
+    int rc;
+    struct ctx3d *c = live_ctx(dev, ctx, &rc);
+
+    if (!c)
+        return rc;
+    if (!submitted || !completed)
+        return VGPU_E_INVAL;
+    vgpu_poll(dev);
+    vgpu_os_lock(dev->os);
+    oldest = cmd_oldest_fence(dev, ctx);
+    vgpu_os_unlock(dev->os);
+    *submitted = c->last_fence;
+    *completed = oldest ? oldest - 1u : c->last_fence;
+    return VGPU_OK;
+}
