@@ -199,6 +199,8 @@ def main():
         print(f"{args.guest} is missing: build it with `make {args.guest}` (or run `make demo`)")
         return 2
     args.out.mkdir(parents=True, exist_ok=True)
+    for old in args.out.glob("[0-9][0-9]-*.png"):     # an earlier run's pictures would mislead
+        old.unlink()
     display = choose_display(args.view)
     demo = Demo(args.guest.resolve(), args.out.resolve(), display, pause=2.0 if display != "none" else 0)
     return demo.run()
