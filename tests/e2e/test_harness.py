@@ -22,8 +22,9 @@ def protocol_pixel(x, y, s):
 
 
 def protocol_cursor_pixel(cx, cy, s):
+    """The cursor formula, as R, G, B, A."""
     alpha = 255 if (cx + cy + s) % 7 != 0 else 0
-    return (alpha, (4 * cx + s) % 256, (4 * cy + 2 * s) % 256, (cx * cy + 3 * s) % 256)
+    return ((4 * cx + s) % 256, (4 * cy + 2 * s) % 256, (cx * cy + 3 * s) % 256, alpha)
 
 
 @pytest.mark.parametrize("seed", [0, 1, 7, 255, 1000])

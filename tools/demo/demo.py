@@ -22,7 +22,8 @@ sys.path.insert(0, str(REPO / "tests" / "e2e"))
 from harness.compare import mismatch_report  # noqa: E402
 from harness.machine import QEMU, Machine, MachineConfig  # noqa: E402
 from harness.patterns import cursor_pattern  # noqa: E402
-from harness.rfb import ENCODING_ALPHA_CURSOR, RFBClient  # noqa: E402
+from harness.cursor import read_vnc_cursor  # noqa: E402
+from harness.rfb import RFBClient  # noqa: E402
 from harness.screens import Screens  # noqa: E402
 from harness.steps import CURSOR  # noqa: E402
 
@@ -30,23 +31,17 @@ MODES = [(640, 480), (1024, 768), (1366, 768), (1920, 1080), (2560, 1600)]
 CURSOR_SEED, CURSOR_HOT, CURSOR_MOVES = 9, (4, 4), [(400, 300), (800, 600)]
 
 
-def argb_mismatch(actual, expected):
-    """Colour and alpha planes of two (64, 64, 4) ARGB arrays compared like screen images."""
-    return mismatch_report(actual[:, :, 1:], expected[:, :, 1:]) or mismatch_report(
-        np.repeat(actual[:, :, :1], 3, axis=2), np.repeat(expected[:, :, :1], 3, axis=2))
-
-
-def paste_cursor(screen, argb, x, y):
-    """screen (RGB) with the opaque pixels of the ARGB cursor placed with its corner at (x, y)."""
+def paste_cursor(screen, rgba, x, y):
+    """screen (RGB) with the opaque pixels of an RGBA cursor placed with its corner at (x, y)."""
     out = screen.copy()
     height, width, _ = out.shape
     top, left = max(y, 0), max(x, 0)
-    bottom, right = min(y + argb.shape[0], height), min(x + argb.shape[1], width)
+    bottom, right = min(y + rgba.shape[0], height), min(x + rgba.shape[1], width)
     if bottom <= top or right <= left:
         return out
-    patch = argb[top - y:bottom - y, left - x:right - x]
-    opaque = patch[:, :, 0] == 255
-    out[top:bottom, left:right][opaque] = patch[:, :, 1:][opaque]
+    patch = rgba[top - y:bottom - y, left - x:right - x]
+    opaque = patch[:, :, 3] == 255
+    out[top:bottom, left:right][opaque] = patch[:, :, :3][opaque]
     return out
 
 
@@ -106,7 +101,7 @@ class Demo:
                 screen = Screens(vm, "demo")
                 screen.mode(0, 1024, 768, seed=7)
                 vm.guest.ok(f"cursor 0 {CURSOR_HOT[0]} {CURSOR_HOT[1]} 200 150 {CURSOR_SEED}")
-                hot, argb = self.save_cursor(client, CURSOR_SEED)
+                hot, rgba = self.save_cursor(client, CURSOR_SEED)
                 for x, y in CURSOR_MOVES:
                     mark = vm.trace.mark()
                     vm.guest.ok(f"cursormove 0 {x} {y}")
@@ -114,32 +109,28 @@ class Demo:
                     self.step("QEMU trace: " + "; ".join(e.line for e in events))
                 where = (events[-1]["x"], events[-1]["y"]) if events else (0, 0)
                 path = self.shot(screen, 0, "cursor-screen", "framebuffer under the cursor is unchanged")
-                self.composite(path, screen.expected[0], hot, argb, where)
+                self.composite(path, screen.expected[0], hot, rgba, where)
             finally:
                 client.close()
 
     def save_cursor(self, client, seed):
-        """The cursor image QEMU's VNC server sends, saved and checked; returns (hot spot, ARGB array)."""
-        rect = client.wait_for_rect(ENCODING_ALPHA_CURSOR)
-        bgra = np.frombuffer(rect.payload, np.uint8).reshape(rect.h, rect.w, 4)
+        """The cursor image QEMU's VNC server sends, saved and checked; returns (hot spot, RGBA array)."""
+        hot, rgba = read_vnc_cursor(client)
         path = self.out_dir / f"{len(self.results) + 1:02d}-cursor-image.png"
-        Image.fromarray(np.ascontiguousarray(bgra[:, :, [2, 1, 0, 3]]), "RGBA").save(path)
-        argb = bgra[:, :, [3, 2, 1, 0]]
-        self.verdict(path, f"cursor image as QEMU's VNC server has it, hot spot ({rect.x},{rect.y})",
-                     argb_mismatch(argb, cursor_pattern(seed)))
-        return (rect.x, rect.y), argb
+        Image.fromarray(rgba, "RGBA").save(path)
+        self.verdict(path, f"cursor image as QEMU's VNC server has it, hot spot {hot}",
+                     mismatch_report(rgba, cursor_pattern(seed)))
+        return hot, rgba
 
-    def composite(self, screen_png, expected_screen, hot, argb, where):
+    def composite(self, screen_png, expected_screen, hot, rgba, where):
         """What a viewer sees: the screenshot with QEMU's cursor drawn at QEMU's cursor position."""
-        x, y = where[0] - hot[0], where[1] - hot[1]
         with Image.open(screen_png) as shot:
-            actual = paste_cursor(np.asarray(shot.convert("RGB")), argb, x, y)
+            actual = paste_cursor(np.asarray(shot.convert("RGB")), rgba, where[0] - hot[0], where[1] - hot[1])
         (to_x, to_y), (hot_x, hot_y) = CURSOR_MOVES[-1], CURSOR_HOT
         expected = paste_cursor(expected_screen, cursor_pattern(CURSOR_SEED), to_x - hot_x, to_y - hot_y)
         path = self.out_dir / f"{len(self.results) + 1:02d}-cursor-composite.png"
         Image.fromarray(actual).save(path)
-        self.verdict(path, f"screen + cursor at ({where[0]},{where[1]}) as a viewer sees it",
-                     mismatch_report(actual, expected))
+        self.verdict(path, f"screen + cursor at {where} as a viewer sees it", mismatch_report(actual, expected))
 
     def two_heads(self):
         with self.machine("two heads (max_outputs=2), one pattern each", gpu_props={"max_outputs": 2}) as vm:

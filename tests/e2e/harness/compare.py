@@ -29,7 +29,7 @@ def save_evidence(name, actual, expected):
     Image.fromarray(expected).save(f"{stem}-expected.png")
     if actual.shape == expected.shape:
         bad = np.any(actual != expected, axis=2)
-        diff = np.where(bad[:, :, np.newaxis], np.array([255, 0, 255], np.uint8), actual // 4)
+        diff = np.where(bad[:, :, np.newaxis], np.array([255, 0, 255], np.uint8), actual[:, :, :3] // 4)
         Image.fromarray(diff.astype(np.uint8)).save(f"{stem}-diff.png")
     return directory
 
@@ -44,8 +44,9 @@ def mismatch_report(actual, expected):
     rows, cols = np.flatnonzero(bad.any(axis=1)), np.flatnonzero(bad.any(axis=0))
     if len(rows) == 0:
         return None
+    channels = "RGBA"[:actual.shape[2]]
     lines = [f"{int(bad.sum())} of {bad.size} pixels differ, within x {cols[0]}..{cols[-1]}, "
-             f"y {rows[0]}..{rows[-1]}; first ones (x, y): got RGB, want RGB"]
+             f"y {rows[0]}..{rows[-1]}; first ones (x, y): got {channels}, want {channels}"]
     for y, x in _first_bad(bad, rows):
         lines.append(f"  ({x}, {y}): got {tuple(int(v) for v in actual[y, x])}, "
                      f"want {tuple(int(v) for v in expected[y, x])}")
@@ -62,8 +63,12 @@ def _first_bad(bad, rows):
 
 
 def assert_image(actual_image, expected, name):
-    """Fail with the first bad pixels (and save evidence) unless actual equals expected exactly."""
-    actual = np.asarray(actual_image.convert("RGB"))
+    """Fail with the first bad pixels (and save evidence) unless the RGB image equals expected."""
+    assert_array(np.asarray(actual_image.convert("RGB")), expected, name)
+
+
+def assert_array(actual, expected, name):
+    """As assert_image, for (h, w, 3) RGB or (h, w, 4) RGBA arrays."""
     report = mismatch_report(actual, expected)
     if report is not None:
         where = save_evidence(name, actual, expected)

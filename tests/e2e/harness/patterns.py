@@ -30,12 +30,12 @@ def with_rects(image, rects, seed):
 
 
 def cursor_pattern(seed):
-    """The 64x64 cursor image for seed, shape (64, 64, 4) as A, R, G, B."""
+    """The 64x64 cursor image for seed, shape (64, 64, 4) as R, G, B, A (PIL's RGBA order)."""
     cx = np.arange(CURSOR_SIZE, dtype=np.int64)[np.newaxis, :]
     cy = np.arange(CURSOR_SIZE, dtype=np.int64)[:, np.newaxis]
     image = np.empty((CURSOR_SIZE, CURSOR_SIZE, 4), dtype=np.uint8)
-    image[:, :, 0] = np.where((cx + cy + seed) % 7 != 0, 255, 0)
-    image[:, :, 1] = (4 * cx + seed) % 256
-    image[:, :, 2] = (4 * cy + 2 * seed) % 256
-    image[:, :, 3] = (cx * cy + 3 * seed) % 256
+    image[:, :, 0] = (4 * cx + seed) % 256
+    image[:, :, 1] = (4 * cy + 2 * seed) % 256
+    image[:, :, 2] = (cx * cy + 3 * seed) % 256
+    image[:, :, 3] = np.where((cx + cy + seed) % 7 != 0, 255, 0)
     return image
