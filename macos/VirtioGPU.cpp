@@ -16,11 +16,8 @@ OSDefineMetaClassAndStructors(VirtioGPUDevice, IOService);
 
 enum { kEventDisplayChanged = 1u << 0, kEventNeedsReset = 1u << 1 };
 
-static const uint32_t kCmdTimeoutMs        = 5000;
-static const uint32_t kServiceSoonMs       = 1;    /* a core event is waiting */
-static const uint32_t kRefreshFastMs       = 16;   /* about 60 Hz while the picture changes */
-static const uint32_t kRefreshIdleMs       = 100;  /* after kIdleTicksBeforeSlow quiet ticks */
-static const uint32_t kIdleTicksBeforeSlow = 60;
+static const uint32_t kCmdTimeoutMs  = 5000;
+static const uint32_t kServiceSoonUs = 1000;   /* a core event or a new mode is waiting */
 
 static IOPMPowerState sPowerStates[2] = {
     { kIOPMPowerStateVersion1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
@@ -185,7 +182,7 @@ bool VirtioGPUDevice::createServiceLoop()
     if (!addSource(fServiceLoop, &fServiceTimer))
         return false;
     if (__atomic_load_n(&fPendingEvents, __ATOMIC_ACQUIRE))   /* raised during vgpu_open */
-        scheduleService(false, false);
+        scheduleService(0);
     return true;
 }
 
@@ -335,15 +332,19 @@ void VirtioGPUDevice::coreEvent(enum vgpu_os_event ev)
     uint32_t bit = ev == VGPU_OS_EVENT_NEEDS_RESET ? kEventNeedsReset : kEventDisplayChanged;
     __atomic_fetch_or(&fPendingEvents, bit, __ATOMIC_RELEASE);
     IOTimerEventSource *timer = __atomic_load_n(&fServiceTimer, __ATOMIC_ACQUIRE);
-    if (timer && timer->setTimeoutMS(kServiceSoonMs) != kIOReturnSuccess)
+    if (timer && timer->setTimeoutUS(kServiceSoonUs) != kIOReturnSuccess)
         VGPU_LOG("could not schedule event handling");
 }
 
 void VirtioGPUDevice::refreshNeeded()
 {
-    fIdleTicks = 0;
-    if (fServiceTimer && fServiceTimer->setTimeoutMS(kRefreshFastMs) != kIOReturnSuccess)
+    if (fServiceTimer && fServiceTimer->setTimeoutUS(kServiceSoonUs) != kIOReturnSuccess)
         VGPU_LOG("could not start the refresh timer");
+}
+
+void *VirtioGPUDevice::coreOs()
+{
+    return &fOs;
 }
 
 void VirtioGPUDevice::serviceTimerFired(OSObject *owner, IOTimerEventSource *timer)
@@ -359,28 +360,27 @@ void VirtioGPUDevice::serviceTick()
         handleReset();
     if (events & kEventDisplayChanged)
         handleDisplayChange();
-    bool active = false, damaged = false;
+    uint64_t earliest = 0;
     for (unsigned i = 0; i < fNumFramebuffers; i++) {
-        int flushed = fFramebuffers[i]->refresh();
-        active |= flushed >= 0;
-        damaged |= flushed > 0;
+        uint64_t due = fFramebuffers[i]->refresh();
+        if (due && (!earliest || due < earliest))
+            earliest = due;
     }
-    scheduleService(active, damaged);
+    scheduleService(earliest);
 }
 
-/* Fast while something changes, slower when idle, stopped with nothing on screen; a pending
- * core event always gets the next tick soon. */
-void VirtioGPUDevice::scheduleService(bool active, bool damaged)
+/* The next tick: soon for a pending core event, else when the earliest refresh engine asks
+ * (core/refresh.h: 60 Hz while the picture changes, backing off to 10 Hz), else none. */
+void VirtioGPUDevice::scheduleService(uint64_t dueNs)
 {
-    fIdleTicks = damaged ? 0 : fIdleTicks + 1;
-    uint32_t ms;
+    uint64_t us, now = vgpu_os_now_ns(&fOs);
     if (__atomic_load_n(&fPendingEvents, __ATOMIC_ACQUIRE))
-        ms = kServiceSoonMs;
-    else if (active)
-        ms = fIdleTicks < kIdleTicksBeforeSlow ? kRefreshFastMs : kRefreshIdleMs;
+        us = kServiceSoonUs;
+    else if (dueNs)
+        us = dueNs > now ? (dueNs - now + 999) / 1000 : 1;
     else
-        return;   /* refreshNeeded() or coreEvent() restarts it */
-    if (fServiceTimer->setTimeoutMS(ms) != kIOReturnSuccess)
+        return;   /* refreshNeeded() or coreEvent() starts it again */
+    if (fServiceTimer->setTimeoutUS((UInt32)us) != kIOReturnSuccess)
         VGPU_LOG("could not reschedule the service timer");
 }
 

@@ -30,8 +30,10 @@ public:
 
     /* From vgpu_os_event (any context): act on it later on the service thread. */
     void coreEvent(enum vgpu_os_event ev);
-    /* A framebuffer got a mode: start (or speed up) the refresh timer. */
+    /* A framebuffer got a mode: tick soon, so that its refresh engine starts. */
     void refreshNeeded();
+    /* The core's `os` context (for core helpers that allocate, such as core/refresh.h). */
+    void *coreOs();
 
 private:
     IOPCIDevice                  *fPci;
@@ -46,7 +48,6 @@ private:
     IOWorkLoop                   *fServiceLoop;  /* events and refresh, off the interrupt thread */
     IOTimerEventSource           *fServiceTimer;
     uint32_t                      fPendingEvents;
-    uint32_t                      fIdleTicks;
     bool                          fCoreBusy;     /* a core call is in progress (maybe asleep) */
     bool                          fPMStarted;
     VirtioGPUFramebuffer         *fFramebuffers[VGPU_MAX_SCANOUTS];
@@ -72,7 +73,7 @@ private:
     void serviceTick();
     void handleDisplayChange();
     void handleReset();
-    void scheduleService(bool active, bool damaged);
+    void scheduleService(uint64_t dueNs);
 };
 
 #endif /* VIRTIO_GPU_HPP */

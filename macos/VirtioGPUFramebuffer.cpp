@@ -1,11 +1,12 @@
 /*
  * VirtioGPUFramebuffer.cpp — lifecycle, aperture, modes, pixel format, mode set, power, refresh.
  * Every call into the core goes through VirtioGPUDevice::runCore (the gated* helpers below).
+ * Nobody tells us when macOS draws: core/refresh.h finds the changes and paces the flushes.
  */
 #include "VirtioGPUFramebuffer.hpp"
 
 extern "C" {
-#include "damage.h"
+#include "refresh.h"
 #include "timing.h"
 }
 
@@ -36,6 +37,7 @@ VirtioGPUFramebuffer *VirtioGPUFramebuffer::withScanout(VirtioGPUDevice *device,
         OSSafeReleaseNULL(fb);
     if (fb) {
         fb->fDevice = device;
+        fb->fOs = device->coreOs();
         fb->fScanout = scanout;
         fb->fPowerState = kPowerOn;
         fb->fLastFlushStatus = VGPU_OK;
@@ -364,26 +366,48 @@ IOReturn VirtioGPUFramebuffer::getTimingInfoForDisplayMode(IODisplayModeID mode,
 /* ---- mode set ---- */
 
 struct SetModeArgs {
-    unsigned                scanout;
-    struct vgpu_framebuffer fb;
+    VirtioGPUFramebuffer   *fb;
+    struct vgpu_framebuffer mode;
 };
 
+/* The new refresh engine is ready before the mode changes and replaces the old one after, so a
+ * failure leaves the old mode with its engine. */
 int VirtioGPUFramebuffer::gatedSetMode(struct vgpu_dev *dev, void *arg)
 {
     SetModeArgs *a = static_cast<SetModeArgs *>(arg);
-    return vgpu_set_mode(dev, a->scanout, &a->fb);
+    VirtioGPUFramebuffer *fb = a->fb;
+    struct vgpu_refresh next;
+    int r = vgpu_refresh_init(&next, fb->fOs, dev, fb->fScanout,
+                              (const uint32_t *)fb->fAperture.mem->getBytesNoCopy(),
+                              a->mode.width, a->mode.height, vgpu_os_now_ns(fb->fOs));
+    if (r != VGPU_OK)
+        return r;
+    r = vgpu_set_mode(dev, fb->fScanout, &a->mode);
+    if (r != VGPU_OK) {
+        vgpu_refresh_fini(&next);
+        return r;
+    }
+    if (fb->fRefreshing)
+        vgpu_refresh_fini(&fb->fRefresh);
+    fb->fRefresh = next;
+    fb->fRefreshing = true;
+    return VGPU_OK;
 }
 
 int VirtioGPUFramebuffer::gatedDisable(struct vgpu_dev *dev, void *arg)
 {
-    return vgpu_disable_scanout(dev, static_cast<VirtioGPUFramebuffer *>(arg)->fScanout);
+    VirtioGPUFramebuffer *fb = static_cast<VirtioGPUFramebuffer *>(arg);
+    if (fb->fRefreshing)
+        vgpu_refresh_fini(&fb->fRefresh);
+    fb->fRefreshing = false;
+    return vgpu_disable_scanout(dev, fb->fScanout);
 }
 
 /* The core builds the new resource before it drops the old one, so on failure the old mode
  * is still on screen and fCurrent still describes it. */
 IOReturn VirtioGPUFramebuffer::applyMode(const struct vgpu_mode *m)
 {
-    SetModeArgs args = { fScanout, { m->width, m->height, fAperture.nsegs, fAperture.segs } };
+    SetModeArgs args = { this, { m->width, m->height, fAperture.nsegs, fAperture.segs } };
     if (pageRound(modeBytes(m)) > fAperture.size)
         return kIOReturnNoSpace;
     int r = fDevice->runCore(gatedSetMode, &args);
@@ -435,49 +459,30 @@ IOReturn VirtioGPUFramebuffer::setPower(uintptr_t state)
 
 /* ---- refresh (service thread) ---- */
 
-struct FlushJob {
+struct RefreshJob {
     VirtioGPUFramebuffer *fb;
-    bool                  active;
-    size_t                rects;
+    uint64_t              due;   /* the engine's next deadline, 0 when nothing is shown */
 };
 
-/*
- * DAMAGE: the one call site to switch to core/damage.h (vgpu_damage_scan over the aperture's
- * CPU mapping, vgpu_damage_rects, vgpu_damage_clear once queued).  Until then: the whole frame.
- */
-size_t VirtioGPUFramebuffer::collectDamage(const struct vgpu_scanout_info *info,
-                                           struct vgpu_rect *rects, size_t max)
+int VirtioGPUFramebuffer::gatedRefresh(struct vgpu_dev *dev, void *arg)
 {
-    if (max == 0)
-        return 0;
-    rects[0].x = 0;
-    rects[0].y = 0;
-    rects[0].width = info->width;
-    rects[0].height = info->height;
-    return 1;
+    (void)dev;
+    RefreshJob *job = static_cast<RefreshJob *>(arg);
+    VirtioGPUFramebuffer *fb = job->fb;
+    if (!fb->fRefreshing)
+        return VGPU_OK;
+    int r = vgpu_refresh_tick(&fb->fRefresh, vgpu_os_now_ns(fb->fOs));
+    job->due = vgpu_refresh_deadline(&fb->fRefresh);
+    return r;
 }
 
-int VirtioGPUFramebuffer::gatedFlush(struct vgpu_dev *dev, void *arg)
+/* VGPU_E_BUSY (ring full) is normal under load: the engine keeps the damage for the next tick. */
+uint64_t VirtioGPUFramebuffer::refresh()
 {
-    FlushJob *job = static_cast<FlushJob *>(arg);
-    struct vgpu_scanout_info info;
-    struct vgpu_rect rects[VGPU_DAMAGE_MAX_RECTS];
-    int r = vgpu_scanout_info(dev, job->fb->fScanout, &info);
-    job->active = r == VGPU_OK && info.active;
-    if (!job->active)
-        return r;
-    job->rects = job->fb->collectDamage(&info, rects, VGPU_DAMAGE_MAX_RECTS);
-    return job->rects ? vgpu_flush_rects_async(dev, job->fb->fScanout, rects, job->rects) : VGPU_OK;
-}
-
-int VirtioGPUFramebuffer::refresh()
-{
-    FlushJob job = { this, false, 0 };
-    int r = fDevice->runCore(gatedFlush, &job);
-    if (r != VGPU_OK && r != fLastFlushStatus && r != VGPU_E_BUSY)
-        VGPU_LOG("scanout %u: flush failed: %s", fScanout, vgpu_status_name(r));
+    RefreshJob job = { this, 0 };
+    int r = fDevice->runCore(gatedRefresh, &job);
+    if (r != VGPU_OK && r != VGPU_E_BUSY && r != fLastFlushStatus)
+        VGPU_LOG("scanout %u: refresh failed: %s", fScanout, vgpu_status_name(r));
     fLastFlushStatus = r;
-    if (!job.active)
-        return -1;
-    return r == VGPU_OK ? (int)job.rects : 0;
+    return job.due;
 }

@@ -14,6 +14,7 @@
 
 extern "C" {
 #include "modes.h"
+#include "refresh.h"
 }
 
 class VirtioGPUFramebuffer : public IOFramebuffer {
@@ -23,8 +24,8 @@ class VirtioGPUFramebuffer : public IOFramebuffer {
 public:
     static VirtioGPUFramebuffer *withScanout(VirtioGPUDevice *device, unsigned scanout);
 
-    /* Service thread.  refresh: flush what changed; rectangles sent, or -1 with nothing shown. */
-    int  refresh();
+    /* Service thread.  refresh: flush what changed; when to call again (ns), 0 if nothing shown. */
+    uint64_t refresh();
     /* Service thread, after vgpu_query_displays: post a connection change if this head changed. */
     void hostDisplayChanged();
 
@@ -77,6 +78,7 @@ private:
     enum { kMaxModes = VGPU_MODES_MAX + 1, kCursorPixels = VGPU_CURSOR_SIZE * VGPU_CURSOR_SIZE };
 
     VirtioGPUDevice *fDevice;
+    void            *fOs;              /* the core's os context, for the refresh engine */
     unsigned         fScanout;
 
     DmaBlock         fAperture;        /* allocated once in start(); never moves */
@@ -95,6 +97,8 @@ private:
     IODisplayModeID   fStartupMode;
     uintptr_t         fPowerState;         /* IOFramebuffer power state: 0 off .. 2 on */
     int               fLastFlushStatus;
+    struct vgpu_refresh fRefresh;          /* change finder + pacing for the current mode */
+    bool              fRefreshing;         /* fRefresh is set up: the scanout shows fCurrent */
 
     /* Connection-change interrupt (kIOFBConnectInterruptType). */
     IOFBInterruptProc fConnectProc;
@@ -119,14 +123,12 @@ private:
     IOReturn applyMode(const struct vgpu_mode *m);
     IOReturn setPower(uintptr_t state);
     void     postConnectChange();
-    size_t   collectDamage(const struct vgpu_scanout_info *info, struct vgpu_rect *rects,
-                           size_t max);
     IOReturn sendCursor();
 
     static int gatedSnapshot(struct vgpu_dev *dev, void *fb);
     static int gatedSetMode(struct vgpu_dev *dev, void *args);
     static int gatedDisable(struct vgpu_dev *dev, void *fb);
-    static int gatedFlush(struct vgpu_dev *dev, void *job);
+    static int gatedRefresh(struct vgpu_dev *dev, void *job);
     static int gatedInfo(struct vgpu_dev *dev, void *args);
     static int gatedCursor(struct vgpu_dev *dev, void *fb);
     static int gatedCursorHide(struct vgpu_dev *dev, void *fb);

@@ -400,6 +400,28 @@ static void power_off_blanks_and_power_on_restores(void **state)
     assert_int_equal(hostMismatches(r, 0, 1024, 768, 21), 0);
 }
 
+/* ---- refresh pacing: the core's engine sets the timer ---- */
+
+static void refresh_backs_off_when_idle_and_stops_when_dark(void **state)
+{
+    Rig *r = rig(state);
+    Family f;
+    bootOne(r, &f, 1024, 768);
+    fake::fireTimers();
+    assert_in_range(fake::nextTimerUS(), 16000, 17000);   /* 60 Hz after a change */
+    for (int i = 0; i < 60; i++)
+        fake::fireTimers();
+    assert_in_range(fake::nextTimerUS(), 99000, 101000);  /* 10 Hz once still */
+    drawPattern(&f.setup, 31);
+    for (int i = 0; i < 9 && hostMismatches(r, 0, 1024, 768, 31); i++)
+        fake::fireTimers();                                 /* an idle probe finds it */
+    assert_int_equal(hostMismatches(r, 0, 1024, 768, 31), 0);
+    assert_in_range(fake::nextTimerUS(), 16000, 17000);   /* and the pace is back */
+    assert_int_equal(familyPower(&f, 0), kIOReturnSuccess);
+    fake::fireTimers();
+    assert_int_equal(fake::nextTimerUS(), 0);             /* nothing shown: no timer */
+}
+
 /* ---- memory: the aperture falls back to a smaller maximum; scattered device segments ---- */
 
 static void aperture_falls_back_and_may_be_scattered(void **state)
@@ -476,6 +498,16 @@ static void stop_blanks_and_releases_the_device(void **state)
     assert_int_equal(sim_stats(r->sim)->live_resources, 0);
 }
 
+static void stop_after_power_off(void **state)
+{
+    Rig *r = rig(state);
+    Family f;
+    bootOne(r, &f, 1024, 768);
+    assert_int_equal(familyPower(&f, 0), kIOReturnSuccess);
+    rigTerminate(r);
+    assertScanout(r, 0, false, 0, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -488,11 +520,13 @@ int main(void)
         cmocka_unit_test_setup_teardown(host_resize_arrives_as_a_connection_change, setup, teardown),
         cmocka_unit_test_setup_teardown(no_connection_change_while_captured, setup, teardown),
         cmocka_unit_test_setup_teardown(power_off_blanks_and_power_on_restores, setup, teardown),
+        cmocka_unit_test_setup_teardown(refresh_backs_off_when_idle_and_stops_when_dark, setup, teardown),
         cmocka_unit_test_setup_teardown(aperture_falls_back_and_may_be_scattered, setup, teardown),
         cmocka_unit_test_setup_teardown(intx_when_no_message_signalled_interrupt, setup, teardown),
         cmocka_unit_test_setup_teardown(start_fails_cleanly_on_a_broken_device, setup, teardown),
         cmocka_unit_test_setup_teardown(start_fails_cleanly_without_aperture_memory, setup, teardown),
         cmocka_unit_test_setup_teardown(stop_blanks_and_releases_the_device, setup, teardown),
+        cmocka_unit_test_setup_teardown(stop_after_power_off, setup, teardown),
     };
     return cmocka_run_group_tests_name("kext", tests, NULL, NULL);
 }

@@ -289,10 +289,12 @@ IOTimerEventSource *IOTimerEventSource::timerEventSource(OSObject *owner, Action
     return t;
 }
 
-IOReturn IOTimerEventSource::setTimeoutMS(UInt32 ms)
+IOReturn IOTimerEventSource::setTimeoutMS(UInt32 ms) { return setTimeoutUS(ms * 1000u); }
+
+IOReturn IOTimerEventSource::setTimeoutUS(UInt32 us)
 {
     armed_ = true;
-    timeoutMS_ = ms;
+    timeoutUS_ = us;
     return kIOReturnSuccess;
 }
 
@@ -303,7 +305,7 @@ bool IOTimerEventSource::fakeFire()
     if (!armed_ || !fakeLoop || !action_)
         return false;
     armed_ = false;
-    fake::advance((uint64_t)timeoutMS_ * 1000000ull);
+    fake::advance(timeoutUS_ * 1000ull);
     action_(owner_, this);
     return true;
 }

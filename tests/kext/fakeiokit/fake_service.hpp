@@ -158,9 +158,10 @@ public:
     typedef void (*Action)(OSObject *owner, IOTimerEventSource *sender);
     static IOTimerEventSource *timerEventSource(OSObject *owner, Action action = NULL);
     virtual IOReturn setTimeoutMS(UInt32 ms);
+    virtual IOReturn setTimeoutUS(UInt32 us);
     virtual void cancelTimeout();
     bool fakeArmed() const { return armed_; }
-    UInt32 fakeTimeoutMS() const { return timeoutMS_; }
+    uint64_t fakeTimeoutUS() const { return timeoutUS_; }
     /* Run the action if armed (what the timer thread does when the timeout passes). */
     bool fakeFire();
 
@@ -170,7 +171,7 @@ protected:
 private:
     Action action_ = NULL;
     bool armed_ = false;
-    UInt32 timeoutMS_ = 0;
+    uint64_t timeoutUS_ = 0;
 };
 
 #endif /* FAKE_SERVICE_HPP */

@@ -123,6 +123,15 @@ unsigned fireTimers()
     return fired;
 }
 
+uint64_t nextTimerUS()
+{
+    uint64_t best = 0;
+    for (IOTimerEventSource *t : w->timers)
+        if (t->fakeArmed() && (!best || t->fakeTimeoutUS() < best))
+            best = t->fakeTimeoutUS();
+    return best;
+}
+
 void noteObject(int delta) { w->objects += delta; }
 
 void noteMalloc(void *p, size_t size) { w->mallocs[p] = size; }

@@ -35,6 +35,7 @@ void unregisterDma(uint64_t iova);
 void setPci(IOPCIDevice *pci);          /* whose interrupts the work loop delivers */
 bool pump();                            /* device work + interrupts; true if anything happened */
 unsigned fireTimers();                  /* every armed timer fires once; returns how many */
+uint64_t nextTimerUS();                 /* the shortest armed timeout, 0 when none is armed */
 void registerTimer(IOTimerEventSource *t, bool add);
 
 /* ---- bookkeeping ---- */
