@@ -2,6 +2,7 @@
 #include "session.h"
 
 #include "arch.h"
+#include "cmd3d.h"
 #include "clock.h"
 #include "exit.h"
 #include "fmt.h"
@@ -60,7 +61,7 @@ static int cmd_init(struct session *s, unsigned argc, char **argv)
         return session_fail(s, VGPU_E_UNSUPPORTED, "irq=%s: %s", irq_names[p.irq_mode], why);
     p.msix_vectors = (uint16_t)gpu->msix_vectors;
     struct vgpu_dev *dev = NULL;
-    int st = vgpu_open(gpu, &p, &dev);
+    int st = cmd3d_open(gpu, &p, &dev);
     if (st != VGPU_OK) {
         irq_disable(gpu);
         return st;
@@ -363,5 +364,6 @@ const struct command session_commands[] = {
     { "quit",        1, 1,   false, cmd_quit },
     { "loglevel",    1, 1,   false, cmd_loglevel },
     { "crash",       0, 0,   false, cmd_crash },
+    { "gl",          1, 299, false, cmd3d_run },
     { NULL, 0, 0, false, NULL },
 };
