@@ -65,6 +65,7 @@ bool VirtioGPUFramebuffer::start(IOService *provider)
 
 void VirtioGPUFramebuffer::stop(IOService *provider)
 {
+    fConnectEnabled = false;   /* the service thread must not call into a closed family */
     if (fCurrent.width) {
         int r = fDevice->runCore(gatedDisable, this);
         if (r != VGPU_OK)

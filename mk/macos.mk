@@ -148,7 +148,8 @@ $(KEXT_TEST_DIR)/%.o: %.c mk/macos.mk
 $(KEXT_TEST_DIR)/test_kext: $(KEXT_TEST_OBJS)
 	$(KEXT_TEST_CXX) $(KEXT_TEST_CXXFLAGS) -o $@ $^ $(KEXT_TEST_LIBS)
 
-test-kext: $(KEXT_TEST_DIR)/test_kext
+test-kext: $(KEXT_TEST_DIR)/test_kext $(KEXT_PLIST_OUT)
+	$(PYTHON) tests/kext/check_plist.py $(KEXT_PLIST_OUT) $(KEXT_BUNDLE_ID) $(KEXT_VERSION) $(KEXT_NAME) macos
 	$(KEXT_TEST_DIR)/test_kext
 
 -include $(shell find $(KEXT_TEST_DIR) -name '*.d' 2>/dev/null)
