@@ -1,0 +1,201 @@
+#!/usr/bin/python3
+"""End-to-end part of `make bench`: the refresh engine in QEMU against a naive driver.
+
+For each accelerator (TCG, and KVM when /dev/kvm works) it boots the test guest at 1920x1080 and
+runs the guest's `bench` command (bench/GUEST-REQUEST.md) for full-frame and small-rectangle
+updates in three modes: `naive` (whole frame transferred and flushed every update), `refresh`
+(vgpu_refresh_tick: scan + what changed) and `damage` (the OS names the rectangle: no scan).
+Around each run it reads QEMU's CPU time from /proc/<pid>/task/*/stat, split into the vCPU threads
+(the guest itself: drawing, scanning) and the rest (device emulation, display).  Then `idle`
+measures an idle desktop.  Prints a table and adds an "e2e" section to out/bench.json.
+
+Usage: bench/e2e.py --guest build/guest/vgpu-guest.elf --json out/bench.json [--accel tcg,kvm]
+"""
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "tests" / "e2e"))
+
+from harness.accel import kvm_usable  # noqa: E402
+from harness.console import GuestError  # noqa: E402
+from harness.machine import Machine, MachineConfig  # noqa: E402
+from harness.patterns import screen_pattern  # noqa: E402
+
+WIDTH, HEIGHT, SEED = 1920, 1080, 3
+WORKLOADS = {"full": (0, 0, WIDTH, HEIGHT), "rect64": (901, 517, 64, 64)}
+MODES = ("naive", "refresh", "damage")
+SECONDS_PER_RUN = 3.0
+IDLE_MS = 5000
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def thread_cpu(pid):
+    """(vCPU seconds, other seconds) of QEMU's threads: utime + stime from /proc."""
+    vcpu = other = 0
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            stat = (task / "stat").read_text()
+        except OSError:
+            continue                                  # the thread ended meanwhile
+        comm = stat[stat.index("(") + 1:stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2:].split()
+        ticks = int(fields[11]) + int(fields[12])     # utime, stime (fields 14 and 15)
+        if comm.startswith("CPU "):                   # "CPU 0/TCG", "CPU 0/KVM"
+            vcpu += ticks
+        else:
+            other += ticks
+    return vcpu / CLOCK_TICKS, other / CLOCK_TICKS
+
+
+def measured(vm, command, timeout):
+    """Run a guest command; return its reply fields and QEMU's CPU seconds (vcpu, other, wall)."""
+    pid = vm.proc.pid
+    v0, o0 = thread_cpu(pid)
+    t0 = time.monotonic()
+    reply = vm.guest.ok(command, timeout=timeout)
+    wall = time.monotonic() - t0
+    v1, o1 = thread_cpu(pid)
+    return reply, v1 - v0, o1 - o0, wall
+
+
+def colour(i):
+    """colour(i) of GUEST-REQUEST.md as RGB."""
+    return (i % 256, (i // 256) % 256, 0x80)
+
+
+def check_screen(vm, rect, n):
+    """The screen shows colour(n) inside the rectangle and pattern(SEED) elsewhere."""
+    expected = screen_pattern(WIDTH, HEIGHT, SEED)
+    x, y, w, h = rect
+    expected[y:y + h, x:x + w] = colour(n)
+    actual = np.asarray(vm.screendump())
+    bad = int(np.any(actual != expected, axis=2).sum())
+    return bad
+
+
+def bench_run(vm, mode, workload):
+    """Calibrate N for ~SECONDS_PER_RUN, then measure; returns a result dict."""
+    x, y, w, h = WORKLOADS[workload]
+    probe, *_ = measured(vm, f"bench 0 {mode} 3 {x} {y} {w} {h}", timeout=300)
+    per_update = max(probe.int("ns") / 3 / 1e9, 1e-5)
+    n = int(min(max(SECONDS_PER_RUN / per_update, 5), 20000))
+    reply, vcpu, other, wall = measured(vm, f"bench 0 {mode} {n} {x} {y} {w} {h}", timeout=600)
+    bad = check_screen(vm, WORKLOADS[workload], n)
+    vm.guest.ok(f"rect 0 {x} {y} {w} {h} {SEED}")   # the next run starts from the same screen
+    secs = reply.int("ns") / 1e9
+    return {
+        "mode": mode, "workload": workload, "n": n, "seconds": secs,
+        "updates_per_s": n / secs,
+        "qemu_cpu_ms_per_update": (vcpu + other) * 1e3 / n,
+        "vcpu_ms_per_update": vcpu * 1e3 / n,
+        "device_ms_per_update": other * 1e3 / n,
+        "busy": reply.int("busy"), "rects": reply.int("rects"), "pixels": reply.int("pixels"),
+        "scans": reply.int("scans"), "wall_s": wall, "bad_pixels": bad,
+    }
+
+
+def idle_run(vm, mode):
+    reply, vcpu, other, wall = measured(vm, f"idle 0 {IDLE_MS} {mode}", timeout=IDLE_MS / 1e3 + 60)
+    return {"mode": mode, "ticks": reply.int("ticks"), "probes": reply.int("probes"),
+            "scans": reply.int("scans"), "wall_s": wall,
+            "qemu_core_percent": (vcpu + other) / wall * 100,
+            "vcpu_core_percent": vcpu / wall * 100, "device_core_percent": other / wall * 100}
+
+
+def guest_has_bench(vm):
+    try:
+        vm.guest.ok("bench 0 refresh 1 0 0 64 64")
+        return True
+    except GuestError as exc:
+        print(f"  guest has no usable bench command ({exc}); see bench/GUEST-REQUEST.md")
+        return False
+
+
+def run_accel(guest, accel):
+    # debug-threads names the vCPU threads "CPU n/TCG|KVM", so their time can be told apart.
+    config = MachineConfig(kernel=guest, accel=accel, memory_mb=512,
+                           extra_args=("-name", "vgpu-bench,debug-threads=on"))
+    with Machine(config) as vm:
+        vm.guest.ok("init")
+        vm.guest.ok(f"mode 0 {WIDTH} {HEIGHT} {SEED}", timeout=120)
+        if not guest_has_bench(vm):
+            return None
+        result = {"accel": accel, "runs": [], "idle": []}
+        for workload in WORKLOADS:
+            for mode in MODES:
+                result["runs"].append(bench_run(vm, mode, workload))
+        for mode in ("refresh", "naive"):
+            result["idle"].append(idle_run(vm, mode))
+        return result
+
+
+def ratios(result):
+    """naive / refresh and naive / damage host CPU per update, per workload."""
+    by = {(r["workload"], r["mode"]): r for r in result["runs"]}
+    out = {}
+    for workload in WORKLOADS:
+        naive = by[(workload, "naive")]
+        for mode in ("refresh", "damage"):
+            ours = by[(workload, mode)]
+            out[f"{workload}_{mode}"] = {
+                "qemu_cpu": naive["qemu_cpu_ms_per_update"] / ours["qemu_cpu_ms_per_update"],
+                "device_only": naive["device_ms_per_update"] / max(ours["device_ms_per_update"], 1e-9),
+            }
+    return out
+
+
+def print_result(result):
+    print(f"\nEnd to end in QEMU ({result['accel'].upper()}), {WIDTH}x{HEIGHT}: host CPU from /proc "
+          "(vcpu = the guest itself, device = QEMU's other threads)")
+    print(f"  {'workload':8} {'mode':8} {'n':>6} {'updates/s':>10} {'QEMU ms/upd':>12} "
+          f"{'vcpu ms':>9} {'device ms':>10} {'rects':>7} {'busy':>6} {'screen':>8}")
+    for r in result["runs"]:
+        screen = "ok" if r["bad_pixels"] == 0 else f"{r['bad_pixels']} bad"
+        print(f"  {r['workload']:8} {r['mode']:8} {r['n']:6d} {r['updates_per_s']:10.1f} "
+              f"{r['qemu_cpu_ms_per_update']:12.3f} {r['vcpu_ms_per_update']:9.3f} "
+              f"{r['device_ms_per_update']:10.3f} {r['rects']:7d} {r['busy']:6d} {screen:>8}")
+    for key, value in result["ratios"].items():
+        print(f"  naive / {key}: QEMU CPU per update {value['qemu_cpu']:.1f}x, "
+              f"device threads only {value['device_only']:.1f}x")
+    for r in result["idle"]:
+        print(f"  idle {r['mode']:8}: QEMU {r['qemu_core_percent']:.2f}% of a core "
+              f"(vcpu {r['vcpu_core_percent']:.2f}%, device {r['device_core_percent']:.2f}%), "
+              f"{r['ticks']} ticks, {r['probes']} probes, {r['scans']} scans in {IDLE_MS} ms")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--guest", type=Path, default=REPO / "build" / "guest" / "vgpu-guest.elf")
+    parser.add_argument("--json", type=Path, default=REPO / "out" / "bench.json")
+    parser.add_argument("--accel", default="tcg,kvm")
+    args = parser.parse_args()
+    if not args.guest.is_file():
+        print(f"e2e: skipped: no guest binary at {args.guest}")
+        return 0
+    results = []
+    for accel in args.accel.split(","):
+        if accel == "kvm" and not kvm_usable():
+            print("e2e: KVM skipped: /dev/kvm cannot be opened read-write")
+            continue
+        result = run_accel(args.guest, accel)
+        if result is None:
+            break
+        result["ratios"] = ratios(result)
+        print_result(result)
+        results.append(result)
+    if args.json.is_file():
+        data = json.loads(args.json.read_text())
+        data["e2e"] = results
+        args.json.write_text(json.dumps(data, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,40 @@
+/*
+ * engine.h — the damage engine alone (scan + merge + clear) per drawing case, against memcmp and
+ * memcpy of the same frame size measured in the same rounds.
+ */
+#ifndef BENCH_ENGINE_H
+#define BENCH_ENGINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "damage_api.h"
+#include "scene.h"
+
+struct case_result {
+    double   ms;        /* best time per frame */
+    uint64_t pixels;    /* pixels in the rectangles the last frame produced */
+    size_t   rects;     /* how many rectangles */
+};
+
+struct frame_result {
+    uint32_t width, height, tile_w, tile_h;
+    double memcmp_ms, memcpy_ms;
+    struct case_result cases[SCENE_COUNT];
+};
+
+void engine_measure(const struct damage_api *api, uint32_t width, uint32_t height,
+                    uint32_t tile_w, uint32_t tile_h, unsigned rounds, struct frame_result *out);
+
+struct idle_result {
+    uint32_t width, height;
+    double probe_ms;     /* one idle tick: every VGPU_REFRESH_PROBE_STRIDE-th row */
+    double scan_ms;      /* one full scan of the same unchanged frame */
+};
+
+/* Idle ticks on an unchanged frame whose memory went cold since the last tick (other work ran:
+ * the benchmark writes 128 MiB elsewhere before each one). */
+void engine_idle(const struct damage_api *api, uint32_t width, uint32_t height, unsigned rounds,
+                 struct idle_result *out);
+
+#endif /* BENCH_ENGINE_H */

@@ -1,0 +1,45 @@
+# Benchmarks (bench/, see bench/README.md).
+#   make bench        build with -O2 (no sanitizers), print the tables, write $(OUT)/bench.json,
+#                     then the end-to-end part in QEMU (bench/e2e.py; needs the guest's `bench`
+#                     command, bench/GUEST-REQUEST.md) adds its tables and an "e2e" section
+#   BENCH_ROUNDS=N    best of N rounds (default 40)
+#   BENCH_ACCEL=tcg   accelerators for the QEMU part (default tcg,kvm; KVM only when usable)
+#   BENCH_GUEST=elf   the guest binary (default: the one mk/guest.mk builds)
+# The core runs against the software device (sim/) through the unit-test platform (tests/unit/).
+# core/damage.c is linked twice: as built for the unit tests and as the guest builds it
+# (-mgeneral-regs-only: no SSE, like the kext's -mkernel); the second copy's symbols are renamed.
+DEB_PACKAGES += binutils gcc qemu-system-x86 python3-pil python3-numpy
+
+BENCH_DIR        := $(BUILD)/bench
+BENCH_ROUNDS     ?= 40
+BENCH_CFLAGS     := $(CSTD) $(WARN) -O2 -g -MMD -MP -Icore -Ibench -Itests/unit
+BENCH_HOST_SRCS  := $(filter-out tests/unit/test_%.c tests/unit/harness.c,$(wildcard tests/unit/*.c))
+BENCH_SRCS       := $(wildcard bench/*.c) $(wildcard core/*.c) $(wildcard sim/*.c) $(BENCH_HOST_SRCS)
+BENCH_OBJS       := $(patsubst %.c,$(BENCH_DIR)/obj/%.o,$(BENCH_SRCS))
+BENCH_SCALAR_OBJ := $(BENCH_DIR)/obj/damage-scalar.o
+BENCH_RENAMED    := vgpu_damage_init vgpu_damage_fini vgpu_damage_scan vgpu_damage_probe \
+                    vgpu_damage_add_rect vgpu_damage_rects vgpu_damage_clear
+BENCH_BIN        := $(BENCH_DIR)/bench
+BENCH_ACCEL      ?= tcg,kvm
+BENCH_GUEST      ?= $(BUILD)/guest/vgpu-guest.elf
+
+$(BENCH_DIR)/obj/%.o: %.c mk/bench.mk
+	@mkdir -p $(@D)
+	$(CC) $(BENCH_CFLAGS) -c $< -o $@
+
+$(BENCH_SCALAR_OBJ): core/damage.c mk/bench.mk
+	@mkdir -p $(@D)
+	$(CC) $(BENCH_CFLAGS) -mgeneral-regs-only -c $< -o $@.tmp
+	objcopy $(foreach s,$(BENCH_RENAMED),--redefine-sym $(s)=scalar_$(s)) $@.tmp $@
+
+$(BENCH_BIN): $(BENCH_OBJS) $(BENCH_SCALAR_OBJ)
+	$(CC) -o $@ $^
+
+.PHONY: bench
+bench: $(BENCH_BIN)
+	@mkdir -p $(OUT)
+	$(BENCH_BIN) --json $(OUT)/bench.json --rounds $(BENCH_ROUNDS)
+	@$(MAKE) --no-print-directory $(BENCH_GUEST) || echo "bench: no guest binary, QEMU part skipped"
+	$(PYTHON) bench/e2e.py --guest $(BENCH_GUEST) --json $(OUT)/bench.json --accel $(BENCH_ACCEL)
+
+-include $(shell find $(BENCH_DIR)/obj -name '*.d' 2>/dev/null)
