@@ -441,8 +441,9 @@ IOReturn VirtioGPUFramebuffer::setPower(uintptr_t state)
 {
     if (state == fPowerState)
         return kIOReturnSuccess;
+    /* handleEvent's result may be ignored (IOFramebuffer.h). */
     if (fPowerState == kPowerOn)
-        handleEvent(kIOFBNotifyWillPowerOff);
+        (void)handleEvent(kIOFBNotifyWillPowerOff);
     IOReturn ret = kIOReturnSuccess;
     if (state == kPowerOff && fCurrent.width) {
         int r = fDevice->runCore(gatedDisable, this);
@@ -454,7 +455,7 @@ IOReturn VirtioGPUFramebuffer::setPower(uintptr_t state)
     }
     fPowerState = state;
     if (state == kPowerOn)
-        handleEvent(kIOFBNotifyDidPowerOn);
+        (void)handleEvent(kIOFBNotifyDidPowerOn);
     return ret;
 }
 
