@@ -31,7 +31,7 @@ $(KL_INFO_O): $(KEXT_KMOD_INFO) $(KL_VARS)
 # Apple's kext link line: objects, libkmodc++, the kmod_info object, libkmod (whose _start/_stop
 # kmod_info points at). Archives by path so that the x86_64 libkmod is the one taken; -Z: no
 # default search paths (this machine has no Mac /usr/lib). No libcc_kext: see kext-check.
-$(KL_BIN): $(KL_OBJS) $(KL_INFO_O)
+$(KL_BIN): $(KL_OBJS) $(KL_INFO_O) tools/kext-build/bundle.mk
 	$(KEXT_LD64) -Z -kext -arch x86_64 -macos_version_min $(KEXT_MIN_MACOS) -export_dynamic -o $@ \
 	    $(KL_OBJS) $(MACKERNELSDK)/Library/universal/libkmodc++.a $(KL_INFO_O) \
 	    $(MACKERNELSDK)/Library/x86_64/libkmod.a
