@@ -101,6 +101,12 @@ static int check_bind(const struct vgpu3d_resource_desc *d)
     return d->bind & VIRGL_BIND_BUFFER_ONLY ? VGPU_E_INVAL : VGPU_OK;
 }
 
+/* Z16, Z32, Z32F, Z24S8, S8Z24, Z24X8, X8Z24, S8, Z32F_S8X24 and the X24S8/S8X24/X32_S8X24 views. */
+static bool is_depth_stencil(uint32_t format)
+{
+    return (format >= 16u && format <= 23u) || format == 126u || (format >= 136u && format <= 138u);
+}
+
 /* Each use the bind flags ask for must be one the host lists for the format. */
 static int check_format(const struct virgl_caps *caps, const struct vgpu3d_resource_desc *d)
 {
@@ -110,8 +116,8 @@ static int check_format(const struct virgl_caps *caps, const struct vgpu3d_resou
         return VGPU_OK;
     if ((d->bind & VIRGL_BIND_RENDER_TARGET) && !virgl_format_in(&caps->render, d->format))
         return VGPU_E_UNSUPPORTED;
-    if ((d->bind & VIRGL_BIND_DEPTH_STENCIL) && !virgl_format_in(&caps->depthstencil, d->format))
-        return VGPU_E_UNSUPPORTED;
+    if ((d->bind & VIRGL_BIND_DEPTH_STENCIL) && !is_depth_stencil(d->format))
+        return VGPU_E_UNSUPPORTED;   /* virgl hosts leave the depth mask empty: the format decides */
     if ((d->bind & VIRGL_BIND_SAMPLER_VIEW) && !virgl_format_in(&caps->sampler, d->format))
         return VGPU_E_UNSUPPORTED;
     if ((d->bind & VIRGL_BIND_SCANOUT) && virgl_format_count(&caps->scanout) &&
