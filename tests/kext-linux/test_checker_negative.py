@@ -47,6 +47,14 @@ def test_complex_multiply_fails_naming_the_helper(tmp_path, toolchain):
     assert problems(result)[0].startswith("undefined symbol ___muldc3: compiler helper")
 
 
+def test_thread_local_variable_fails(tmp_path, toolchain):
+    result = kext_check(build_probe(tmp_path, ["PROBE_THREAD_LOCAL"]), toolchain)
+    assert result.returncode == 1
+    found = problems(result)
+    assert "section __DATA,__thread_vars present: the kernel has no thread-local storage" in found
+    assert "undefined symbol __tlv_bootstrap: not exported by any KPI or family the check knows" in found
+
+
 def test_family_symbols_need_the_family_in_the_plist(tmp_path, toolchain):
     libraries = {k: v for k, v in PROBE_LIBRARIES.items() if k != "com.apple.iokit.IOPCIFamily"}
     result = kext_check(build_probe(tmp_path, libraries=libraries), toolchain)

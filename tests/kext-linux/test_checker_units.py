@@ -5,8 +5,9 @@ import shutil
 import pytest
 
 from conftest import run
-from kextcheck import family_exports, libraries, symbols, versions, xnu_exports
+from kextcheck import family_exports, libraries, relocations, symbols, versions, xnu_exports
 from kextcheck.exportset import ExportSet
+from kextcheck.macho import Relocation
 
 
 @pytest.mark.parametrize("older,newer", [
@@ -32,6 +33,28 @@ def test_in_range_bounds():
     assert versions.in_range("19.0.0", "7.0", "19.0.0")
     assert not versions.in_range("6.9", "7.0", "19.0.0")
     assert not versions.in_range("19.0.1", "7.0", "19.0.0")
+
+
+def reloc(type_, pcrel, length):
+    return Relocation(0, type_, pcrel, length, True)
+
+
+def test_relocations_kxld_applies_pass():
+    # x86_64 types: 0 UNSIGNED, 1 SIGNED, 2 BRANCH, 3 GOT_LOAD, 4 GOT, 5 SUBTRACTOR, 6-8 SIGNED_1/2/4
+    ok = [reloc(0, False, 3), reloc(2, True, 2), reloc(1, True, 2), reloc(3, True, 2), reloc(4, True, 2),
+          reloc(5, False, 2), reloc(5, False, 3), reloc(8, True, 2)]
+    assert relocations.problems(ok) == []
+    assert relocations.summary(ok[:3] + [reloc(0, False, 3)]) == \
+        "2 UNSIGNED/64bit, 1 BRANCH/pcrel/32bit, 1 SIGNED/pcrel/32bit"
+
+
+def test_relocations_kxld_refuses_fail():
+    bad = [reloc(0, False, 2), reloc(0, False, 2), reloc(9, True, 2), reloc(2, True, 3), reloc(2, False, 2)]
+    assert relocations.problems(bad + [reloc(0, False, 3)]) == [
+        "1 relocation(s) BRANCH/32bit: kxld cannot apply them",
+        "1 relocation(s) BRANCH/pcrel/64bit: kxld cannot apply them",
+        "1 relocation(s) TLV/pcrel/32bit: kxld cannot apply them",
+        "2 relocation(s) UNSIGNED/32bit: kxld cannot apply them"]
 
 
 def write_xnu(root):

@@ -11,7 +11,15 @@ FORBIDDEN_COMMANDS = {
     "LC_LOAD_UPWARD_DYLIB", "LC_LOAD_DYLINKER", "LC_MAIN",
 }
 REQUIRED_COMMANDS = {"LC_SEGMENT_64", "LC_SYMTAB", "LC_DYSYMTAB"}
-FORBIDDEN_SECTIONS = {"__stubs", "__stub_helper", "__la_symbol_ptr", "__auth_stubs"}
+FORBIDDEN_SECTIONS = {
+    "__stubs": "stubs are never bound in the kernel",
+    "__stub_helper": "stubs are never bound in the kernel",
+    "__la_symbol_ptr": "stubs are never bound in the kernel",
+    "__auth_stubs": "stubs are never bound in the kernel",
+    "__thread_vars": "the kernel has no thread-local storage",
+    "__thread_data": "the kernel has no thread-local storage",
+    "__thread_bss": "the kernel has no thread-local storage",
+}
 
 
 @dataclass
@@ -60,5 +68,5 @@ def problems(found):
         out.append(f"load command {cmd} missing")
     for seg, sect in found.sections:
         if sect in FORBIDDEN_SECTIONS:
-            out.append(f"section {seg},{sect} present: stubs are never bound in the kernel")
+            out.append(f"section {seg},{sect} present: {FORBIDDEN_SECTIONS[sect]}")
     return out

@@ -6,6 +6,7 @@ MH_MAGIC_64 = 0xFEEDFACF
 CPU_TYPE_X86_64 = 0x01000007
 MH_KEXT_BUNDLE = 0xB
 LC_SYMTAB = 0x2
+LC_DYSYMTAB = 0xB
 LC_SEGMENT_64 = 0x19
 
 N_STAB = 0xE0
@@ -26,6 +27,15 @@ class Section:
     addr: int
     size: int
     offset: int  # 0 for zero-fill sections
+
+
+@dataclass(frozen=True)
+class Relocation:
+    address: int
+    type: int
+    pcrel: bool
+    length: int   # log2 of the size patched: 2 = 32-bit, 3 = 64-bit
+    external: bool
 
 
 @dataclass(frozen=True)
@@ -63,6 +73,7 @@ class MachO:
             raise MachOError(f"not a 64-bit little-endian Mach-O (magic {magic:#x})")
         self.sections = []
         self.symbols = []
+        self.relocations = []  # the linked image's external and local relocations (LC_DYSYMTAB)
         self._walk_commands()
 
     def _walk_commands(self):
@@ -77,6 +88,8 @@ class MachO:
                 self._read_segment(off)
             elif cmd == LC_SYMTAB:
                 self._read_symtab(off)
+            elif cmd == LC_DYSYMTAB:
+                self._read_dysymtab(off)
             off += size
 
     def _read_segment(self, off):
@@ -93,6 +106,14 @@ class MachO:
         for i in range(nsyms):
             strx, n_type, n_sect, _, value = struct.unpack_from("<IBBhQ", self.data, symoff + 16 * i)
             self.symbols.append(Symbol(_cstr(strtab[strx:]), n_type, n_sect, value))
+
+    def _read_dysymtab(self, off):
+        extreloff, nextrel, locreloff, nlocrel = struct.unpack_from("<IIII", self.data, off + 64)
+        for table, count in ((extreloff, nextrel), (locreloff, nlocrel)):
+            for i in range(count):
+                address, info = struct.unpack_from("<iI", self.data, table + 8 * i)
+                self.relocations.append(Relocation(address, info >> 28, bool(info >> 24 & 1),
+                                                   info >> 25 & 3, bool(info >> 27 & 1)))
 
     def symbol(self, name):
         """The defined symbol called name, or None."""

@@ -2,7 +2,7 @@
 import argparse
 import sys
 
-from . import bundle as bundle_mod, family_exports, kmodinfo, libraries, load_commands, symbols
+from . import bundle as bundle_mod, family_exports, kmodinfo, libraries, load_commands, relocations, symbols
 from . import xnu_exports
 from .macho import MachO, MachOError
 
@@ -36,12 +36,13 @@ def expectation_problems(kext, args):
     return out
 
 
-def report_binary(found, info):
+def report_binary(found, macho, info):
     h = found.header
     print(f"== Mach-O: {h.get('magic')} {h.get('cputype')} filetype {h.get('filetype')}, "
           f"{len(found.commands)} load commands")
     print("   commands: " + " ".join(found.commands))
     print("   sections: " + " ".join(f"{seg},{sect}" for seg, sect in found.sections))
+    print("   relocations: " + relocations.summary(macho.relocations))
     if info:
         print(f"== kmod_info: name {info.name!r} version {info.version!r} "
               f"info_version {info.info_version}")
@@ -86,14 +87,14 @@ def check_binary(kext, args):
     with open(kext.executable_path, "rb") as f:
         macho = MachO(f.read())
     info = kmodinfo.read(macho)
-    report_binary(found, info)
+    report_binary(found, macho, info)
     export_sets = xnu_exports.load_kpi_sets(args.xnu)
     export_sets.update(family_exports.load_family_sets(args.sdk, args.clang, header_flags(args.macos_min)))
     undefined = {s.name for s in macho.symbols if s.undefined and s.external}
     resolution = symbols.resolve(undefined, kext.libraries, export_sets)
     report_libraries(kext, export_sets, resolution)
     report_symbols(resolution, args.verbose)
-    return (load_commands.problems(found)
+    return (load_commands.problems(found) + relocations.problems(macho.relocations)
             + kmodinfo.problems(macho, info, kext.bundle_id, kext.version)
             + libraries.problems(kext.libraries, export_sets)
             + [f"undefined symbol {name}: {why}" for name, why in resolution.unresolved])
