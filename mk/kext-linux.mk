@@ -44,4 +44,4 @@ kext-check:
 	    --expect-bundle-id "$(KEXT_BUNDLE_ID)" --expect-version "$(KEXT_VERSION)" $(KEXT_CHECK_FLAGS)
 
 test-kext-linux:
-	$(PYTHON) -m pytest -q tests/kext-linux
+	$(PYTHON) -m pytest -q -rs tests/kext-linux

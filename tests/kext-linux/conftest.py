@@ -41,7 +41,8 @@ def toolchain():
     for what in ("sdk", "ld64", "xnu"):
         paths[what], why = toolchain_path(what)
         if paths[what] is None:
-            pytest.skip(f"no {what} for the Linux kext build on this machine: {why}")
+            reason = why.splitlines()[0].removeprefix("kext-toolchain: ")
+            pytest.skip(f"Linux kext build: {reason} (see tools/kext-build/README.md, or make kext-fetch)")
     return paths
 
 
