@@ -146,7 +146,7 @@ static int open_device(void *os, const struct vgpu_params *params, bool want_3d,
     dev->params = *params;
     dev->want_3d = want_3d;
     dev->timeout_ns = (uint64_t)(params->cmd_timeout_ms ? params->cmd_timeout_ms : DEFAULT_TIMEOUT_MS) * 1000000u;
-    rc = vpci_probe(&dev->pci, os);
+    rc = vpci_probe(&dev->pci, os, VIRTIO_PCI_DEVICE_GPU);
     if (rc == VGPU_OK)
         rc = device_setup(dev);
     if (rc == VGPU_OK)

@@ -97,14 +97,14 @@ static int walk_capabilities(struct vpci *t)
     return VGPU_OK;
 }
 
-int vpci_probe(struct vpci *t, void *os)
+int vpci_probe(struct vpci *t, void *os, uint16_t device_id)
 {
     int rc;
 
     t->os = os;
     if (vgpu_os_pci_read16(os, PCI_CFG_VENDOR_ID) != VIRTIO_PCI_VENDOR_ID ||
-        vgpu_os_pci_read16(os, PCI_CFG_DEVICE_ID) != VIRTIO_PCI_DEVICE_GPU) {
-        vgpu_err(os, "not a modern virtio-gpu function");
+        vgpu_os_pci_read16(os, PCI_CFG_DEVICE_ID) != device_id) {
+        vgpu_err(os, "not a modern virtio function 1af4:%x", device_id);
         return VGPU_E_NODEV;
     }
     rc = walk_capabilities(t);

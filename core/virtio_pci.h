@@ -22,7 +22,8 @@ struct vpci {
     uint32_t notify_mult;      /* notify_off_multiplier */
 };
 
-int  vpci_probe(struct vpci *t, void *os);
+/* Check the PCI identity (1AF4:device_id, modern) and find the configuration structures. */
+int  vpci_probe(struct vpci *t, void *os, uint16_t device_id);
 int  vpci_reset(struct vpci *t, uint32_t timeout_ms);
 uint8_t vpci_status(struct vpci *t);
 void vpci_add_status(struct vpci *t, uint8_t bits);
