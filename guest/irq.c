@@ -68,13 +68,13 @@ static bool msix_enable(struct guest_gpu *gpu, const char **why)
     uint32_t table = pci_read32(gpu->bdf, cap + MSIX_TABLE);
     uint8_t bir = table & 7;
     uint64_t off = table & ~7u, entries = (ctrl & 0x7FFu) + 1u;
-    if (entries < GPU_MSIX_VECTORS || bir >= PCI_NUM_BARS || !gpu->bar_mapped[bir] ||
-        off + entries * MSIX_ENTRY_SIZE > gpu->bars[bir].size) {
-        *why = "MSI-X table unusable (too few entries or outside its BAR)";
+    unsigned used = entries < GPU_MSIX_VECTORS ? (unsigned)entries : GPU_MSIX_VECTORS;
+    if (bir >= PCI_NUM_BARS || !gpu->bar_mapped[bir] || off + entries * MSIX_ENTRY_SIZE > gpu->bars[bir].size) {
+        *why = "MSI-X table outside its BAR";
         return false;
     }
     pci_write16(gpu->bdf, cap + MSIX_CTRL, (uint16_t)(ctrl | MSIX_CTRL_ENABLE | MSIX_CTRL_MASKALL));
-    for (unsigned i = 0; i < GPU_MSIX_VECTORS; i++) {
+    for (unsigned i = 0; i < used; i++) {
         volatile uint32_t *e = gpu_bar_ptr(gpu, bir, (uint32_t)(off + i * MSIX_ENTRY_SIZE));
         irq_set_handler(VEC_MSIX_BASE + i, msix_handler, gpu);
         e[0] = MSI_ADDR_BASE | lapic_id() << 12;    /* physical destination, this CPU */
@@ -84,7 +84,7 @@ static bool msix_enable(struct guest_gpu *gpu, const char **why)
     }
     pci_write16(gpu->bdf, cap + MSIX_CTRL, (uint16_t)((ctrl | MSIX_CTRL_ENABLE) & ~MSIX_CTRL_MASKALL));
     set_command_bits(gpu, PCI_COMMAND_INTX_DISABLE, 0);
-    gpu->msix_vectors = GPU_MSIX_VECTORS;
+    gpu->msix_vectors = used;                        /* one vector: the core puts all causes on it */
     return true;
 }
 

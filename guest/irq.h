@@ -2,7 +2,8 @@
  * irq.h — routing the GPU's interrupts to the CPU and into the core.
  *
  * MSI-X: table entries 0..n-1 send vector VEC_MSIX_BASE+i to this CPU's LAPIC (entry 0 =
- * configuration change, 1 = queues, as vgpu_open() programs the device with msix_vectors=2).
+ * configuration change, 1 = queues, as vgpu_open() programs the device with msix_vectors=2;
+ * a device with a single vector gets msix_vectors=1 and everything on entry 0).
  * INTx: the function's pin (config 0x3D) goes through the q35 ICH9 PIRQ routing to an
  * IO-APIC pin (GSI 16..23), level-triggered, to VEC_INTX.
  */
@@ -13,7 +14,7 @@
 
 #include "gpu.h"
 
-#define GPU_MSIX_VECTORS 2
+#define GPU_MSIX_VECTORS 2      /* at most; fewer if the table is smaller */
 
 /* Route and unmask for the mode; false with *why set when this mode cannot be used. */
 bool irq_enable(struct guest_gpu *gpu, enum vgpu_irq_mode mode, const char **why);
