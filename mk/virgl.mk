@@ -2,13 +2,13 @@
 # capset fuzzer.  QEMU renders with Mesa's llvmpipe through -display egl-headless (no GPU needed).
 #   make test-3d            pytest tests/e2e3d on the bare-metal guest (TCG)
 #   make bench-3d           submit throughput, printed (and $(OUT)/bench3d.json)
-#   make fuzz-virgl-caps    libFuzzer on core/virgl_caps.c + core/res3d_check.c for FUZZ_SECONDS (needs clang)
+#   make fuzz-virgl-caps    libFuzzer on core/virgl_caps.c + core/res3d_check.c for VIRGL_FUZZ_SECONDS (clang)
 DEB_PACKAGES += libegl1 libgl1-mesa-dri libegl-mesa0 qemu-system-x86 qemu-system-gui python3-pytest
 TESTS += test-3d
 
 VIRGL_GUEST_ELF := $(BUILD)/guest/vgpu-guest.elf
-FUZZ_SECONDS    ?= 60
-FUZZ_CC         ?= clang
+VIRGL_FUZZ_SECONDS ?= 60
+VIRGL_FUZZ_CC      ?= clang
 
 .PHONY: test-3d bench-3d fuzz-virgl-caps
 test-3d: $(VIRGL_GUEST_ELF)
@@ -20,7 +20,7 @@ bench-3d: $(VIRGL_GUEST_ELF)
 
 $(BUILD)/fuzz_virgl_caps: tests/fuzz/fuzz_virgl_caps.c core/virgl_caps.c core/res3d_check.c $(wildcard core/*.h)
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(CSTD) $(WARN) -g -O1 -fsanitize=fuzzer,address,undefined -Icore \
+	$(VIRGL_FUZZ_CC) $(CSTD) $(WARN) -g -O1 -fsanitize=fuzzer,address,undefined -Icore \
 	    tests/fuzz/fuzz_virgl_caps.c core/virgl_caps.c core/res3d_check.c -o $@
 
 # Seeds: a v1 and a v2 capset with plausible limits behind an id byte and a 64x48 render target.
@@ -31,5 +31,5 @@ fuzz-virgl-caps: $(BUILD)/fuzz_virgl_caps
 	  struct.pack_into("<3I",cap,484,16384,2048,16384); cap[696:700]=b"seed"; \
 	  open(d+"/seed_v1","wb").write(b"\x01"+desc+cap[:308]); open(d+"/seed_v2","wb").write(b"\x02"+desc+cap)' \
 	  $(BUILD)/fuzz/virgl_caps_corpus
-	$(BUILD)/fuzz_virgl_caps -max_total_time=$(FUZZ_SECONDS) -max_len=1500 -print_final_stats=1 \
+	$(BUILD)/fuzz_virgl_caps -max_total_time=$(VIRGL_FUZZ_SECONDS) -max_len=1500 -print_final_stats=1 \
 	    $(BUILD)/fuzz/virgl_caps_corpus
