@@ -82,9 +82,4 @@ static inline void sleep_unless(volatile bool *flag)
     sti();
 }
 
-static inline void cpuid(uint32_t leaf, uint32_t *a, uint32_t *b, uint32_t *c, uint32_t *d)
-{
-    __asm__ volatile("cpuid" : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d) : "a"(leaf), "c"(0));
-}
-
 #endif /* GUEST_ARCH_H */

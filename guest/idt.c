@@ -40,7 +40,6 @@ static struct tss tss;
 static uint8_t fault_stack[16384] __attribute__((aligned(16)));
 static irq_handler handlers[256];
 static void *handler_ctx[256];
-static volatile uint64_t counts[256];
 
 static const char *const exception_names[32] = {
     "#DE divide", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow", "#BR bound",
@@ -85,8 +84,6 @@ void irq_set_handler(unsigned vector, irq_handler fn, void *ctx)
     restore_flags(f);
 }
 
-uint64_t irq_count(unsigned vector) { return counts[vector & 255]; }
-
 /* A fault inside this report would recurse; the second one exits at once. */
 static __attribute__((noreturn)) void report_exception(const struct isr_frame *f)
 {
@@ -108,7 +105,6 @@ void isr_dispatch(struct isr_frame *f)
     unsigned v = (unsigned)f->vector;
     if (v < 32)
         report_exception(f);
-    counts[v]++;
     if (v == VEC_SPURIOUS)
         return;                                  /* spurious: no EOI by definition */
     if (handlers[v])

@@ -27,7 +27,5 @@ typedef void (*irq_handler)(unsigned vector, void *ctx);
 void idt_init(void);
 /* Run `fn` for `vector` (>= 32); the dispatcher sends the LAPIC EOI afterwards. */
 void irq_set_handler(unsigned vector, irq_handler fn, void *ctx);
-/* How many times a vector has fired since boot. */
-uint64_t irq_count(unsigned vector);
 
 #endif /* GUEST_IDT_H */

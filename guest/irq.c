@@ -107,7 +107,7 @@ static void msix_disable(struct guest_gpu *gpu)
 bool irq_intx_gsi(const struct guest_gpu *gpu, unsigned *gsi)
 {
     unsigned pin = pci_read8(gpu->bdf, PCI_INT_PIN), slot = gpu->bdf >> 3 & 31;
-    if (pin < 1 || pin > 4 || (gpu->bdf >> 8) != 0 || slot >= Q35_CC_SLOT_FIRST)
+    if (!pci_host_is_q35() || pin < 1 || pin > 4 || (gpu->bdf >> 8) != 0 || slot >= Q35_CC_SLOT_FIRST)
         return false;
     *gsi = Q35_FIRST_PIRQ_GSI + 4 + (slot + pin - 1) % 4;
     return *gsi < ioapic_pins();
@@ -116,7 +116,7 @@ bool irq_intx_gsi(const struct guest_gpu *gpu, unsigned *gsi)
 static bool intx_enable(struct guest_gpu *gpu, const char **why)
 {
     if (!irq_intx_gsi(gpu, &gpu->intx_gsi)) {
-        *why = "no INTx pin, or not on the q35 root bus below slot 25";
+        *why = "INTx routing known only for q35 root-bus devices below slot 25 with an INTx pin";
         return false;
     }
     irq_set_handler(VEC_INTX, intx_handler, gpu);

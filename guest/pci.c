@@ -25,6 +25,7 @@
 #define BAR_PREFETCH    0x8u
 
 static uintptr_t ecam;           /* 0: use port I/O */
+static bool q35;
 
 static uint32_t port_read32(uint32_t bdf, uint16_t off)
 {
@@ -42,7 +43,8 @@ static volatile void *ecam_at(uint32_t bdf, uint16_t off) { return (volatile voi
 
 void pci_init(void)
 {
-    if (port_read32(MCH_BDF, REG_ID) != MCH_Q35_ID)
+    q35 = port_read32(MCH_BDF, REG_ID) == MCH_Q35_ID;
+    if (!q35)
         return;
     uint32_t bar = port_read32(MCH_BDF, MCH_PCIEXBAR);
     uint64_t base = ((uint64_t)port_read32(MCH_BDF, MCH_PCIEXBAR + 4) << 32) | (bar & 0xF0000000u);
@@ -51,6 +53,8 @@ void pci_init(void)
 }
 
 bool pci_has_ecam(void) { return ecam != 0; }
+
+bool pci_host_is_q35(void) { return q35; }
 
 uint32_t pci_read32(uint32_t bdf, uint16_t off)
 {

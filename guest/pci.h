@@ -23,6 +23,7 @@ struct pci_bar {
 
 void     pci_init(void);
 bool     pci_has_ecam(void);
+bool     pci_host_is_q35(void);      /* host bridge 8086:29c0 (q35 MCH) */
 uint32_t pci_read32(uint32_t bdf, uint16_t off);
 uint16_t pci_read16(uint32_t bdf, uint16_t off);
 uint8_t  pci_read8(uint32_t bdf, uint16_t off);
