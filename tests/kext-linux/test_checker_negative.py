@@ -3,6 +3,9 @@ IOService) in a variant into its own temp dir; the unchanged probe is the contro
 import plistlib
 import shutil
 
+from kextcheck import references
+from kextcheck.macho import MachO
+
 from conftest import PROBE_ID, PROBE_LIBRARIES, PROBE_VERSION, build_probe, kext_check, run
 
 
@@ -12,11 +15,19 @@ def problems(result):
 
 
 def test_unchanged_probe_passes(tmp_path, toolchain):
-    result = kext_check(build_probe(tmp_path), toolchain,
-                        "--expect-bundle-id", PROBE_ID, "--expect-version", PROBE_VERSION)
+    bundle = build_probe(tmp_path)
+    result = kext_check(bundle, toolchain, "--expect-bundle-id", PROBE_ID, "--expect-version", PROBE_VERSION)
     assert result.returncode == 0, result.stdout + result.stderr
     assert f"kmod_info: name '{PROBE_ID}' version '{PROBE_VERSION}'" in result.stdout
     assert "unresolved 0" in result.stdout and "kext-check: PASS" in result.stdout
+    # Probe.cpp calls configRead16 (inline in the SDK: extendedConfigRead16) and OSDynamicCast
+    # (IOPCIDevice::metaClass); its vtable slots inherited from IOService are not code uses.
+    assert "2 symbols, 2 used from code\n      from code: __ZN11IOPCIDevice20extendedConfigRead16Ey " \
+           "__ZN11IOPCIDevice9metaClassE\n" in result.stdout
+    code = references.used_from_code(MachO((bundle / "Contents/MacOS/virtio-gpu").read_bytes()))
+    # -fapple-kext: super::start(provider) is called through IOService's vtable, not by name.
+    assert {"_IOLog", "__ZTV9IOService"} <= code
+    assert not {"__ZN9IOService5startEPS_", "__ZN9IOService4stopEPS_"} & code
 
 
 def test_call_to_unexported_kernel_function_fails(tmp_path, toolchain):

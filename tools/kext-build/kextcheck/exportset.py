@@ -10,3 +10,4 @@ class ExportSet:
     source: str       # where the symbol list came from, for the report
     symbols: set = field(default_factory=set)
     restricted: str = ""  # why a third-party kext may not link against it, if it may not
+    from_headers: bool = False  # derived from SDK headers rather than an export list

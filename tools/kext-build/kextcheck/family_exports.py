@@ -138,5 +138,5 @@ def load_family_sets(sdk_dir, clang, target_flags):
     for bundle_id, spec in FAMILIES.items():
         source = "MacKernelSDK headers " + spec["dir"] + "{" + ",".join(spec["headers"]) + "}"
         sets[bundle_id] = ExportSet(bundle_id, spec["version"], spec["compatible"], source,
-                                    symbols_from_ast(ast, "/Headers/" + spec["dir"]))
+                                    symbols_from_ast(ast, "/Headers/" + spec["dir"]), from_headers=True)
     return sets

@@ -35,7 +35,7 @@ class Relocation:
     type: int
     pcrel: bool
     length: int   # log2 of the size patched: 2 = 32-bit, 3 = 64-bit
-    external: bool
+    symbol: str   # the undefined symbol an external relocation binds to, "" for local ones
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,7 @@ class MachO:
         self._walk_commands()
 
     def _walk_commands(self):
-        off = 32
+        off, dysymtab = 32, None
         for _ in range(self.ncmds):
             if off + 8 > len(self.data):
                 raise MachOError("load commands run past the end of the file")
@@ -89,8 +89,10 @@ class MachO:
             elif cmd == LC_SYMTAB:
                 self._read_symtab(off)
             elif cmd == LC_DYSYMTAB:
-                self._read_dysymtab(off)
+                dysymtab = off
             off += size
+        if dysymtab is not None:   # its relocations name symbols: read after LC_SYMTAB
+            self._read_dysymtab(dysymtab)
 
     def _read_segment(self, off):
         nsects = struct.unpack_from("<I", self.data, off + 64)[0]
@@ -112,8 +114,15 @@ class MachO:
         for table, count in ((extreloff, nextrel), (locreloff, nlocrel)):
             for i in range(count):
                 address, info = struct.unpack_from("<iI", self.data, table + 8 * i)
+                external = bool(info >> 27 & 1)
+                symbol = self._symbol_name(info & 0xFFFFFF) if external else ""
                 self.relocations.append(Relocation(address, info >> 28, bool(info >> 24 & 1),
-                                                   info >> 25 & 3, bool(info >> 27 & 1)))
+                                                   info >> 25 & 3, symbol))
+
+    def _symbol_name(self, index):
+        if index >= len(self.symbols):
+            raise MachOError(f"relocation names symbol {index}, the table has {len(self.symbols)}")
+        return self.symbols[index].name
 
     def symbol(self, name):
         """The defined symbol called name, or None."""

@@ -2,7 +2,8 @@
 import argparse
 import sys
 
-from . import bundle as bundle_mod, family_exports, kmodinfo, libraries, load_commands, relocations, symbols
+from . import bundle as bundle_mod, family_exports, kmodinfo, libraries, load_commands, references
+from . import relocations, symbols
 from . import xnu_exports
 from .macho import MachO, MachOError
 
@@ -48,15 +49,17 @@ def report_binary(found, macho, info):
               f"info_version {info.info_version}")
 
 
-def report_libraries(kext, export_sets, resolution):
+def report_libraries(kext, export_sets, resolution, from_code):
     print("== OSBundleLibraries (asked for; export set version, compatible, source; symbols used)")
-    used = {}
-    for owner in resolution.provider.values():
-        used[owner] = used.get(owner, 0) + 1
     for lib, wanted in sorted(kext.libraries.items()):
         s = export_sets.get(lib)
         where = f"{s.version}, >= {s.compatible}, {s.source}" if s else "unknown"
-        print(f"   {lib} {wanted}  [{where}]  {used.get(lib, 0)} symbols")
+        used = sorted(name for name, owner in resolution.provider.items() if owner == lib)
+        coded = [name for name in used if name in from_code]
+        print(f"   {lib} {wanted}  [{where}]  {len(used)} symbols, {len(coded)} used from code")
+        if s and s.from_headers and coded:
+            # Only these must exist in the 10.15 family itself; vtable slots kxld fills from the parent.
+            print("      from code: " + " ".join(coded))
 
 
 def report_symbols(resolution, verbose):
@@ -92,7 +95,7 @@ def check_binary(kext, args):
     export_sets.update(family_exports.load_family_sets(args.sdk, args.clang, header_flags(args.macos_min)))
     undefined = {s.name for s in macho.symbols if s.undefined and s.external}
     resolution = symbols.resolve(undefined, kext.libraries, export_sets)
-    report_libraries(kext, export_sets, resolution)
+    report_libraries(kext, export_sets, resolution, references.used_from_code(macho))
     report_symbols(resolution, args.verbose)
     return (load_commands.problems(found) + relocations.problems(macho.relocations)
             + kmodinfo.problems(macho, info, kext.bundle_id, kext.version)
