@@ -7,7 +7,6 @@
 #   make kext-check          check the built bundle: Mach-O, kmod_info, every symbol [XNU=dir]
 #   make test-kext-linux     the checker's tests and the product check; skip if inputs are missing
 # mk/macos.mk leaves `kext` to this file on Linux (and keeps `sign`, which needs Apple's codesign).
-include tools/kext-build/pins.env
 
 KEXT_LINUX_DEBS   := clang llvm make git python3
 DEB_PACKAGES      += $(KEXT_LINUX_DEBS) python3-pytest
