@@ -114,10 +114,11 @@ gdt_ptr:
 
     .section .bss
     .align 4096
-    .globl boot_pml4, boot_pdpt, boot_pd
+    .globl boot_pml4, boot_pdpt, boot_pd, boot_stack_guard
 boot_pml4:  .skip 4096
 boot_pdpt:  .skip 4096
 boot_pd:    .skip 4 * 4096
+boot_stack_guard: .skip 4096        /* unmapped by paging_init(): an overflow faults */
 boot_stack: .skip 65536
 boot_stack_top:
 

@@ -16,6 +16,7 @@
 #define WINDOW_SLOT    255u
 
 extern uint64_t boot_pml4[512];
+extern char boot_stack_guard[];
 
 static const struct boot_info *boot;
 static uint64_t *window_pdpt;
@@ -35,11 +36,42 @@ static uint64_t *next_table(uint64_t *entry)
     return table_at(*entry);
 }
 
+/* Replace a 2 MiB page by a table of 512 4 KiB pages with the same flags; the PTE, or NULL. */
+static uint64_t *split_2m(uint64_t *pde, uint64_t addr)
+{
+    if (!(*pde & PTE_PS))
+        return &table_at(*pde)[addr >> 12 & 511];
+    uint64_t page = pages_alloc(1);
+    if (!page)
+        return NULL;
+    uint64_t *pt = (uint64_t *)(uintptr_t)page;
+    uint64_t base = *pde & PTE_ADDR, flags = *pde & (PTE_P | PTE_RW | PTE_PWT | PTE_PCD);
+    for (unsigned i = 0; i < 512; i++)
+        pt[i] = (base + (uint64_t)i * PAGE_SIZE) | flags;
+    *pde = page | PTE_P | PTE_RW;
+    return &pt[addr >> 12 & 511];
+}
+
+static uint64_t *identity_pde(uint64_t phys);
+
+/* The page below the boot stack is left unmapped, so running off the stack is a #PF (then a
+ * #DF on the IST stack, which reports it) instead of silent damage to the page tables below. */
+static bool unmap_stack_guard(void)
+{
+    uint64_t addr = (uintptr_t)boot_stack_guard;
+    uint64_t *pde = identity_pde(addr), *pte = pde ? split_2m(pde, addr) : NULL;
+    if (!pte)
+        return false;
+    *pte = 0;
+    flush_tlb();
+    return true;
+}
+
 bool paging_init(const struct boot_info *bi)
 {
     boot = bi;
     window_pdpt = next_table(&boot_pml4[WINDOW_SLOT]);
-    return window_pdpt != NULL;
+    return window_pdpt != NULL && unmap_stack_guard();
 }
 
 /* The page-directory entry that maps the 2 MiB block at `phys` (identity map). */
