@@ -7,6 +7,10 @@
 
 #include <time.h>
 
+/* The rounds are spread over this many slices of time, so that a busy spell of the (shared)
+ * machine cannot fall on all runs of one step. */
+#define BENCH_SLICES 4
+
 uint64_t bench_now_ns(void)
 {
     struct timespec ts;
@@ -31,17 +35,25 @@ void bench_step_once(struct bench_step *s, unsigned round)
         s->best_ms = ms;
 }
 
-void bench_run(struct bench_step *steps, unsigned n, unsigned rounds)
+/* Each step alone, `rounds` times in a row, then all of them in turn `rounds` times. */
+static unsigned run_phases(struct bench_step *steps, unsigned n, unsigned rounds, unsigned round)
 {
-    unsigned round = 0;
-
-    for (unsigned i = 0; i < n; i++) {
-        bench_step_reset(&steps[i]);
+    for (unsigned i = 0; i < n; i++)
         for (unsigned r = 0; r < rounds; r++)
             bench_step_once(&steps[i], round + r);
-    }
     round += rounds;
     for (unsigned r = 0; r < rounds; r++, round++)
         for (unsigned i = 0; i < n; i++)
             bench_step_once(&steps[i], round);
+    return round;
+}
+
+void bench_run(struct bench_step *steps, unsigned n, unsigned rounds)
+{
+    unsigned slices = rounds >= 2 * BENCH_SLICES ? BENCH_SLICES : 1, round = 0;
+
+    for (unsigned i = 0; i < n; i++)
+        bench_step_reset(&steps[i]);
+    for (unsigned s = 0; s < slices; s++)
+        round = run_phases(steps, n, rounds / slices, round);
 }

@@ -19,9 +19,10 @@ struct bench_step {
 void bench_step_reset(struct bench_step *s);
 void bench_step_once(struct bench_step *s, unsigned round);
 /*
- * Best of both worlds for every step alike: first each step `rounds` times in a row (warm caches,
- * the conditions a libc routine looks best in), then all steps in turn `rounds` times (each sees
- * the others' memory traffic).  best_ms is the minimum over both phases.
+ * Best of both worlds for every step alike: each step several times in a row (warm caches, the
+ * conditions a libc routine looks best in), then all steps in turn (each sees the others' memory
+ * traffic); both phases repeated over a few slices of time.  best_ms is the minimum of all runs
+ * (about 2 * rounds per step).
  */
 void bench_run(struct bench_step *steps, unsigned n, unsigned rounds);
 

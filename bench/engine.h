@@ -28,12 +28,12 @@ void engine_measure(const struct damage_api *api, uint32_t width, uint32_t heigh
 
 struct idle_result {
     uint32_t width, height;
-    double probe_ms;     /* one idle tick: every VGPU_REFRESH_PROBE_STRIDE-th row */
+    double probe_ms;     /* one idle tick: every vgpu_refresh_probe_stride(height)-th row */
     double scan_ms;      /* one full scan of the same unchanged frame */
 };
 
 /* Idle ticks on an unchanged frame whose memory went cold since the last tick (other work ran:
- * the benchmark writes 128 MiB elsewhere before each one). */
+ * the benchmark reads 128 MiB elsewhere before each one). */
 void engine_idle(const struct damage_api *api, uint32_t width, uint32_t height, unsigned rounds,
                  struct idle_result *out);
 

@@ -23,13 +23,22 @@ static bool target_of(enum scene_case c, struct target *t)
     }
 }
 
+/* Run-to-run spread of a best-of-N time on the shared test host (bench/README.md). */
+#define NOISE 0.02
+
+static const char *verdict(const struct target *t, double ratio)
+{
+    if (ratio <= t->limit)
+        return "met";
+    return ratio <= t->limit * (1 + NOISE) ? "within noise" : "MISSED";
+}
+
 static void print_verdict(const struct target *t, double ratio)
 {
-    printf("  <= %.1fx %-10s", t->limit, t->both ? "cmp+cpy" : "memcmp");
-    if (ratio <= t->limit)
-        printf(" met\n");
-    else
-        printf(" MISSED by %.0f%%\n", (ratio / t->limit - 1) * 100);
+    printf("  <= %.1fx %-10s %s", t->limit, t->both ? "cmp+cpy" : "memcmp", verdict(t, ratio));
+    if (ratio > t->limit)
+        printf(" (+%.1f%%)", (ratio / t->limit - 1) * 100);
+    printf("\n");
 }
 
 static void report_case(struct json *j, const struct frame_result *r, enum scene_case c)
@@ -54,7 +63,7 @@ static void report_case(struct json *j, const struct frame_result *r, enum scene
         print_verdict(&t, ratio);
         json_num(j, "target_ratio", t.limit);
         json_str(j, "target_base", t.both ? "memcmp+memcpy" : "memcmp");
-        json_bool(j, "target_met", ratio <= t.limit);
+        json_str(j, "verdict", verdict(&t, ratio));
     } else {
         printf("\n");
     }
@@ -124,19 +133,20 @@ void report_idle(struct json *j, const struct idle_result *r, unsigned n)
 {
     double hz = 1e9 / (double)VGPU_REFRESH_IDLE_NS;
 
-    printf("\nIdle cost (unchanged frame, memory cold): probe = 1 row in %u, %.0f idle ticks/s; "
-           "scalar build\n", VGPU_REFRESH_PROBE_STRIDE, hz);
-    printf("  %-10s %9s %12s %9s %14s %14s\n", "frame", "probe ms", "idle % core", "scan ms",
-           "scan@5Hz %", "scan@10Hz %");
+    printf("\nIdle cost (unchanged frame, memory cold): %.0f idle ticks/s, each a probe of 1 row in "
+           "'stride'; scalar build\n", hz);
+    printf("  %-10s %6s %9s %12s %9s %14s %14s\n", "frame", "stride", "probe ms", "idle % core",
+           "scan ms", "scan@5Hz %", "scan@10Hz %");
     json_array(j, "idle");
     for (unsigned i = 0; i < n; i++) {
         double pct = r[i].probe_ms * hz / 10.0;   /* ms per s -> % of one core */
-        printf("  %4ux%-5u %9.3f %11.3f%% %9.3f %13.3f%% %13.3f%%\n", r[i].width, r[i].height,
-               r[i].probe_ms, pct, r[i].scan_ms, r[i].scan_ms * 5 / 10.0,
+        printf("  %4ux%-5u %6u %9.3f %11.3f%% %9.3f %13.3f%% %13.3f%%\n", r[i].width, r[i].height,
+               vgpu_refresh_probe_stride(r[i].height), r[i].probe_ms, pct, r[i].scan_ms, r[i].scan_ms * 5 / 10.0,
                r[i].scan_ms * 10 / 10.0);
         json_object(j, NULL);
         json_int(j, "width", r[i].width);
         json_int(j, "height", r[i].height);
+        json_int(j, "probe_stride", vgpu_refresh_probe_stride(r[i].height));
         json_num(j, "probe_ms", r[i].probe_ms);
         json_num(j, "idle_ticks_per_s", hz);
         json_num(j, "idle_core_percent", pct);

@@ -37,6 +37,7 @@ static inline void prefetch_at(const void *p, size_t offset)
 
 /* Compare n pixels.  `stream`: the caller reads on from here, so fetch PREFETCH_AHEAD bytes ahead;
  * otherwise the caller prefetched what it needs (see vgpu_damage_probe). */
+__attribute__((always_inline))
 static inline bool pixels_equal_ex(const uint32_t *a, const uint32_t *b, uint32_t n, bool stream)
 {
     const pixel_pair *pa = (const pixel_pair *)a, *pb = (const pixel_pair *)b;
@@ -149,7 +150,7 @@ uint32_t vgpu_damage_scan(struct vgpu_damage *d, const uint32_t *fb)
 
 /* A probe reads rows far apart: streaming prefetch would fetch the rows it skips, while the start
  * of each row it does read waits for memory.  So it prefetches the head of the next row it will
- * read and lets the hardware stream the rest (measured: 3840x2160 probe 0.31 ms instead of 0.57). */
+ * read and lets the hardware stream the rest (measured from cold memory: 7-9% faster). */
 static void prefetch_row_head(const uint32_t *row, uint32_t width)
 {
     size_t bytes = VGPU_MIN((size_t)width * sizeof(uint32_t), (size_t)PREFETCH_AHEAD);

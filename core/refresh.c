@@ -33,6 +33,13 @@ bool vgpu_refresh_rate_idle(const struct vgpu_refresh_rate *rate)
     return rate->interval_ns >= VGPU_REFRESH_IDLE_NS;
 }
 
+uint32_t vgpu_refresh_probe_stride(uint32_t height)
+{
+    uint32_t scale = height / VGPU_REFRESH_PROBE_ROWS;
+
+    return VGPU_REFRESH_PROBE_STRIDE * (scale > 1 ? scale : 1);
+}
+
 /* ---- Pipeline ---- */
 
 int vgpu_refresh_init(struct vgpu_refresh *r, void *os, struct vgpu_dev *dev, unsigned scanout,
@@ -49,6 +56,7 @@ int vgpu_refresh_init(struct vgpu_refresh *r, void *os, struct vgpu_dev *dev, un
         return rc;
     vgpu_damage_add_rect(&r->damage, fb, &whole);
     vgpu_refresh_rate_init(&r->rate, now_ns);
+    r->probe_stride = vgpu_refresh_probe_stride(height);
     r->deadline_ns = now_ns;
     return VGPU_OK;
 }
@@ -113,8 +121,8 @@ static int flush_pending(struct vgpu_refresh *r)
 static bool find_damage(struct vgpu_refresh *r)
 {
     if (vgpu_refresh_rate_idle(&r->rate)) {
-        bool hit = vgpu_damage_probe(&r->damage, r->fb, VGPU_REFRESH_PROBE_STRIDE, r->probe_phase);
-        r->probe_phase = (r->probe_phase + 1) % VGPU_REFRESH_PROBE_STRIDE;
+        bool hit = vgpu_damage_probe(&r->damage, r->fb, r->probe_stride, r->probe_phase);
+        r->probe_phase = (r->probe_phase + 1) % r->probe_stride;
         r->stats.probes++;
         if (!hit)
             return false;

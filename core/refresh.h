@@ -7,11 +7,13 @@
  * backing off to 10 Hz when it has been still for a while, and back to 60 Hz on the first change.
  * When the ring is full (VGPU_E_BUSY) the damage stays marked and goes out on a later tick.
  *
- * Idle cost: an idle tick compares one framebuffer row in VGPU_REFRESH_PROBE_STRIDE against the
- * shadow (a different row set each tick, so every row is looked at within 8 idle ticks, 0.8 s).
- * Measured by `make bench` on the 2-core Xeon test host: a probe of 1920x1080 costs about
- * 0.07 ms, so 10 probes a second are 0.07% of one core; 3840x2160: 0.3 ms, 0.3%.  A change
- * taller than 8 rows is seen on the next idle tick (<= 100 ms); any change within 0.8 s.
+ * Idle cost: an idle tick compares one framebuffer row in 8 (1 in 16 from 2160 rows up, see
+ * vgpu_refresh_probe_stride) against the shadow, a different set each tick, so every row is
+ * looked at within 8 (16) idle ticks.  Measured by `make bench` on the 2-core Xeon test host with
+ * the frame gone cold from the caches: a probe of 1920x1080 costs 0.19 ms, so 10 a second are
+ * 0.19% of one core (a full scan at 5 Hz would be 0.55%); 3840x2160: 0.39 ms, 0.39% (full scan at
+ * 5 Hz: 2.4%).  A change at least 8 (16) rows tall shows on the next idle tick (<= 100 ms), any
+ * change within 0.8 s (1.6 s).
  */
 #ifndef VGPU_REFRESH_H
 #define VGPU_REFRESH_H
@@ -27,7 +29,8 @@
 #define VGPU_REFRESH_ACTIVE_NS     16666667ull   /* 60 Hz while the screen changes */
 #define VGPU_REFRESH_IDLE_NS      100000000ull   /* 10 Hz floor once the screen is still */
 #define VGPU_REFRESH_IDLE_AFTER_NS 500000000ull  /* still this long before backing off */
-#define VGPU_REFRESH_PROBE_STRIDE  8u            /* idle ticks compare every 8th row */
+#define VGPU_REFRESH_PROBE_STRIDE  8u            /* idle ticks compare every 8th row ... */
+#define VGPU_REFRESH_PROBE_ROWS    1080u         /* ... per 1080 rows of height */
 
 struct vgpu_refresh_rate {
     uint64_t last_change_ns;  /* clock of the last tick that saw a change (or of init/kick) */
@@ -44,6 +47,10 @@ void vgpu_refresh_rate_init(struct vgpu_refresh_rate *rate, uint64_t now_ns);
 uint64_t vgpu_refresh_rate_next(struct vgpu_refresh_rate *rate, bool changed, uint64_t now_ns);
 /* True once the floor is reached: ticks may then probe instead of scanning everything. */
 bool vgpu_refresh_rate_idle(const struct vgpu_refresh_rate *rate);
+/* Rows between two probed rows for a frame `height` rows high: 8, times height / 1080 rounded
+ * down.  UI elements grow with HiDPI scaling, so what one row in 8 catches at 1080p one in 16
+ * catches at 2160p, for about the same cost per tick. */
+uint32_t vgpu_refresh_probe_stride(uint32_t height);
 
 /* ---- The engine for one scanout ---- */
 struct vgpu_refresh_stats {
@@ -64,7 +71,8 @@ struct vgpu_refresh {
     const uint32_t *fb;              /* CPU view of the scanout's framebuffer, rows packed */
     struct vgpu_damage damage;       /* shadow + dirty tiles of fb */
     struct vgpu_refresh_rate rate;
-    uint32_t probe_phase;            /* which row of each PROBE_STRIDE the next probe compares */
+    uint32_t probe_stride;           /* vgpu_refresh_probe_stride(height) */
+    uint32_t probe_phase;            /* which row of each probe_stride the next probe compares */
     uint64_t deadline_ns;            /* when the next tick is due */
     struct vgpu_refresh_stats stats;
 };

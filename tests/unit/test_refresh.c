@@ -274,24 +274,36 @@ static unsigned ticks_until_shown(struct rig *g, uint32_t x, uint32_t y, uint32_
     return n;
 }
 
-static void idle_probe_finds_any_change_within_stride(struct t *t)
+/* Every row of one probe period, changed alone, shows within `stride` idle ticks. */
+static void check_idle_detection(struct t *t, uint32_t w, uint32_t h, uint32_t stride)
 {
     struct rig g;
-    rig_open(t, &g, 640, 480);
-    for (uint32_t y = 100; y < 100 + VGPU_REFRESH_PROBE_STRIDE; y++) {
+    rig_open(t, &g, w, h);
+    assert_int_equal(g.r.probe_stride, stride);
+    for (uint32_t y = 100; y < 100 + stride; y++) {
         go_idle(&g);
         uint64_t scans = g.r.stats.scans;
-        put(&g, 320, y, 0x00c0ffee);
-        unsigned n = ticks_until_shown(&g, 320, y, 0x00c0ffee);
-        assert_true(n >= 1 && n <= VGPU_REFRESH_PROBE_STRIDE);
+        put(&g, w / 2, y, 0x00c0ffee);
+        unsigned n = ticks_until_shown(&g, w / 2, y, 0x00c0ffee);
+        assert_true(n >= 1 && n <= stride);
         assert_int_equal(g.r.stats.scans - scans, 1);      /* probes until the hit, one scan */
         assert_int_equal(g.r.rate.interval_ns, VGPU_REFRESH_ACTIVE_NS);   /* back to 60 Hz */
     }
     go_idle(&g);
-    draw(&g, &(struct vgpu_rect){ 5, 5, 3, VGPU_REFRESH_PROBE_STRIDE }, 0x00beef);  /* tall */
-    assert_int_equal(ticks_until_shown(&g, 7, 12, 0x00beef), 1);
+    draw(&g, &(struct vgpu_rect){ 5, 5, 3, stride }, 0x00beef);   /* as tall as the stride */
+    assert_int_equal(ticks_until_shown(&g, 7, 4 + stride, 0x00beef), 1);
     expect_device_shows_os(&g);
     rig_close(&g);
+}
+
+static void idle_probe_finds_any_change_within_stride(struct t *t)
+{
+    check_idle_detection(t, 640, 480, 8);     /* up to 2159 rows: one row in 8 */
+}
+
+static void idle_probe_stride_grows_with_height(struct t *t)
+{
+    check_idle_detection(t, 40, 2160, 16);    /* 2160 rows (4K): one row in 16 */
 }
 
 static void init_checks_and_out_of_memory(struct t *t)
@@ -362,6 +374,7 @@ int main(void)
         UNIT_TEST(busy_ring_keeps_damage),
         UNIT_TEST(os_rect_goes_out_without_scan),
         UNIT_TEST(idle_probe_finds_any_change_within_stride),
+        UNIT_TEST(idle_probe_stride_grows_with_height),
         UNIT_TEST(init_checks_and_out_of_memory),
         UNIT_TEST(rate_stays_at_60hz_while_changing),
         UNIT_TEST(rate_backs_off_then_snaps_back),
