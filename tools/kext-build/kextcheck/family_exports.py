@@ -78,18 +78,22 @@ def _has_body(node):
 _FUNCTION_KINDS = {"FunctionDecl", "CXXMethodDecl", "CXXConstructorDecl", "CXXDestructorDecl"}
 
 
-def _function_symbols(node, polymorphic):
-    """Mangled names a kext may import for a declared function (none if the header defines it)."""
+def _function_symbols(node, cls):
+    """Mangled names a kext may import for a declared function (none if the header defines it);
+    cls is the enclosing class's definitionData ({} outside a class)."""
     name = node.get("mangledName")
     if (not name or node.get("inline") or node.get("pure") or node.get("isImplicit")
             or node.get("explicitlyDeleted") or node.get("explicitlyDefaulted") or _has_body(node)):
         return []
-    if node["kind"] == "CXXConstructorDecl":   # clang gives C1; C2 is the base-object variant
-        return [name, name.replace("C1E", "C2E", 1)]
+    if node["kind"] == "CXXConstructorDecl":
+        # clang names C1 (complete object); C2 is the base-object variant. An abstract class is
+        # never a complete object, so compilers emit only its C2.
+        base = name.replace("C1E", "C2E", 1)
+        return [base] if cls.get("isAbstract") else [name, base]
     if node["kind"] == "CXXDestructorDecl":    # D1 given; D2 base-object; D0 deleting, if virtual
         variants = [name, name.replace("D1E", "D2E", 1)]
         # The JSON marks only a written `virtual`, so any polymorphic class's destructor gets D0.
-        return variants + [name.replace("D1E", "D0E", 1)] if polymorphic else variants
+        return variants + [name.replace("D1E", "D0E", 1)] if cls.get("isPolymorphic") else variants
     return [name]
 
 
@@ -102,23 +106,22 @@ def _vtable_symbol(class_path):
 def _entered_class(node, classes):
     """The class path inside node if it is a class definition, else None."""
     if node.get("kind") == "CXXRecordDecl" and node.get("completeDefinition") and node.get("name"):
-        return classes + [(node["name"], node.get("definitionData", {}).get("isPolymorphic", False))]
+        return classes + [(node["name"], node.get("definitionData", {}))]
     return None
 
 
 def _collect(node, tracker, in_family, classes, out):
-    """Walks the AST in document order; classes is the enclosing [(name, polymorphic)]."""
+    """Walks the AST in document order; classes is the enclosing [(name, definitionData)]."""
     tracker.see(node)
     kind = node.get("kind")
     mine = in_family(tracker.current)
-    polymorphic = bool(classes) and classes[-1][1]
     if mine and kind in _FUNCTION_KINDS:
-        out.update(_function_symbols(node, polymorphic))
+        out.update(_function_symbols(node, classes[-1][1] if classes else {}))
     elif mine and kind == "VarDecl" and node.get("mangledName") and not _has_body(node):
         if node.get("storageClass") in ("static", "extern") or classes:
             out.add(node["mangledName"])
     inner = _entered_class(node, classes)
-    if inner and mine and inner[-1][1]:
+    if inner and mine and inner[-1][1].get("isPolymorphic"):
         out.add(_vtable_symbol([name for name, _ in inner]))
     for child in node.get("inner", []):
         _collect(child, tracker, in_family, inner or classes, out)
