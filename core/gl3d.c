@@ -84,7 +84,7 @@ void gl3d_close(struct vgpu_dev *dev)
 void gl3d_forget(struct vgpu_dev *dev)
 {
     struct gl3d *gl = dev->gl;
-    uint32_t i;
+    uint32_t i, lost = 0;
 
     if (!gl)
         return;
@@ -92,13 +92,14 @@ void gl3d_forget(struct vgpu_dev *dev)
         if (gl->ctx[i].id == 0)
             continue;
         idalloc_put(&gl->ctx_ids, gl->ctx[i].id);
-        gl->stats.lost_on_reset++;
+        lost++;
     }
+    gl->stats.lost_on_reset += lost;
     vgpu_zero(gl->ctx, sizeof(gl->ctx));
     vgpu_zero(gl->res, sizeof(gl->res));
     vgpu_zero(gl->scanout_res, sizeof(gl->scanout_res));
     gl->stats.live_contexts = gl->stats.live_resources = gl->stats.live_attachments = 0;
-    vgpu_info(dev->os, "3D: device reset, %u contexts lost", gl->stats.lost_on_reset);
+    vgpu_info(dev->os, "3D: device reset, %u contexts lost", lost);
 }
 
 void vgpu3d_get_stats(const struct vgpu_dev *dev, struct vgpu3d_stats *out)

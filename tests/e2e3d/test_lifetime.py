@@ -81,3 +81,18 @@ def test_3d_resource_as_scanout(gl_vm):
     gl_vm.ok("gl free")                          # destroying a shown resource turns the scanout off
     events = gl_vm.machine.trace.wait_for(mark, "virtio_gpu_cmd_set_scanout", count=2)
     assert [e["res"] for e in events][-1] == 0, events
+
+
+def test_device_reset_forgets_3d_objects_and_3d_works_again(gl_vm):
+    gl_vm.target(8, 8)
+    gl_vm.clear(RED)
+    gl_vm.ok("reset")                            # device status 0 behind the core's back, then recover
+    st = gl_vm.stats()
+    assert st["contexts"] == 0 and st["resources"] == 0 and st["lost"] == 1, st
+    assert st["ctx_ids"] == 0 and st["broken"] == 0 and st["available"] == 1, st
+    stale = gl_vm.request("gl clear 0 0 0 0")    # the scene's context died with the reset
+    assert not stale.ok and stale.text.startswith("VGPU_E_INVAL"), stale.text
+    gl_vm.ok("gl free")
+    gl_vm.target(8, 8)
+    gl_vm.clear(GREEN)
+    assert read_is(gl_vm, bgra_word(GREEN), 64)
