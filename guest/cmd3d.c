@@ -78,13 +78,14 @@ static void print_caps(const struct virgl_caps *c)
     out_line("INFO caps id=%u max_version=%u bytes=%u glsl=%u max_rt=%u max_samples=%u max_layers=%u "
              "max_viewports=%u max_2d=%u max_3d=%u max_cube=%u max_attribs=%u render_formats=%u "
              "sampler_formats=%u depth_formats=%u vertex_formats=%u scanout_formats=%u bool_caps=0x%x "
-             "cap_bits=0x%x cap_bits_v2=0x%x clamped=%u renderer=%s",
+             "cap_bits=0x%x cap_bits_v2=0x%x clamped=%u",
              c->capset_id, c->max_version, c->bytes, c->glsl_level, c->max_render_targets, c->max_samples,
              c->max_texture_array_layers, c->max_viewports, c->max_texture_2d_size, c->max_texture_3d_size,
              c->max_texture_cube_size, c->max_vertex_attribs, virgl_format_count(&c->render),
              virgl_format_count(&c->sampler), virgl_format_count(&c->depthstencil),
              virgl_format_count(&c->vertexbuffer), virgl_format_count(&c->scanout), c->bool_caps,
-             c->capability_bits, c->capability_bits_v2, c->clamped, name[0] ? name : "-");
+             c->capability_bits, c->capability_bits_v2, c->clamped);
+    out_line("INFO caps_renderer name=%s", name[0] ? name : "-");   /* a line of its own: up to 63 bytes */
 }
 
 static int gl_caps(struct session *s, unsigned argc, char **argv)
