@@ -4,7 +4,9 @@
         vm.guest.ok("init")
         image = vm.screendump(head=1)
 """
+import ctypes
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -21,7 +23,8 @@ from .trace import TraceLog
 
 QEMU = "qemu-system-x86_64"
 GPU_ID = "gpu0"
-VNC_DISPLAYS = (40, 99)    # QEMU takes the first free display in this range (`to=`)
+VNC_DISPLAYS = (40, 99)
+PR_SET_PDEATHSIG = 1    # QEMU takes the first free display in this range (`to=`)
 
 
 @dataclass
@@ -36,6 +39,13 @@ class MachineConfig:
     display: str = "none"                            # "gtk"/"sdl" for a window (demo VIEW=1)
     extra_args: tuple = ()
     boot_timeout: float = 60.0
+
+
+def _die_with_parent():
+    """In the child before exec: QEMU gets SIGKILL when the process that started it dies, so a
+    crashed or interrupted test run leaves no VM behind."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 def _device_arg(config):
@@ -81,7 +91,7 @@ class Machine:
         started = time.monotonic()
         with open(self.workdir / "qemu.out", "wb") as out, open(self.workdir / "qemu.err", "wb") as err:
             self.proc = subprocess.Popen(self.argv, cwd=self.workdir, stdin=subprocess.DEVNULL,
-                                         stdout=out, stderr=err)
+                                         stdout=out, stderr=err, preexec_fn=_die_with_parent)
         try:
             self.qmp = QMPClient(self.workdir / "qmp.sock", alive=self.running)
             self.guest = GuestConsole(connect_unix(self.workdir / "serial.sock", 10, self.running),
