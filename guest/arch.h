@@ -69,17 +69,4 @@ static inline uint64_t save_flags_cli(void)
 }
 static inline void restore_flags(uint64_t f) { __asm__ volatile("push %0; popfq" :: "r"(f) : "memory", "cc"); }
 
-/*
- * Sleep until an interrupt unless *flag is already set.  `sti; hlt` is atomic: STI holds
- * interrupts off for one more instruction, so an interrupt that sets the flag after the check
- * still wakes the HLT instead of being lost before it.
- */
-static inline void sleep_unless(volatile bool *flag)
-{
-    cli();
-    if (!*flag)
-        __asm__ volatile("sti; hlt" ::: "memory");
-    sti();
-}
-
 #endif /* GUEST_ARCH_H */

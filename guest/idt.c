@@ -40,6 +40,7 @@ static struct tss tss;
 static uint8_t fault_stack[16384] __attribute__((aligned(16)));
 static irq_handler handlers[256];
 static void *handler_ctx[256];
+static volatile uint64_t events;              /* interrupts (vector >= 32) since boot */
 
 static const char *const exception_names[32] = {
     "#DE divide", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow", "#BR bound",
@@ -84,6 +85,18 @@ void irq_set_handler(unsigned vector, irq_handler fn, void *ctx)
     restore_flags(f);
 }
 
+uint64_t irq_events(void) { return events; }
+
+/* `sti; hlt` is atomic: STI holds interrupts off for one more instruction, so an interrupt
+ * arriving after the comparison wakes the HLT instead of landing before it. */
+void irq_sleep_since(uint64_t seen)
+{
+    cli();
+    if (events == seen)
+        __asm__ volatile("sti; hlt" ::: "memory");
+    sti();
+}
+
 /* A fault inside this report would recurse; the second one exits at once. */
 static __attribute__((noreturn)) void report_exception(const struct isr_frame *f)
 {
@@ -105,6 +118,7 @@ void isr_dispatch(struct isr_frame *f)
     unsigned v = (unsigned)f->vector;
     if (v < 32)
         report_exception(f);
+    events++;
     if (v == VEC_SPURIOUS)
         return;                                  /* spurious: no EOI by definition */
     if (handlers[v])

@@ -28,4 +28,12 @@ void idt_init(void);
 /* Run `fn` for `vector` (>= 32); the dispatcher sends the LAPIC EOI afterwards. */
 void irq_set_handler(unsigned vector, irq_handler fn, void *ctx);
 
+/*
+ * Sleeping without losing a wake-up: take irq_events(), check the condition (and arm the timer),
+ * then irq_sleep_since(snapshot).  It halts only if no interrupt at all came in between, since
+ * any of them (a device, the UART, the timer that was just armed) may be the awaited one.
+ */
+uint64_t irq_events(void);
+void     irq_sleep_since(uint64_t seen);
+
 #endif /* GUEST_IDT_H */

@@ -26,14 +26,6 @@
 static struct boot_info boot;
 static struct guest_gpu gpu;
 static struct session session = { .gpu = &gpu };
-static volatile bool serial_irq_seen;
-
-static void serial_irq(unsigned vector, void *ctx)
-{
-    (void)vector, (void)ctx;
-    serial_irq_seen = true;
-}
-
 static void fail_boot(const char *what)
 {
     glog("boot failed: %s", what);
@@ -54,7 +46,6 @@ static void platform_init(uint32_t magic, uint32_t info)
         fail_boot("local APIC unusable");
     if (!ioapic_init())
         fail_boot("IO-APIC unusable");
-    irq_set_handler(VEC_SERIAL, serial_irq, NULL);
     ioapic_route(COM1_ISA_IRQ, &(struct ioapic_route){ VEC_SERIAL, false, false, (uint8_t)lapic_id() });
     serial_enable_rx_irq();
     sti();
@@ -97,17 +88,17 @@ static void run_script(const char *script)
     }
 }
 
-/* Idle in HLT until a byte arrives: the UART interrupt ends the sleep, the timer bounds it. */
+/* Idle in HLT until a byte arrives: the UART interrupt (VEC_SERIAL, no handler needed: any
+ * interrupt ends the sleep) wakes it, the timer bounds it. */
 static char read_char(void)
 {
-    while (!serial_rx_ready()) {
-        serial_irq_seen = false;
+    for (;;) {
+        uint64_t seen = irq_events();
         if (serial_rx_ready())
-            break;
+            return serial_getc();
         lapic_timer_arm(IDLE_TIMEOUT_NS);
-        sleep_unless(&serial_irq_seen);
+        irq_sleep_since(seen);
     }
-    return serial_getc();
 }
 
 static void serve_serial(void)

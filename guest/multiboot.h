@@ -7,7 +7,7 @@
 
 #define MULTIBOOT_BOOT_MAGIC 0x2BADB002u
 #define MB_MAX_RAM_RANGES    32
-#define MB_CMDLINE_MAX       1024
+#define MB_CMDLINE_MAX       4096
 
 struct ram_range { uint64_t base, len; };
 

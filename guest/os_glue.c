@@ -9,6 +9,7 @@
 #include "clock.h"
 #include "gpu.h"
 #include "heap.h"
+#include "idt.h"
 #include "lapic.h"
 #include "libc.h"
 #include "os_glue.h"
@@ -133,11 +134,11 @@ void vgpu_os_wait(void *os, uint64_t deadline_ns)
 {
     struct guest_gpu *gpu = gpu_of(os);
     for (;;) {
-        uint64_t now = clock_now_ns();
+        uint64_t seen = irq_events(), now = clock_now_ns();
         if (gpu->woken || now >= deadline_ns)
             break;
         lapic_timer_arm(deadline_ns - now);
-        sleep_unless(&gpu->woken);
+        irq_sleep_since(seen);
     }
     lapic_timer_stop();
     uint64_t f = save_flags_cli();
