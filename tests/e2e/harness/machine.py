@@ -23,8 +23,8 @@ from .trace import TraceLog
 
 QEMU = "qemu-system-x86_64"
 GPU_ID = "gpu0"
-VNC_DISPLAYS = (40, 99)
-PR_SET_PDEATHSIG = 1    # QEMU takes the first free display in this range (`to=`)
+VNC_DISPLAYS = (40, 99)    # QEMU takes the first free display in this range (`to=`)
+PR_SET_PDEATHSIG = 1       # from <linux/prctl.h>
 
 
 @dataclass
