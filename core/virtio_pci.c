@@ -48,12 +48,17 @@ static struct vpci_window *window_for_type(struct vpci *t, uint8_t type)
 static void take_vendor_cap(struct vpci *t, uint8_t pos)
 {
     void *os = t->os;
-    uint8_t cap_len = vgpu_os_pci_read8(os, pos + VIRTIO_PCI_CAP_LEN);
-    uint8_t type = vgpu_os_pci_read8(os, pos + VIRTIO_PCI_CAP_CFG_TYPE);
-    uint8_t bar = vgpu_os_pci_read8(os, pos + VIRTIO_PCI_CAP_BAR);
-    struct vpci_window *w = window_for_type(t, type);
+    uint8_t cap_len, type, bar;
+    struct vpci_window *w;
     uint32_t off, len;
 
+    /* A capability too close to the end cannot hold the fields: read nothing past 256 bytes. */
+    if ((uint32_t)pos + VIRTIO_PCI_CAP_SIZE > PCI_CFG_SPACE)
+        return;
+    cap_len = vgpu_os_pci_read8(os, pos + VIRTIO_PCI_CAP_LEN);
+    type = vgpu_os_pci_read8(os, pos + VIRTIO_PCI_CAP_CFG_TYPE);
+    bar = vgpu_os_pci_read8(os, pos + VIRTIO_PCI_CAP_BAR);
+    w = window_for_type(t, type);
     if (!w || w->len || cap_len < VIRTIO_PCI_CAP_SIZE || (uint32_t)pos + cap_len > PCI_CFG_SPACE)
         return;
     if (type == VIRTIO_PCI_CAP_NOTIFY_CFG && cap_len < VIRTIO_PCI_NOTIFY_CAP_SIZE)
