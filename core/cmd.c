@@ -329,6 +329,8 @@ static void kick_queue(struct vgpu_dev *dev, struct gpu_queue *q)
 {
     bool notify;
 
+    if (!q->slots)   /* torn down by a failed recovery: its ring memory is gone */
+        return;
     vgpu_os_lock(dev->os);
     notify = vq_publish(&q->vq);
     vgpu_os_unlock(dev->os);
