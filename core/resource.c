@@ -28,11 +28,17 @@ int resource_create_backed(struct vgpu_dev *dev, uint32_t format, uint32_t w, ui
     return VGPU_OK;
 }
 
+/*
+ * A broken device is about to be reset, which takes every host resource with it.  Otherwise
+ * UNREF goes out even when DETACH failed: it drops the backing too, and skipping it would leave
+ * the host holding the resource (and a mapping of the caller's memory) until the next reset.
+ */
 void resource_destroy(struct vgpu_dev *dev, uint32_t id)
 {
-    /* A broken device is about to be reset, which takes every host resource with it. */
-    if (!dev->broken &&
-        (gpu_detach_backing(dev, id) != VGPU_OK || gpu_resource_unref(dev, id) != VGPU_OK))
+    int detached = dev->broken ? VGPU_OK : gpu_detach_backing(dev, id);
+    int unrefed = dev->broken ? VGPU_OK : gpu_resource_unref(dev, id);
+
+    if (detached != VGPU_OK || unrefed != VGPU_OK)
         vgpu_warn(dev->os, "resource %u: release failed", id);
     idalloc_put(&dev->ids, id);
 }
