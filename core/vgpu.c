@@ -46,7 +46,14 @@ static int read_num_scanouts(struct vgpu_dev *dev)
     }
     if (n > VGPU_MAX_SCANOUTS)
         vgpu_warn(dev->os, "device reports %u scanouts; using %u", n, VGPU_MAX_SCANOUTS);
-    dev->num_scanouts = VGPU_MIN(n, VGPU_MAX_SCANOUTS);
+    n = VGPU_MIN(n, VGPU_MAX_SCANOUTS);
+    /* After a reset it must be the device we opened: per-scanout state (framebuffers, cursor
+     * images) is kept for, and released over, the count it had. */
+    if (dev->num_scanouts && n != dev->num_scanouts) {
+        vgpu_err(dev->os, "device now reports %u scanouts, had %u", n, dev->num_scanouts);
+        return VGPU_E_NODEV;
+    }
+    dev->num_scanouts = n;
     return VGPU_OK;
 }
 
@@ -90,8 +97,9 @@ static int setup_queues(struct vgpu_dev *dev)
         return rc;
     dev->ctrl.msix_vector = dev->cursorq.msix_vector = queue_vec;
     rc = gpu_queue_setup(dev, &dev->ctrl, VIRTIO_GPU_QUEUE_CONTROL, false);
-    if (rc == VGPU_OK && (rc = gpu_queue_setup(dev, &dev->cursorq, VIRTIO_GPU_QUEUE_CURSOR, true)) != VGPU_OK)
-        gpu_queue_teardown(dev, &dev->ctrl);
+    /* On failure the control queue is live (enabled) until the reset in device_teardown(). */
+    if (rc == VGPU_OK)
+        rc = gpu_queue_setup(dev, &dev->cursorq, VIRTIO_GPU_QUEUE_CURSOR, true);
     return rc;
 }
 
