@@ -368,6 +368,22 @@ static int send(struct vgpu_dev *dev, struct gpu_queue *q, struct gpu_slot *s,
     return VGPU_OK;
 }
 
+/* A fenced command is request + response: one descriptor with an indirect table, else two. */
+uint32_t cmd_fenced_room(struct vgpu_dev *dev, bool now)
+{
+    struct gpu_queue *q = &dev->ctrl;
+    uint32_t per_cmd = q->vq.indirect ? 1u : 2u, slots, descs;
+
+    if (!q->slots)
+        return 0;
+    vgpu_os_lock(dev->os);
+    cmd_harvest(dev, true);
+    slots = now ? (uint32_t)(q->nslots - q->busy_slots) : q->nslots;
+    descs = now ? q->vq.num_free : q->vq.size;
+    vgpu_os_unlock(dev->os);
+    return VGPU_MIN(slots, descs / per_cmd);
+}
+
 void cmd_kick(struct vgpu_dev *dev)
 {
     kick_queue(dev, &dev->ctrl);

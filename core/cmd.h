@@ -54,6 +54,11 @@ uint64_t cmd_oldest_fence(struct vgpu_dev *dev, uint32_t ctx_id);
 int  cmd_wait_fence(struct vgpu_dev *dev, uint64_t fence, uint64_t timeout_ns);
 /* Cursor queue: send (no response exists) and return once queued. */
 int  cmd_cursor(struct vgpu_dev *dev, const void *req, uint32_t req_len);
+/*
+ * How many fenced one-response commands (cmd_queue_fenced) the control queue takes right now
+ * without waiting (`now`), or at most when idle (`!now`).  Collects completions first.
+ */
+uint32_t cmd_fenced_room(struct vgpu_dev *dev, bool now);
 /* Ring the control queue's doorbell if the device wants one. */
 void cmd_kick(struct vgpu_dev *dev);
 /* Wait until no command is in flight on either queue. */

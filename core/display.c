@@ -261,21 +261,54 @@ int vgpu_flush_rect(struct vgpu_dev *dev, unsigned idx, const struct vgpu_rect *
     return rc == VGPU_OK ? gpu_resource_flush(dev, so->res_id, r, false) : rc;
 }
 
+/* The smallest rectangle holding all of `rects`. */
+static struct vgpu_rect bounding_rect(const struct vgpu_rect *rects, size_t n)
+{
+    uint32_t x0 = rects[0].x, y0 = rects[0].y;
+    uint32_t x1 = rects[0].x + rects[0].width, y1 = rects[0].y + rects[0].height;
+    size_t i;
+
+    for (i = 1; i < n; i++) {
+        x0 = VGPU_MIN(x0, rects[i].x);
+        y0 = VGPU_MIN(y0, rects[i].y);
+        x1 = rects[i].x + rects[i].width > x1 ? rects[i].x + rects[i].width : x1;
+        y1 = rects[i].y + rects[i].height > y1 ? rects[i].y + rects[i].height : y1;
+    }
+    return (struct vgpu_rect){ x0, y0, x1 - x0, y1 - y0 };
+}
+
+/*
+ * All or nothing: a batch is queued whole or not at all, so VGPU_E_BUSY always means "nothing
+ * sent, try again after completions".  A batch larger than the queue could ever hold goes out as
+ * its bounding rectangle, which covers the same pixels.
+ */
 int vgpu_flush_rects_async(struct vgpu_dev *dev, unsigned idx, const struct vgpu_rect *rects, size_t n)
 {
     struct vgpu_scanout *so = scanout_of(dev, idx);
+    struct vgpu_rect whole;
     size_t i;
     int rc = VGPU_OK;
 
+    if (!rects || n == 0)
+        return VGPU_E_INVAL;
     for (i = 0; i < n; i++)
         if (check_rect(so, &rects[i]) != VGPU_OK)
             return VGPU_E_INVAL;
+    if (dev->broken)
+        return VGPU_E_BROKEN;
+    if (n > cmd_fenced_room(dev, false) / 2) {
+        whole = bounding_rect(rects, n);
+        rects = &whole;
+        n = 1;
+    }
+    if (n > cmd_fenced_room(dev, true) / 2)
+        return VGPU_E_BUSY;
     for (i = 0; i < n && rc == VGPU_OK; i++) {
         rc = gpu_transfer_to_host_2d(dev, so->res_id, &rects[i], rect_offset(so, &rects[i]), true);
         if (rc == VGPU_OK)
             rc = gpu_resource_flush(dev, so->res_id, &rects[i], true);
     }
-    cmd_kick(dev);   /* one doorbell for the whole batch, also for the part queued before a failure */
+    cmd_kick(dev);   /* one doorbell for the whole batch */
     return rc;
 }
 
