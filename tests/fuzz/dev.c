@@ -1,0 +1,136 @@
+/*
+ * dev.c — the scripted device's life cycle, the events a session injects, and the oracles the
+ * session asks about (has the device deviated or lied; what does it still hold).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "dev_internal.h"
+#include "../../core/virtio_pci_regs.h"
+
+struct dev dev;
+
+bool dev_has(unsigned script)
+{
+    return (dev.script & script) != 0;
+}
+
+void dev_create(unsigned script)
+{
+    memset(&dev, 0, sizeof(dev));
+    dev.script = script;
+    dev_transport_init();
+    dev_pci_init();
+}
+
+void dev_destroy(void)
+{
+    ring_reset();
+    res_reset();
+}
+
+void dev_deviate(void) { dev.deviated = true; }
+void dev_lie(void) { dev.deviated = dev.lied = true; }
+bool dev_pristine(void) { return !dev.deviated; }
+bool dev_truthful(void) { return !dev.lied; }
+uint32_t dev_num_scanouts(void) { return dev.num_scanouts; }
+uint8_t dev_status(void) { return dev.status; }
+
+/* Not something an honest device does: the driver's view and the device's part ways. */
+void dev_set_num_scanouts(uint32_t n)
+{
+    dev.num_scanouts = n;
+    dev_lie();
+}
+
+void dev_display_change(unsigned scanout, uint32_t width, uint32_t height, bool enabled)
+{
+    if (scanout >= DEV_SCANOUTS)
+        return;
+    dev.disp[scanout] = (struct dev_display){ width, height, enabled };
+    dev.events |= VIRTIO_GPU_EVENT_DISPLAY;
+    dev.cfggen++;
+    dev_deviate();
+    dev_signal(dev.config_msix, 0x3);   /* QEMU sets both ISR bits for a config change */
+}
+
+/* QEMU's virtio_error: stop processing, ask for a reset, tell the driver. */
+void dev_raise_needs_reset(void)
+{
+    dev.broken = true;
+    dev.status |= VIRTIO_STATUS_NEEDS_RESET;
+    dev_deviate();
+    dev_signal(dev.config_msix, 0x3);
+}
+
+void dev_config_interrupt(void)
+{
+    dev_deviate();
+    dev_signal(dev.config_msix, 0x3);
+}
+
+bool dev_intx_pending(void)
+{
+    return dev.isr != 0;
+}
+
+int dev_next_msix(void)
+{
+    for (int v = 0; v < 32; v++) {
+        if (dev.msix_pending & (1u << v)) {
+            dev.msix_pending &= ~(1u << v);
+            return v;
+        }
+    }
+    return -1;
+}
+
+static bool overlaps(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
+{
+    return a < b + blen && b < a + alen;
+}
+
+static bool elem_touches(const struct dev_elem *e, uint64_t addr, uint64_t len)
+{
+    if (e->table.len && overlaps(addr, len, e->table.addr, e->table.len))
+        return true;
+    for (unsigned i = 0; i < e->nout; i++)
+        if (overlaps(addr, len, e->out[i].addr, e->out[i].len))
+            return true;
+    for (unsigned i = 0; i < e->nin; i++)
+        if (overlaps(addr, len, e->in[i].addr, e->in[i].len))
+            return true;
+    return false;
+}
+
+/* After a reset (status 0) the device touches nothing. */
+bool dev_touches(uint64_t addr, uint64_t len)
+{
+    for (unsigned q = 0; q < DEV_NQ; q++) {
+        const struct dev_queue *vq = &dev.vq[q];
+        if (!vq->enabled)
+            continue;
+        if (overlaps(addr, len, vq->desc, 16ull * vq->size) ||
+            overlaps(addr, len, vq->avail, 6ull + 2ull * vq->size) ||
+            overlaps(addr, len, vq->used, 6ull + 8ull * vq->size))
+            return true;
+        for (unsigned i = 0; i < vq->npending; i++)
+            if (elem_touches(vq->pending[i], addr, len))
+                return true;
+    }
+    return false;
+}
+
+unsigned dev_live_resources(void)
+{
+    return dev.nres;
+}
+
+unsigned dev_unreleased(void)
+{
+    unsigned n = 0;
+
+    for (unsigned i = 0; i < dev.nres; i++)
+        n += !dev.res[i].unref_seen;
+    return n;
+}

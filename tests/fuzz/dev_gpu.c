@@ -1,0 +1,173 @@
+/*
+ * dev_gpu.c — the device's answers: run a control command (dev_res.c), build the response QEMU
+ * would send (echoing the fence; display info; an EDID from the software device's generator),
+ * then let FZ_SCRIPT_RESP bend it.  Cursor-queue commands get no response.
+ */
+#include <string.h>
+
+#include "dev_internal.h"
+#include "../../core/le.h"
+#include "../../sim/sim.h"
+
+#define HDR_LEN sizeof(struct virtio_gpu_ctrl_hdr)
+
+union response {
+    struct virtio_gpu_ctrl_hdr hdr;
+    struct virtio_gpu_resp_display_info info;
+    struct virtio_gpu_resp_edid edid;
+};
+
+size_t elem_read(const struct dev_elem *e, size_t off, void *buf, size_t len)
+{
+    size_t done = 0;
+
+    for (unsigned i = 0; i < e->nout && done < len; i++) {
+        size_t n;
+        if (off >= e->out[i].len) {
+            off -= e->out[i].len;
+            continue;
+        }
+        n = e->out[i].len - off < len - done ? e->out[i].len - off : len - done;
+        memcpy((uint8_t *)buf + done, e->out[i].p + off, n);
+        done += n;
+        off = 0;
+    }
+    return done;
+}
+
+size_t elem_write(struct dev_elem *e, size_t off, const void *buf, size_t len)
+{
+    size_t done = 0;
+
+    for (unsigned i = 0; i < e->nin && done < len; i++) {
+        size_t n;
+        if (off >= e->in[i].len) {
+            off -= e->in[i].len;
+            continue;
+        }
+        n = e->in[i].len - off < len - done ? e->in[i].len - off : len - done;
+        memcpy(e->in[i].p + off, (const uint8_t *)buf + done, n);
+        done += n;
+        off = 0;
+    }
+    return done;
+}
+
+static size_t display_info(union response *r)
+{
+    for (unsigned i = 0; i < dev.num_scanouts && i < DEV_SCANOUTS; i++) {
+        struct virtio_gpu_display_one *d = &r->info.pmodes[i];
+        if (!dev.disp[i].enabled)
+            continue;
+        d->enabled = vgpu_le32(1);
+        d->r.width = vgpu_le32(dev.disp[i].w);
+        d->r.height = vgpu_le32(dev.disp[i].h);
+    }
+    return sizeof(r->info);
+}
+
+/* QEMU fills the whole 1024-byte buffer and reports that size. */
+static size_t edid(const struct dev_elem *e, union response *r)
+{
+    struct virtio_gpu_get_edid g;
+    uint32_t s, w, h;
+
+    elem_read(e, 0, &g, sizeof(g));
+    s = vgpu_from_le32(g.scanout) % DEV_SCANOUTS;
+    w = dev.disp[s].w && dev.disp[s].w <= 16384 ? dev.disp[s].w : 1024;
+    h = dev.disp[s].h && dev.disp[s].h <= 16384 ? dev.disp[s].h : 768;
+    sim_edid_generate(r->edid.edid, sizeof(r->edid.edid), w, h, 1);
+    r->edid.size = vgpu_le32(sizeof(r->edid.edid));
+    return sizeof(r->edid);
+}
+
+static size_t honest(const struct dev_elem *e, const struct virtio_gpu_ctrl_hdr *req, uint32_t type,
+                     union response *r)
+{
+    size_t len = HDR_LEN;
+
+    memset(r, 0, sizeof(*r));
+    if (type == VIRTIO_GPU_RESP_OK_DISPLAY_INFO)
+        len = display_info(r);
+    else if (type == VIRTIO_GPU_RESP_OK_EDID)
+        len = edid(e, r);
+    r->hdr.type = vgpu_le32(type);
+    if (vgpu_from_le32(req->flags) & VIRTIO_GPU_FLAG_FENCE) {
+        r->hdr.flags = vgpu_le32(VIRTIO_GPU_FLAG_FENCE);
+        r->hdr.fence_id = req->fence_id;
+        r->hdr.ctx_id = req->ctx_id;
+    }
+    return len;
+}
+
+static uint32_t error_type(void)
+{
+    return VIRTIO_GPU_RESP_ERR_UNSPEC + tape_u8() % 6u;
+}
+
+/* Data the host may legitimately send: any display layout, any EDID bytes. */
+static void custom_payload(union response *r, size_t len)
+{
+    if (len == sizeof(r->info)) {
+        tape_fill(r->info.pmodes, sizeof(r->info.pmodes));
+    } else if (len == sizeof(r->edid)) {
+        r->edid.size = vgpu_le32(tape_u16());
+        tape_fill(r->edid.edid, sizeof(r->edid.edid));
+    }
+}
+
+/*
+ * FZ_SCRIPT_RESP, one decision per response: 0 honest; 1 honest error (not performed); 2 error
+ * although performed; 3 random type; 4 the OK type of another command; 5 short; 6 wrong fence;
+ * 7 custom display info / EDID; 8 an error type nobody defined (not performed).
+ */
+static size_t bend(uint8_t action, union response *r, size_t len)
+{
+    uint32_t fenced = vgpu_from_le32(r->hdr.flags) & VIRTIO_GPU_FLAG_FENCE;
+
+    switch (action) {
+    case 1: r->hdr.type = vgpu_le32(error_type()); return HDR_LEN;
+    case 2: r->hdr.type = vgpu_le32(error_type()); return HDR_LEN;
+    case 3: r->hdr.type = vgpu_le32(tape_u32()); return len;
+    case 4:
+        r->hdr.type = vgpu_le32(len == HDR_LEN ? VIRTIO_GPU_RESP_OK_DISPLAY_INFO : VIRTIO_GPU_RESP_OK_NODATA);
+        return len;
+    case 5: return tape_u16() % len;
+    case 6:
+        r->hdr.flags = vgpu_le32(fenced ? (tape_u8() & 1 ? 0 : VIRTIO_GPU_FLAG_FENCE) : VIRTIO_GPU_FLAG_FENCE);
+        r->hdr.fence_id = vgpu_le64(vgpu_from_le64(r->hdr.fence_id) + 1u + tape_u8());
+        return len;
+    case 7: custom_payload(r, len); return len;
+    case 8: r->hdr.type = vgpu_le32(0x1206u + tape_u8()); return HDR_LEN;
+    default: return len;
+    }
+}
+
+uint32_t gpu_control(struct dev_elem *e)
+{
+    static union response r;
+    struct virtio_gpu_ctrl_hdr req;
+    uint8_t action = dev_has(FZ_SCRIPT_RESP) ? tape_u8() % 9 : 0;
+    bool perform = action != 1 && action != 8;
+    size_t len, written;
+
+    if (elem_read(e, 0, &req, sizeof(req)) != sizeof(req))
+        fz_finding("control request of %u bytes, shorter than a header", e->out_len);
+    len = honest(e, &req, res_command(e, vgpu_from_le32(req.type), perform), &r);
+    if (action == 1 || action == 7 || action == 8)
+        dev_deviate();
+    else if (action)
+        dev_lie();
+    len = bend(action, &r, len);
+    written = elem_write(e, 0, &r, len);
+    if (written < len)
+        fz_finding("response buffer of %u bytes for a %zu-byte response", e->in_len, len);
+    return (uint32_t)written;
+}
+
+void gpu_cursor(struct dev_elem *e)
+{
+    if (e->nin)
+        fz_finding("cursor command with a writable buffer");
+    res_cursor(e);
+}

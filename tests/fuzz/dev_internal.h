@@ -1,0 +1,114 @@
+/*
+ * dev_internal.h — the scripted device's state, shared by its parts (dev_pci.c, dev_transport.c,
+ * dev_ring.c, dev_gpu.c, dev_res.c).  Targets use fuzz_dev.h.
+ */
+#ifndef DEV_INTERNAL_H
+#define DEV_INTERNAL_H
+
+#include "fuzz_dev.h"
+#include "fuzz_os.h"
+#include "fuzz_tape.h"
+#include "../../core/virtio_gpu_proto.h"
+
+#define DEV_NQ          2
+#define DEV_MAX_IOV     8        /* buffers in one chain: the core sends at most 3 */
+#define DEV_MAX_PENDING 1024
+#define DEV_MAX_RES     64
+#define DEV_SCANOUTS    16
+
+/* QEMU 7.2's virtio-gpu-pci layout: BAR1 MSI-X, BAR4 the four virtio windows. */
+#define DEV_BAR_VIRTIO  4
+#define DEV_COMMON      0x0000u
+#define DEV_ISR         0x1000u
+#define DEV_DEVCFG      0x2000u
+#define DEV_NOTIFY      0x3000u
+#define DEV_WINDOW      0x1000u
+#define DEV_NOTIFY_MULT 4u
+
+struct dev_iov { uint64_t addr; uint8_t *p; uint32_t len; };
+
+/* A chain taken off the available ring and not yet completed. */
+struct dev_elem {
+    unsigned q;
+    uint16_t head;
+    uint16_t desc[DEV_MAX_IOV];     /* descriptor-table entries the chain occupies */
+    unsigned ndesc;
+    struct dev_iov table;           /* the indirect table, if any */
+    struct dev_iov out[DEV_MAX_IOV], in[DEV_MAX_IOV];
+    unsigned nout, nin;
+    uint32_t out_len, in_len;
+    int delay;                      /* ticks until completion; -1: never (until reset) */
+    bool lose_irq;
+};
+
+struct dev_queue {
+    uint16_t max, size, msix, noff;
+    bool enabled;
+    uint64_t desc, avail, used;
+    uint16_t last_avail, used_idx;
+    struct dev_elem *pending[DEV_MAX_PENDING];
+    unsigned npending;
+};
+
+struct dev_display { uint32_t w, h; bool enabled; };
+struct dev_res { uint32_t id, w, h; bool backed, unref_seen; };
+
+struct dev_quirks {
+    bool refuse_features;           /* FEATURES_OK never reads back */
+    unsigned reset_reads;           /* status reads before a reset shows 0 (255: never) */
+    bool needs_reset_at_ok;         /* NEEDS_RESET as soon as DRIVER_OK is written */
+    bool refuse_vectors;            /* every MSI-X vector reads back as NO_VECTOR */
+    unsigned cfggen_unstable;       /* config_generation moves on this many reads */
+    bool events_stuck;              /* events_clear is ignored */
+};
+
+struct dev {
+    unsigned script;
+    bool deviated, lied, broken;
+    uint8_t pci[256];
+    uint64_t bar_size[6];
+    uint64_t features, negotiated;
+    uint32_t dfsel, gfsel, drv_feat[2];
+    uint8_t status, cfggen, isr;
+    unsigned reset_reads_left;
+    uint16_t config_msix, qsel, numq, nvec;
+    struct dev_quirks quirk;
+    uint32_t num_scanouts, events;
+    struct dev_display disp[DEV_SCANOUTS];
+    struct dev_queue vq[DEV_NQ];
+    uint32_t msix_pending;
+    bool intx;
+    struct dev_res res[DEV_MAX_RES];
+    unsigned nres;
+    uint32_t scanout_res[DEV_SCANOUTS];
+};
+
+extern struct dev dev;
+
+/* dev_pci.c */
+void dev_pci_init(void);
+bool dev_has(unsigned script);
+
+/* dev_transport.c */
+void dev_transport_init(void);
+void dev_reset(void);
+void dev_signal(uint16_t vector, uint8_t isr_bits);
+bool dev_negotiated(unsigned bit);
+
+/* dev_ring.c */
+void ring_kick(unsigned q);
+void ring_reset(void);
+
+/* dev_gpu.c: run a control command, write its response; returns the used length */
+uint32_t gpu_control(struct dev_elem *e);
+void gpu_cursor(struct dev_elem *e);
+size_t elem_read(const struct dev_elem *e, size_t off, void *buf, size_t len);
+size_t elem_write(struct dev_elem *e, size_t off, const void *buf, size_t len);
+
+/* dev_res.c: honest semantics of the 2D commands; return the response type */
+void     res_reset(void);
+uint32_t res_command(struct dev_elem *e, uint32_t type, bool perform);
+void     res_cursor(struct dev_elem *e);
+void     res_driver_bug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif /* DEV_INTERNAL_H */
