@@ -268,6 +268,14 @@ static int device_setup(struct vcon_dev *dev)
     return vcon_send_ctrl(dev, 0, VIRTIO_CONSOLE_DEVICE_READY, 1);
 }
 
+/* The modern id, or the transitional one: both reach the modern interface (VERSION_1 is
+ * still required by vpci_negotiate, so a legacy-only device is refused). */
+static uint16_t console_device_id(void *os)
+{
+    uint16_t id = vgpu_os_pci_read16(os, PCI_CFG_DEVICE_ID);
+    return id == VIRTIO_PCI_DEVICE_CONSOLE_TRANSITIONAL ? id : VIRTIO_PCI_DEVICE_CONSOLE;
+}
+
 int vcon_open(void *os, const struct vcon_params *params, struct vcon_dev **out)
 {
     struct vcon_dev *dev;
@@ -281,7 +289,7 @@ int vcon_open(void *os, const struct vcon_params *params, struct vcon_dev **out)
     dev->os = os;
     dev->params = *params;
     dev->timeout_ns = (uint64_t)(params->timeout_ms ? params->timeout_ms : DEFAULT_TIMEOUT_MS) * 1000000u;
-    rc = vpci_probe(&dev->pci, os, VIRTIO_PCI_DEVICE_CONSOLE);
+    rc = vpci_probe(&dev->pci, os, console_device_id(os));
     if (rc == VGPU_OK)
         rc = device_setup(dev);
     if (rc != VGPU_OK) {

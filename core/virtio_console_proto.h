@@ -8,6 +8,9 @@
 #include <stdint.h>
 
 #define VIRTIO_PCI_DEVICE_CONSOLE      0x1043u  /* 0x1040 + device type 3 */
+/* A transitional device (QEMU's virtio-serial-pci on a conventional or root bus, unless
+ * disable-legacy=on) has the legacy id but the same modern capabilities (§4.1.2.1). */
+#define VIRTIO_PCI_DEVICE_CONSOLE_TRANSITIONAL 0x1003u
 
 /* Feature bits (§5.3.3). */
 #define VIRTIO_CONSOLE_F_SIZE          0u
