@@ -57,7 +57,8 @@ static void set_command_bits(struct guest_gpu *gpu, uint16_t set, uint16_t clear
     pci_write16(gpu->bdf, PCI_CFG_COMMAND, (uint16_t)((cmd | set) & ~clear));
 }
 
-static bool msix_enable(struct guest_gpu *gpu, const char **why)
+bool irq_msix_route(struct guest_gpu *gpu, unsigned base, unsigned want, irq_handler handler, void *ctx,
+                    const char **why)
 {
     uint8_t cap = pci_find_cap(gpu->bdf, PCI_CAP_ID_MSIX);
     if (!cap) {
@@ -68,7 +69,7 @@ static bool msix_enable(struct guest_gpu *gpu, const char **why)
     uint32_t table = pci_read32(gpu->bdf, cap + MSIX_TABLE);
     uint8_t bir = table & 7;
     uint64_t off = table & ~7u, entries = (ctrl & 0x7FFu) + 1u;
-    unsigned used = entries < GPU_MSIX_VECTORS ? (unsigned)entries : GPU_MSIX_VECTORS;
+    unsigned used = entries < want ? (unsigned)entries : want;
     if (bir >= PCI_NUM_BARS || !gpu->bar_mapped[bir] || off + entries * MSIX_ENTRY_SIZE > gpu->bars[bir].size) {
         *why = "MSI-X table outside its BAR";
         return false;
@@ -76,10 +77,10 @@ static bool msix_enable(struct guest_gpu *gpu, const char **why)
     pci_write16(gpu->bdf, cap + MSIX_CTRL, (uint16_t)(ctrl | MSIX_CTRL_ENABLE | MSIX_CTRL_MASKALL));
     for (unsigned i = 0; i < used; i++) {
         volatile uint32_t *e = gpu_bar_ptr(gpu, bir, (uint32_t)(off + i * MSIX_ENTRY_SIZE));
-        irq_set_handler(VEC_MSIX_BASE + i, msix_handler, gpu);
+        irq_set_handler(base + i, handler, ctx);
         e[0] = MSI_ADDR_BASE | lapic_id() << 12;    /* physical destination, this CPU */
         e[1] = 0;
-        e[2] = VEC_MSIX_BASE + i;                   /* fixed delivery, edge */
+        e[2] = base + i;                            /* fixed delivery, edge */
         e[MSIX_VECTOR_CTRL / 4] = 0;                /* unmask the entry */
     }
     pci_write16(gpu->bdf, cap + MSIX_CTRL, (uint16_t)((ctrl | MSIX_CTRL_ENABLE) & ~MSIX_CTRL_MASKALL));
@@ -88,15 +89,25 @@ static bool msix_enable(struct guest_gpu *gpu, const char **why)
     return true;
 }
 
-static void msix_disable(struct guest_gpu *gpu)
+static bool msix_enable(struct guest_gpu *gpu, const char **why)
+{
+    return irq_msix_route(gpu, VEC_MSIX_BASE, GPU_MSIX_VECTORS, msix_handler, gpu, why);
+}
+
+void irq_msix_unroute(struct guest_gpu *gpu, unsigned base)
 {
     uint8_t cap = pci_find_cap(gpu->bdf, PCI_CAP_ID_MSIX);
     if (cap)
         pci_write16(gpu->bdf, cap + MSIX_CTRL,
                     (uint16_t)(pci_read16(gpu->bdf, cap + MSIX_CTRL) & ~MSIX_CTRL_ENABLE));
     for (unsigned i = 0; i < gpu->msix_vectors; i++)
-        irq_set_handler(VEC_MSIX_BASE + i, NULL, NULL);
+        irq_set_handler(base + i, NULL, NULL);
     gpu->msix_vectors = 0;
+}
+
+static void msix_disable(struct guest_gpu *gpu)
+{
+    irq_msix_unroute(gpu, VEC_MSIX_BASE);
 }
 
 /*

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 
 #include "gpu.h"
+#include "idt.h"
 
 #define GPU_MSIX_VECTORS 2      /* at most; fewer if the table is smaller */
 
@@ -20,6 +21,13 @@
 bool irq_enable(struct guest_gpu *gpu, enum vgpu_irq_mode mode, const char **why);
 /* Mask and unroute whatever irq_enable() set up. */
 void irq_disable(struct guest_gpu *gpu);
+/* Program up to `want` MSI-X entries of a virtio function (fewer if its table is smaller; the
+ * count lands in msix_vectors) to vectors base.. on this CPU, each handled by handler(vector,
+ * ctx), and turn INTx off; false with *why set when impossible.  The console uses it too. */
+bool irq_msix_route(struct guest_gpu *gpu, unsigned base, unsigned want, irq_handler handler, void *ctx,
+                    const char **why);
+/* Disable MSI-X on the function and drop the handlers irq_msix_route() installed. */
+void irq_msix_unroute(struct guest_gpu *gpu, unsigned base);
 /* The IO-APIC pin q35 connects this function's INTx pin to; false if unknown. */
 bool irq_intx_gsi(const struct guest_gpu *gpu, unsigned *gsi);
 
