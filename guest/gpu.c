@@ -38,10 +38,16 @@ static struct virtio_window find_virtio_cap(const struct guest_gpu *gpu, uint8_t
 
 bool gpu_discover(struct guest_gpu *gpu)
 {
-    if (!pci_find(VIRTIO_PCI_VENDOR_ID, VIRTIO_PCI_DEVICE_GPU, &gpu->bdf))
+    return gpu_discover_function(gpu, VIRTIO_PCI_DEVICE_GPU);
+}
+
+bool gpu_discover_function(struct guest_gpu *gpu, uint16_t device_id)
+{
+    if (!pci_find(VIRTIO_PCI_VENDOR_ID, device_id, &gpu->bdf))
         return false;
-    glog("virtio-gpu at %02x:%02x.%x, class %06x, config via %s", gpu->bdf >> 8, gpu->bdf >> 3 & 31,
-         gpu->bdf & 7, pci_read32(gpu->bdf, 8) >> 8, pci_has_ecam() ? "ECAM" : "ports 0xCF8/0xCFC");
+    glog("virtio 1af4:%04x at %02x:%02x.%x, class %06x, config via %s", device_id, gpu->bdf >> 8,
+         gpu->bdf >> 3 & 31, gpu->bdf & 7, pci_read32(gpu->bdf, 8) >> 8,
+         pci_has_ecam() ? "ECAM" : "ports 0xCF8/0xCFC");
     pci_probe_bars(gpu->bdf, gpu->bars);
     map_bars(gpu);
     gpu->common = find_virtio_cap(gpu, VIRTIO_PCI_CAP_COMMON_CFG);

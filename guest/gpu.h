@@ -32,6 +32,8 @@ struct guest_gpu {
 
 /* Find the first virtio-gpu function, size and map its memory BARs, locate common/ISR cfg. */
 bool gpu_discover(struct guest_gpu *gpu);
+/* The same for the first modern virtio function 1af4:device_id (the console is one too). */
+bool gpu_discover_function(struct guest_gpu *gpu, uint16_t device_id);
 /* device_status (common cfg offset 20), written and read behind the core's back. */
 void    gpu_write_status(struct guest_gpu *gpu, uint8_t status);
 uint8_t gpu_read_status(struct guest_gpu *gpu);
