@@ -12,6 +12,7 @@
 #define VEC_PIC_BASE   0x20
 #define VEC_SERIAL     0x34
 #define VEC_MSIX_BASE  0x40     /* MSI-X table entry i -> VEC_MSIX_BASE + i */
+#define VEC_CON_MSIX_BASE 0x48  /* the virtio-console's MSI-X entries (guest/console.c) */
 #define VEC_INTX       0x50
 #define VEC_TIMER      0xF0
 #define VEC_SPURIOUS   0xFF
