@@ -3,6 +3,7 @@
 
 #include "arch.h"
 #include "cmd3d.h"
+#include "cmdclip.h"
 #include "clock.h"
 #include "exit.h"
 #include "fmt.h"
@@ -365,5 +366,6 @@ const struct command session_commands[] = {
     { "loglevel",    1, 1,   false, cmd_loglevel },
     { "crash",       0, 0,   false, cmd_crash },
     { "gl",          1, 299, false, cmd3d_run },
+    { "clip",        1, 299, false, cmdclip_run },
     { NULL, 0, 0, false, NULL },
 };
