@@ -14,14 +14,14 @@ GUEST_OUT     := $(BUILD)/guest
 GUEST_ELF     := $(GUEST_OUT)/vgpu-guest.elf
 GUEST_ELF64   := $(GUEST_OUT)/vgpu-guest64.elf
 GUEST_CORE    ?= $(wildcard core/*.c)
-GUEST_SRCS    := $(wildcard guest/*.c) $(GUEST_CORE)
+GUEST_SRCS    := $(wildcard guest/*.c) $(GUEST_CORE) agent/clip_logic.c
 GUEST_ASMS    := $(wildcard guest/*.S)
 GUEST_OBJS    := $(patsubst %,$(GUEST_OUT)/obj/%.o,$(basename $(GUEST_SRCS) $(GUEST_ASMS)))
 # -mgeneral-regs-only: no SSE anywhere, so the interrupt entry saves no FPU state and KVM never has to
 # emulate an SSE instruction next to an MMIO exit (it cannot: tests/e2e/FINDINGS.md F1).
 GUEST_CFLAGS  := $(CSTD) $(WARN) -O2 -g -ffreestanding -fno-pic -fno-pie -mno-red-zone -mgeneral-regs-only \
                  -fno-stack-protector -fno-asynchronous-unwind-tables -mcmodel=small \
-                 -nostdlib -Icore -Iguest -MMD -MP
+                 -nostdlib -Icore -Iguest -Iagent -MMD -MP
 GUEST_LDFLAGS := -m elf_x86_64 -nostdlib -static -z max-page-size=0x1000 -z noexecstack -T guest/linker.ld
 GUEST_QEMU    := $(QEMU_X86) -machine q35 -m 512 -nodefaults -display none -no-reboot \
                  -device isa-debug-exit,iobase=0xf4,iosize=0x04
