@@ -265,12 +265,26 @@ static bool queues_idle(struct vgpu_dev *dev, const void *arg)
 
 /* ---- submission ---- */
 
+/*
+ * Slots and descriptors come back only as commands complete.  When none completes for a whole
+ * timeout the device has stopped, like a command that times out: latch it broken, or every
+ * later call would wait that long again.
+ */
+static int wait_for_room(struct vgpu_dev *dev, wait_cond cond, const void *arg)
+{
+    int rc = wait_until(dev, cond, arg, deadline_from_now(dev));
+
+    if (rc == VGPU_E_TIMEOUT)
+        vgpu_mark_broken(dev, "no command completed for a whole timeout");
+    return rc;
+}
+
 /* A free slot, waiting for one when `block`; otherwise VGPU_E_BUSY when all are in flight. */
 static struct gpu_slot *grab_slot(struct vgpu_dev *dev, struct gpu_queue *q, bool block, int *rc)
 {
     uint16_t i;
 
-    *rc = wait_until(dev, has_free_slot, q, block ? deadline_from_now(dev) : 0);
+    *rc = block ? wait_for_room(dev, has_free_slot, q) : wait_until(dev, has_free_slot, q, 0);
     if (*rc == VGPU_E_TIMEOUT && !block)
         *rc = VGPU_E_BUSY;
     if (*rc != VGPU_OK)
@@ -319,7 +333,7 @@ static int submit(struct vgpu_dev *dev, struct gpu_queue *q, struct gpu_slot *s,
         vgpu_os_unlock(dev->os);
         if (rc != VGPU_E_BUSY || !block)
             return rc;
-        rc = wait_until(dev, ring_has_room, &need, deadline_from_now(dev));
+        rc = wait_for_room(dev, ring_has_room, &need);
         if (rc != VGPU_OK)
             return rc;
     }
