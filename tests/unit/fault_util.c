@@ -39,6 +39,7 @@ void fault_expect_scene(struct t *t, const struct fault_scene *sc)
 {
     struct sim_cursor_view c;
 
+    sim_run(t->sim);   /* a deferred device runs what is queued (cursor commands wait for no one) */
     for (unsigned s = 0; s < sc->nscanouts; s++)
         expect_scanout_equals_fb(t, s, sc->fb[s]);
     assert_true(sim_cursor(t->sim, 0, &c));
