@@ -26,7 +26,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "vdagent.h"
+#include "../core/vdagent.h"
 
 enum clip_kind { CLIP_TEXT = 0, CLIP_PNG = 1, CLIP_KINDS = 2 };
 

@@ -1,0 +1,21 @@
+# Clipboard sharing (issue 8): virtio-console + vdagent in core/, the agent policy in agent/, the
+# guest's `clip` commands, and their tests.
+#   make test-clipboard     e2e on QEMU: a VNC client <-> QEMU's qemu-vdagent <-> the guest's agent,
+#                           and a test-played host on a socket port (PNG, malformed input, ...)
+#   make test-unit          also runs tests/unit/test_vdagent, test_vconsole and test_clip_logic
+#   fuzz targets tests/fuzz/fuzz_vdagent.c and fuzz_vconsole_ctrl.c build with mk/fuzz.mk
+# (Fragments are included alphabetically: unit.mk's and e2e.mk's variables are not set yet here,
+# so paths are spelled out.)
+DEB_PACKAGES += qemu-system-x86 python3-pytest
+TESTS += test-clipboard
+
+CLIP_GUEST_ELF := $(BUILD)/guest/vgpu-guest.elf
+
+# test_clip_logic links the agent's portable policy next to the core (unit.mk's pattern rule
+# links every prerequisite).
+$(BUILD)/unit/test_clip_logic: $(BUILD)/unit/obj/agent/clip_logic.o
+
+.PHONY: test-clipboard
+test-clipboard: $(CLIP_GUEST_ELF)
+	VGPU_GUEST_ELF=$(abspath $(CLIP_GUEST_ELF)) $(PYTHON) -m pytest -p no:cacheprovider -q -rs \
+	    --durations=5 tests/e2e_clip
