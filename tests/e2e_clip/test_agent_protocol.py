@@ -204,3 +204,18 @@ def test_reconnected_host_without_selection_support(link):
     reply, asked, body = link.host_gives([w.TYPE_TEXT], lambda t: text, selection=None)
     assert body == struct.pack("<I", w.TYPE_TEXT), "request without a selection header"
     assert reply_bytes(reply) == text
+
+
+def test_close_frees_everything_and_polling_mode_works_too(link):
+    closed = link.vm.guest.ok("clip close")
+    assert closed.fields["port_close"] == "VGPU_OK"
+    assert closed.int("core_heap") == 0 and closed.int("core_dma") == 0, closed.text
+    link.reader = w.Reader()
+    reopened = link.vm.guest.ok("clip init irq=poll")
+    assert reopened.int("host_open") == 1
+    link.expect(w.ANNOUNCE_CAPABILITIES)
+    link.host.send(w.caps(HOST_CAPS, request=False))
+    irqs = link.vm.guest.ok("clip stats").int("hwirqs")
+    reply, _, _ = link.host_gives([w.TYPE_TEXT], lambda t: "polled ✓".encode())
+    assert reply_bytes(reply) == "polled ✓".encode()
+    assert link.vm.guest.ok("clip stats").int("hwirqs") == irqs, "interrupts in polling mode"
