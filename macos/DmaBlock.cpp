@@ -1,5 +1,6 @@
 /*
- * DmaBlock.cpp — DMA memory for the core (rings, commands) and for framebuffer apertures.
+ * DmaBlock.cpp — DMA memory for the core (rings, commands), framebuffer apertures, and the 3D user
+ * client's buffers that user space maps (command buffer, resource backing).
  *
  * Ordinary cached kernel memory: x86 DMA is cache-coherent, so no kIOMemoryKernelUncached.
  * Device addresses come from IODMACommand (64-bit addressing, through the system mapper when there
@@ -53,25 +54,49 @@ static IOReturn mapForDevice(DmaBlock *b)
     return collectSegments(b);
 }
 
-IOReturn dmaBlockAlloc(size_t size, uint32_t maxSegs, DmaBlock *out)
+/* The buffer is in out->mem (or allocation failed): zero it, wire it, collect its segments. */
+static IOReturn finishAlloc(DmaBlock *out)
 {
-    bzero(out, sizeof(*out));
-    if (size == 0 || maxSegs == 0)
-        return kIOReturnBadArgument;
-    out->size = size;
-    out->segCap = maxSegs;
-    out->segs = (struct vgpu_dma_seg *)IOMalloc(maxSegs * sizeof(out->segs[0]));
-    out->mem = IOBufferMemoryDescriptor::inTaskWithPhysicalMask(
-        kernel_task, kIODirectionInOut | kIOMemoryPhysicallyContiguous, size, kDmaPhysMask);
     if (!out->segs || !out->mem) {
         dmaBlockFree(out);
         return kIOReturnNoMemory;
     }
-    bzero(out->mem->getBytesNoCopy(), size);
+    bzero(out->mem->getBytesNoCopy(), out->size);   /* never hand old kernel data to a device or a user */
     IOReturn ret = mapForDevice(out);
     if (ret != kIOReturnSuccess)
         dmaBlockFree(out);
     return ret;
+}
+
+static bool startAlloc(size_t size, uint32_t maxSegs, DmaBlock *out)
+{
+    bzero(out, sizeof(*out));
+    if (size == 0 || maxSegs == 0)
+        return false;
+    out->size = size;
+    out->segCap = maxSegs;
+    out->segs = (struct vgpu_dma_seg *)IOMalloc(maxSegs * sizeof(out->segs[0]));
+    return true;
+}
+
+IOReturn dmaBlockAlloc(size_t size, uint32_t maxSegs, DmaBlock *out)
+{
+    if (!startAlloc(size, maxSegs, out))
+        return kIOReturnBadArgument;
+    out->mem = IOBufferMemoryDescriptor::inTaskWithPhysicalMask(
+        kernel_task, kIODirectionInOut | kIOMemoryPhysicallyContiguous, size, kDmaPhysMask);
+    return finishAlloc(out);
+}
+
+/* Whole pages, one segment per page at worst: the device takes any segment list. */
+IOReturn dmaBlockAllocShared(size_t size, DmaBlock *out)
+{
+    uint64_t pages = round_page_64(size) / PAGE_SIZE;
+    if (!startAlloc(pages * PAGE_SIZE, pages <= UINT32_MAX ? (uint32_t)pages : 0, out))
+        return kIOReturnBadArgument;
+    out->mem = IOBufferMemoryDescriptor::inTaskWithOptions(
+        kernel_task, kIODirectionInOut | kIOMemoryKernelUserShared, out->size, PAGE_SIZE);
+    return finishAlloc(out);
 }
 
 void dmaBlockFree(DmaBlock *b)

@@ -40,7 +40,8 @@ struct VgpuOs {
 };
 
 /*
- * A zero-filled, physically contiguous, wired buffer with its device (bus) addresses.  `segs` are
+ * A zero-filled, wired buffer with its device (bus) addresses, physically contiguous unless it is
+ * a shared (user-mappable) one.  `segs` are
  * the IODMACommand segments in order, adjacent ones merged: one for a block that stayed contiguous
  * through the mapper, more when it did not.
  */
@@ -57,6 +58,8 @@ struct DmaBlock {
 
 /* maxSegs: how many device segments the caller accepts (1 for the core's own blocks). */
 IOReturn dmaBlockAlloc(size_t size, uint32_t maxSegs, DmaBlock *out);
+/* Not contiguous, rounded up to whole pages, mappable into a user task (kIOMemoryKernelUserShared). */
+IOReturn dmaBlockAllocShared(size_t size, DmaBlock *out);
 void     dmaBlockFree(DmaBlock *block);
 /* The CPU physical address of a block that is one physical run, or 0 when it is not. */
 uint64_t dmaBlockPhysical(const DmaBlock *block);
