@@ -5,12 +5,17 @@
  * Contexts:
  *   work loop   — the command gate and the interrupt action (vgpu_handle_interrupt);
  *   service loop — the timer that handles core events (display change, reset) and refresh;
- *   callers     — framebuffers (IOGraphicsFamily threads) call runCore().
+ *   callers     — framebuffers (IOGraphicsFamily threads) and 3D user clients (user threads) call
+ *                 runCore() / runCoreSince().
  * A core call may sleep in vgpu_os_wait(), which opens the gate: fCoreBusy keeps other calls out
  * meanwhile, so the core still sees one call at a time (core/vgpu.h).
  */
 #include "VirtioGPU.hpp"
 #include "VirtioGPUFramebuffer.hpp"
+
+extern "C" {
+#include "vgpu3d.h"
+}
 
 OSDefineMetaClassAndStructors(VirtioGPUDevice, IOService);
 
@@ -25,10 +30,12 @@ static IOPMPowerState sPowerStates[2] = {
       0, 0, 0, 0, 0, 0, 0, 0 },
 };
 
-struct CoreCall {
+struct VirtioGPUDevice::CoreCall {
     VirtioGPUDevice::CoreFn fn;
-    void *arg;
-    int   result;
+    void    *arg;
+    int      result;
+    bool     sinceEpoch;   /* refuse with kCoreStale when fEpoch moved past epoch */
+    uint32_t epoch;
 };
 
 /* An event source joins a loop or is released: the caller never holds one that is not added. */
@@ -60,6 +67,7 @@ bool VirtioGPUDevice::start(IOService *provider)
         VGPU_LOG("provider is not a PCI device");
         return false;
     }
+    readSharedLimit();
     if (enablePci() && createWorkLoop() && createInterrupt() && openCore() &&
         createServiceLoop() && joinPowerTree() && createFramebuffers()) {
         registerService();
@@ -227,12 +235,15 @@ bool VirtioGPUDevice::openCore()
     if (fIrqMode == VGPU_IRQ_INTX)
         fIrq->enable();   /* only now: the filter needs dev to read and clear the ISR */
     fOs.polling = (fIrqMode == VGPU_IRQ_POLL);
+    f3D = vgpu3d_available(fDev);
     VGPU_LOG("device up: %u scanout(s), %s interrupts", vgpu_scanout_count(fDev),
              fIrqMode == VGPU_IRQ_MSIX ? "MSI-X" : fIrqMode == VGPU_IRQ_INTX ? "INTx" : "no");
+    VGPU_LOG("3D (virgl): %s", f3D ? "offered, user clients may use it" : "not offered, 2D only");
     return true;
 }
 
-/* Interrupts off first (the INTx filter reads dev), so the close itself polls. */
+/* Interrupts off first (the INTx filter reads dev), so the close itself polls.  The close resets
+ * the device, so memory retired by user clients can go with it. */
 void VirtioGPUDevice::closeCore()
 {
     if (fIrq)
@@ -249,7 +260,8 @@ IOReturn VirtioGPUDevice::gatedOpen(OSObject *owner, void *params, void *result,
 {
     VirtioGPUDevice *me = static_cast<VirtioGPUDevice *>(owner);
     struct vgpu_dev *dev = NULL;
-    *(int *)result = vgpu_open(&me->fOs, (const struct vgpu_params *)params, &dev);
+    /* = vgpu_open, plus VIRTIO_GPU_F_VIRGL when the device offers it (2D is the same either way). */
+    *(int *)result = vgpu3d_open(&me->fOs, (const struct vgpu_params *)params, &dev);
     if (*(int *)result == VGPU_OK)
         __atomic_store_n(&me->fDev, dev, __ATOMIC_RELEASE);
     return kIOReturnSuccess;
@@ -261,20 +273,32 @@ IOReturn VirtioGPUDevice::gatedClose(OSObject *owner, void *, void *, void *, vo
     struct vgpu_dev *dev = me->fDev;
     vgpu_close(dev);
     __atomic_store_n(&me->fDev, (struct vgpu_dev *)NULL, __ATOMIC_RELEASE);
+    me->freeRetired();
     return kIOReturnSuccess;
 }
 
 int VirtioGPUDevice::runCore(CoreFn fn, void *arg)
 {
-    CoreCall call = { fn, arg, VGPU_E_NODEV };
+    CoreCall call = { fn, arg, VGPU_E_NODEV, false, 0 };
+    return runCall(&call);
+}
+
+int VirtioGPUDevice::runCoreSince(uint32_t epoch, CoreFn fn, void *arg)
+{
+    CoreCall call = { fn, arg, VGPU_E_NODEV, true, epoch };
+    return runCall(&call);
+}
+
+int VirtioGPUDevice::runCall(CoreCall *call)
+{
     if (!fGate)
         return VGPU_E_NODEV;
-    IOReturn ret = fGate->runAction(gatedCore, &call);
+    IOReturn ret = fGate->runAction(gatedCore, call);
     if (ret != kIOReturnSuccess) {
         VGPU_LOG("gate refused a core call: 0x%x", ret);
         return VGPU_E_BUSY;
     }
-    return call.result;
+    return call->result;
 }
 
 IOReturn VirtioGPUDevice::gatedCore(OSObject *owner, void *callp, void *, void *, void *)
@@ -285,6 +309,10 @@ IOReturn VirtioGPUDevice::gatedCore(OSObject *owner, void *callp, void *, void *
         (void)me->fGate->commandSleep(&me->fCoreBusy, THREAD_UNINT);
     if (!me->fDev)
         return kIOReturnSuccess;   /* result stays VGPU_E_NODEV */
+    if (call->sinceEpoch && call->epoch != me->fEpoch) {
+        call->result = kCoreStale;
+        return kIOReturnSuccess;
+    }
     me->fCoreBusy = true;
     call->result = call->fn(me->fDev, call->arg);
     me->fCoreBusy = false;
@@ -401,16 +429,21 @@ void VirtioGPUDevice::handleDisplayChange()
         fFramebuffers[i]->hostDisplayChanged();
 }
 
-static int recover(struct vgpu_dev *dev, void *arg)
+/* Every 3D id dies with the reset: the new epoch makes user clients with old ids drop them.  The
+ * reset comes first in vgpu_recover, so memory retired before it is safe to free after it. */
+int VirtioGPUDevice::recoverInGate(struct vgpu_dev *dev, void *arg)
 {
-    (void)arg;
-    return vgpu_recover(dev);
+    VirtioGPUDevice *me = static_cast<VirtioGPUDevice *>(arg);
+    __atomic_add_fetch(&me->fEpoch, 1u, __ATOMIC_RELEASE);
+    int r = vgpu_recover(dev);
+    me->freeRetired();
+    return r;
 }
 
 void VirtioGPUDevice::handleReset()
 {
     VGPU_LOG("device asked for a reset: recovering");
-    int r = runCore(recover, NULL);
+    int r = runCore(recoverInGate, this);
     if (r != VGPU_OK)
         VGPU_LOG("recovery failed: %s", vgpu_status_name(r));
 }

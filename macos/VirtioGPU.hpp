@@ -1,6 +1,7 @@
 /*
- * VirtioGPU.hpp — the PCI driver: owns the core (core/vgpu.h), serialises every call into it, and
- * creates one VirtioGPUFramebuffer per enabled scanout.
+ * VirtioGPU.hpp — the PCI driver: owns the core (core/vgpu.h, core/vgpu3d.h), serialises every
+ * call into it, creates one VirtioGPUFramebuffer per enabled scanout, and opens the 3D user client
+ * (VirtioGPUUserClient) for user space.
  */
 #ifndef VIRTIO_GPU_HPP
 #define VIRTIO_GPU_HPP
@@ -23,6 +24,9 @@ public:
     void        stop(IOService *provider) override;
     IOWorkLoop *getWorkLoop() const override;
     IOReturn    setPowerState(unsigned long state, IOService *device) override;
+    /* The 5-argument form is the one IOServiceOpen reaches; type kVgpuUcConnectType only. */
+    IOReturn    newUserClient(task_t owningTask, void *securityID, UInt32 type, OSDictionary *properties,
+                              IOUserClient **handler) override;
 
     /* Run fn(dev, arg) inside the gate, one core call at a time; returns its vgpu_status. */
     typedef int (*CoreFn)(struct vgpu_dev *dev, void *arg);
@@ -34,6 +38,24 @@ public:
     void refreshNeeded();
     /* The core's `os` context (for core helpers that allocate, such as core/refresh.h). */
     void *coreOs();
+
+    /* ---- for the 3D user clients (VirtioGPUClients.cpp) ---- */
+    enum {
+        kMaxUserClients   = 16,
+        kCoreStale        = 1,     /* runCoreSince: a device reset came after `epoch` */
+        kSharedLimitMBDefault = 512,
+    };
+    bool     has3D() const;                 /* VIRTIO_GPU_F_VIRGL negotiated (fixed after start) */
+    uint32_t coreEpoch() const;             /* device resets so far: every 3D id dies with one */
+    /* runCore, unless the device was reset since `epoch` (then kCoreStale, fn not called). */
+    int      runCoreSince(uint32_t epoch, CoreFn fn, void *arg);
+    /* Wired memory user clients hold (command buffers, resource backing), against a limit. */
+    bool     reserveShared(uint64_t bytes);
+    void     releaseShared(uint64_t bytes);
+    /* Memory the device may still write (its release was not confirmed): the device keeps it
+     * until the next reset or close, then it is freed and its reservation released. */
+    void     retireShared(DmaBlock *block);
+    void     userClientStopped();
 
 private:
     IOPCIDevice                  *fPci;
@@ -52,6 +74,12 @@ private:
     bool                          fPMStarted;
     VirtioGPUFramebuffer         *fFramebuffers[VGPU_MAX_SCANOUTS];
     unsigned                      fNumFramebuffers;
+    bool                          f3D;           /* set once the core is open */
+    uint32_t                      fEpoch;        /* bumped in the gate before every recovery */
+    uint32_t                      fUserClients;  /* admitted and not yet stopped (atomic) */
+    uint64_t                      fSharedBytes;  /* reserved by user clients (atomic) */
+    uint64_t                      fSharedLimit;
+    struct RetiredBlock          *fRetired;      /* gate only: freed after the next reset */
 
     bool enablePci();
     bool createWorkLoop();
@@ -65,7 +93,13 @@ private:
 
     static IOReturn gatedOpen(OSObject *owner, void *params, void *result, void *, void *);
     static IOReturn gatedClose(OSObject *owner, void *, void *, void *, void *);
+    struct CoreCall;
+    int             runCall(CoreCall *call);
     static IOReturn gatedCore(OSObject *owner, void *call, void *, void *, void *);
+    static int      retireInGate(struct vgpu_dev *dev, void *arg);
+    static int      recoverInGate(struct vgpu_dev *dev, void *arg);
+    void            freeRetired();
+    void            readSharedLimit();
     static bool     irqFilter(OSObject *owner, IOFilterInterruptEventSource *src);
     static void     irqAction(OSObject *owner, IOInterruptEventSource *src, int count);
     static void     serviceTimerFired(OSObject *owner, IOTimerEventSource *timer);

@@ -1,16 +1,12 @@
 /*
- * VirtioGPUUserClient.hpp — the 3D user client: what a user-space GL/Metal layer (e.g. Mesa's virgl
- * winsys) calls to reach core/vgpu3d.h.  Every argument from user space is untrusted: counts are
- * checked by the dispatch table, values here, ids against what this client created.  See
- * macos/USERCLIENT.md for the selectors.
+ * VirtioGPUUserClient.hpp — the 3D user client: what a user-space GL layer (e.g. Mesa's virgl
+ * winsys) calls to reach core/vgpu3d.h.  Every argument from user space is untrusted: counts and
+ * struct sizes are checked by the dispatch table, values by the handlers, ids against what this
+ * client created.  See macos/USERCLIENT.md for the selectors.
  */
 #ifndef VIRTIO_GPU_USER_CLIENT_HPP
 #define VIRTIO_GPU_USER_CLIENT_HPP
 
-/* The stand-in IOKit of tests/kext has no IOUserClient yet: there this header (and the .cpp) is
- * empty; the real headers (kext build, kext-compile-check) see all of it. */
-#if __has_include(<IOKit/IOUserClient.h>)
-#define VGPU_HAVE_USER_CLIENT 1
 #include <IOKit/IOUserClient.h>
 
 #include "VirtioGPU.hpp"
@@ -20,6 +16,8 @@ extern "C" {
 }
 
 /* ---- the user-space ABI (little-endian, fixed layouts) ---- */
+enum { kVgpuUcConnectType = 0 };   /* IOServiceOpen type; every other type is refused */
+
 enum VgpuUcSelector {
     kVgpuUcCapsetInfo = 0,   /* in: index               out: id, max_version, max_size */
     kVgpuUcGetCapset,        /* in: id, version         out: struct (the capset bytes) */
@@ -49,7 +47,7 @@ struct VgpuUcResource {               /* = struct vgpu3d_resource_desc */
 
 struct VgpuUcTransfer {
     uint32_t ctx, res, direction, fenced;
-    uint32_t level, x, y, z, w, h, d, stride, layer_stride, pad;
+    uint32_t level, x, y, z, w, h, d, stride, layer_stride, pad;   /* pad must be 0 */
     uint64_t offset;
 };
 
@@ -64,16 +62,7 @@ public:
         kMaxResources    = 256,                /* per client */
         kCommandBytes    = 1u << 20,           /* the shared command buffer */
         kMaxBackingBytes = 256u << 20,         /* one resource's backing */
-        kMaxWaitMs       = 10000,              /* one fence-wait call */
-    };
-
-    /* Guest memory the device reads or writes and user space maps: wired, with device segments. */
-    struct SharedMem {
-        IOBufferMemoryDescriptor *mem;
-        IODMACommand             *dma;
-        struct vgpu_dma_seg      *segs;
-        uint32_t                  nsegs, segCap;
-        uint64_t                  size;
+        kMaxWaitMs       = 10000,              /* one fence-wait call; draining at close */
     };
 
     bool     initWithTask(task_t owningTask, void *securityToken, UInt32 type, OSDictionary *properties) override;
@@ -88,23 +77,36 @@ public:
 
 private:
     struct Resource {
-        uint32_t  id;                          /* 0: slot free */
-        SharedMem backing;                     /* mem NULL: no backing */
+        uint32_t id;                           /* 0: slot free */
+        DmaBlock backing;                      /* mem NULL: no backing */
     };
 
+    /* All below under fLock.  fDevice is NULL once stopped; fOpen is false from close on. */
     VirtioGPUDevice *fDevice;
-    IOLock          *fLock;                    /* the tables below, across user threads */
-    SharedMem        fCommands;
+    IOLock          *fLock;
+    bool             fOpen;
+    uint32_t         fEpoch;                   /* the provider's reset count our ids belong to */
+    DmaBlock         fCommands;
     uint32_t         fContexts[kMaxContexts];  /* ids this client created, 0: free */
     Resource         fResources[kMaxResources];
 
     static const IOExternalMethodDispatch sMethods[kVgpuUcSelectorCount];
 
-    int      core(VirtioGPUDevice::CoreFn fn, void *arg);
-    bool     ownsContext(uint32_t ctx) const;
+    /* ---- VirtioGPUUserClient.cpp: lifetime and the id tables ---- */
+    int       core(VirtioGPUDevice::CoreFn fn, void *arg);
+    bool      ownsContext(uint32_t ctx) const;
     Resource *ownedResource(uint32_t res);
-    void     releaseAll();
+    void      unmapFromUser(IOMemoryDescriptor *mem);
+    void      dropBacking(Resource *r, bool deviceDone);
+    int       destroyContext(uint32_t ctx);
+    int       destroyResource(Resource *r);
+    void      forgetAll();
+    void      releaseAll();
+    IOReturn  waitFence(uint32_t ctx, uint64_t fence, uint32_t *budgetMs);
+    IOReturn  drainContext(uint32_t ctx, uint32_t *budgetMs);
+    static bool settled(int status);
 
+    /* ---- VirtioGPUUserClientMethods.cpp: the selectors ---- */
     static IOReturn sCapsetInfo(OSObject *t, void *, IOExternalMethodArguments *a);
     static IOReturn sGetCapset(OSObject *t, void *, IOExternalMethodArguments *a);
     static IOReturn sCtxCreate(OSObject *t, void *, IOExternalMethodArguments *a);
@@ -129,5 +131,7 @@ private:
     IOReturn transfer(IOExternalMethodArguments *a);
 };
 
-#endif /* __has_include(<IOKit/IOUserClient.h>) */
+/* A core status (or VirtioGPUDevice::kCoreStale) as the IOReturn user space gets. */
+IOReturn vgpuUcReturn(int status);
+
 #endif /* VIRTIO_GPU_USER_CLIENT_HPP */

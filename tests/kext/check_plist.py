@@ -3,8 +3,9 @@
 Info.plist against what the kernel needs and against the sources: every placeholder filled, the
 bundle keys the build says, a personality whose IOClass is a class the sources define on
 IOService, matching virtio-gpu (1AF4:1050) in the IOFramebuffer category above
-IONDRVFramebuffer's score (20000, IOGraphics-600 Info-IONDRVSupport.plist), and exactly the
-libraries the sources use.  Prints each failure; exit 1 if any."""
+IONDRVFramebuffer's score (20000, IOGraphics-600 Info-IONDRVSupport.plist), an IOUserClientClass
+the sources define on IOUserClient, every driver key (VirtioGPU*) a positive integer the sources
+read, and exactly the libraries the sources use.  Prints each failure; exit 1 if any."""
 import glob
 import plistlib
 import re
@@ -15,16 +16,36 @@ LIBRARIES = {"com.apple.kpi.iokit", "com.apple.kpi.libkern", "com.apple.kpi.mach
 NDRV_SCORE = 20000
 
 
-def defined_classes(src_dir):
-    classes = {}
-    for path in glob.glob(src_dir + "/*.cpp"):
+def read_sources(src_dir):
+    texts = []
+    for path in sorted(glob.glob(src_dir + "/*.cpp")):
         with open(path, encoding="utf-8") as f:
-            for m in re.finditer(r"OSDefineMetaClassAndStructors\((\w+),\s*(\w+)\)", f.read()):
-                classes[m.group(1)] = m.group(2)
-    return classes
+            texts.append(f.read())
+    return "\n".join(texts)
 
 
-def check(info, bundle_id, version, executable, classes):
+def defined_classes(sources):
+    return {m.group(1): m.group(2)
+            for m in re.finditer(r"OSDefineMetaClassAndStructors\((\w+),\s*(\w+)\)", sources)}
+
+
+def check_driver_keys(name, p, sources):
+    errors = []
+    if defined_classes(sources).get(p.get("IOUserClientClass")) != "IOUserClient":
+        errors.append(f"personality {name}: IOUserClientClass {p.get('IOUserClientClass')!r} is not "
+                      f"an IOUserClient subclass the sources define")
+    for key, value in p.items():
+        if not key.startswith("VirtioGPU"):
+            continue
+        if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+            errors.append(f"personality {name}: {key} is {value!r}, expected a positive integer")
+        if f'"{key}"' not in sources:
+            errors.append(f"personality {name}: {key} is not read by the sources")
+    return errors
+
+
+def check(info, bundle_id, version, executable, sources):
+    classes = defined_classes(sources)
     errors = []
     raw = plistlib.dumps(info).decode()
     if "$(" in raw or "${" in raw:
@@ -48,6 +69,7 @@ def check(info, bundle_id, version, executable, classes):
         if not isinstance(p.get("IOProbeScore"), int) or p["IOProbeScore"] <= NDRV_SCORE:
             errors.append(f"personality {name}: IOProbeScore {p.get('IOProbeScore')!r} does not "
                           f"beat IONDRVFramebuffer's {NDRV_SCORE}")
+        errors += check_driver_keys(name, p, sources)
     libs = info.get("OSBundleLibraries", {})
     if set(libs) != LIBRARIES:
         errors.append(f"OSBundleLibraries {sorted(libs)}, expected {sorted(LIBRARIES)}")
@@ -63,7 +85,7 @@ def main(argv):
         return 64
     with open(argv[1], "rb") as f:
         info = plistlib.load(f)
-    errors = check(info, argv[2], argv[3], argv[4], defined_classes(argv[5]))
+    errors = check(info, argv[2], argv[3], argv[4], read_sources(argv[5]))
     for e in errors:
         print(f"check_plist: {argv[1]}: {e}", file=sys.stderr)
     if not errors:
