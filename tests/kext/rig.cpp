@@ -35,19 +35,19 @@ VirtioGPUFramebuffer *rigFb(Rig *r, unsigned i)
     return dynamic_cast<VirtioGPUFramebuffer *>(r->dev->fakeClients[i]);
 }
 
-unsigned rigFbCount(Rig *r) { return r->dev ? (unsigned)r->dev->fakeClients.size() : 0; }
+unsigned rigFbCount(Rig *r)
+{
+    unsigned n = 0;
+    for (unsigned i = 0; r->dev && i < r->dev->fakeClients.size(); i++)
+        n += rigFb(r, i) != NULL;
+    return n;
+}
 
 void rigTerminate(Rig *r)
 {
     if (!r->started)
         return;
-    while (!r->dev->fakeClients.empty()) {
-        IOService *fb = r->dev->fakeClients.back();
-        fb->stop(r->dev);
-        fb->detach(r->dev);
-    }
-    r->dev->stop(r->pci);
-    r->dev->detach(r->pci);
+    r->dev->terminate();   /* user clients and framebuffers stop and detach first */
     r->started = false;
 }
 

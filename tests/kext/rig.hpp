@@ -26,7 +26,7 @@ struct Rig {
 
 void rigInit(Rig *r);                      /* fresh world, QEMU-like default device */
 bool rigBoot(Rig *r);                      /* init, attach, start: what IOKit matching does */
-VirtioGPUFramebuffer *rigFb(Rig *r, unsigned i);
+VirtioGPUFramebuffer *rigFb(Rig *r, unsigned i);   /* the provider's i-th client, if a framebuffer */
 unsigned rigFbCount(Rig *r);
 void rigTerminate(Rig *r);                 /* clients stop and detach first, then the provider */
 /* Everything released and reset; returns the number of problems (each printed). */

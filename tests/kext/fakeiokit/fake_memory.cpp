@@ -38,7 +38,89 @@ IOReturn IOMemoryDescriptor::complete(IODirection)
     return kIOReturnSuccess;
 }
 
+/* User memory: here the test's own buffer (a "user address" is a host pointer). */
+IOMemoryDescriptor *IOMemoryDescriptor::withAddressRange(mach_vm_address_t address,
+                                                         mach_vm_size_t length,
+                                                         IOOptionBits options, task_t task)
+{
+    if (!address || !length || task == kernel_task)
+        return NULL;
+    IOMemoryDescriptor *md = new IOMemoryDescriptor;
+    md->bytes_ = reinterpret_cast<uint8_t *>((uintptr_t)address);
+    md->length_ = length;
+    md->direction_ = options & kIODirectionInOut;
+    md->user_ = true;
+    return md;
+}
+
+/* The kernel copies to or from user memory only while it is prepared (wired). */
+bool IOMemoryDescriptor::fakeCopyAllowed(IODirection need, const char *what) const
+{
+    if (user_ && fakePrepared <= 0) {
+        fake::violation(what);
+        return false;
+    }
+    return (direction_ & need) != 0;
+}
+
+IOByteCount IOMemoryDescriptor::readBytes(IOByteCount offset, void *bytes, IOByteCount withLength)
+{
+    if (!fakeCopyAllowed(kIODirectionOut, "readBytes on user memory that is not prepared") ||
+        offset >= length_)
+        return 0;
+    IOByteCount n = withLength < length_ - offset ? withLength : length_ - offset;
+    memcpy(bytes, bytes_ + offset, n);
+    return n;
+}
+
+IOByteCount IOMemoryDescriptor::writeBytes(IOByteCount offset, const void *bytes, IOByteCount withLength)
+{
+    if (!fakeCopyAllowed(kIODirectionIn, "writeBytes on user memory that is not prepared") ||
+        offset >= length_)
+        return 0;
+    IOByteCount n = withLength < length_ - offset ? withLength : length_ - offset;
+    memcpy(bytes_ + offset, bytes, n);
+    fakeWrites++;
+    return n;
+}
+
+void IOMemoryDescriptor::free()
+{
+    if (user_ && fakePrepared)
+        fake::violation("user memory descriptor released while still prepared (wired)");
+    OSObject::free();
+}
+
 /* ---- IOBufferMemoryDescriptor: page-aligned, and not zeroed (kernel memory need not be) ---- */
+
+static IOBufferMemoryDescriptor *newBuffer(mach_vm_size_t capacity)
+{
+    size_t size = (capacity + kPage - 1) & ~(kPage - 1);
+    void *bytes = aligned_alloc(kPage, size);
+    if (!bytes)
+        return NULL;
+    memset(bytes, 0xA5, size);
+    return IOBufferMemoryDescriptor::fakeWithBytes(static_cast<uint8_t *>(bytes), capacity);
+}
+
+IOBufferMemoryDescriptor *IOBufferMemoryDescriptor::fakeWithBytes(uint8_t *bytes, IOByteCount length)
+{
+    IOBufferMemoryDescriptor *md = new IOBufferMemoryDescriptor;
+    md->bytes_ = bytes;
+    md->length_ = length;
+    return md;
+}
+
+/* Pageable kernel memory mappable into a user task: what the 3D user client shares. */
+IOBufferMemoryDescriptor *IOBufferMemoryDescriptor::inTaskWithOptions(task_t inTask, IOOptionBits options,
+                                                                      vm_size_t capacity, vm_offset_t alignment)
+{
+    if (inTask != kernel_task || capacity == 0 || alignment > kPage || (kPage % alignment))
+        fake::violation("inTaskWithOptions: not a kernel buffer with page alignment at most");
+    if (options & kIOMemoryPhysicallyContiguous)
+        fake::violation("inTaskWithOptions: contiguous memory is for inTaskWithPhysicalMask");
+    return newBuffer(capacity);
+}
 
 IOBufferMemoryDescriptor *IOBufferMemoryDescriptor::inTaskWithPhysicalMask(
     task_t inTask, IOOptionBits options, mach_vm_size_t capacity, mach_vm_address_t physicalMask)
@@ -48,15 +130,7 @@ IOBufferMemoryDescriptor *IOBufferMemoryDescriptor::inTaskWithPhysicalMask(
     if ((options & kIOMemoryPhysicallyContiguous) && fake::contiguousLimit() &&
         capacity > fake::contiguousLimit())
         return NULL;
-    size_t size = (capacity + kPage - 1) & ~(kPage - 1);
-    void *bytes = aligned_alloc(kPage, size);
-    if (!bytes)
-        return NULL;
-    memset(bytes, 0xA5, size);
-    IOBufferMemoryDescriptor *md = new IOBufferMemoryDescriptor;
-    md->bytes_ = static_cast<uint8_t *>(bytes);
-    md->length_ = capacity;
-    return md;
+    return newBuffer(capacity);
 }
 
 void IOBufferMemoryDescriptor::free()
@@ -64,7 +138,7 @@ void IOBufferMemoryDescriptor::free()
     if (fakePrepared)
         fake::violation("buffer released while still prepared");
     ::free(bytes_);
-    OSObject::free();
+    OSObject::free();   /* not IOMemoryDescriptor::free: never a user range */
 }
 
 /* ---- IODeviceMemory ---- */
@@ -154,5 +228,30 @@ void IODMACommand::free()
         fake::violation("IODMACommand released with its memory descriptor still set");
         clearMemoryDescriptor(true);
     }
+    OSObject::free();
+}
+
+/* ---- IOMemoryMap of a descriptor into a user task ---- */
+
+IOMemoryMap *IOMemoryMap::fakeInTask(IOMemoryDescriptor *md)
+{
+    IOMemoryMap *map = new IOMemoryMap;
+    md->retain();
+    map->memory_ = md;
+    map->va_ = (IOVirtualAddress)(uintptr_t)md->fakeBytes();
+    map->length_ = (md->getLength() + kPage - 1) & ~(kPage - 1);
+    return map;
+}
+
+IOReturn IOMemoryMap::unmap()
+{
+    va_ = 0;   /* the task's view is gone; the memory stays with the descriptor */
+    return kIOReturnSuccess;
+}
+
+void IOMemoryMap::free()
+{
+    if (memory_)
+        memory_->release();
     OSObject::free();
 }

@@ -6,6 +6,9 @@
  * a fixed offset), and device addresses handed out by IODMACommand from their own range, in
  * chunks with gaps when the test asks (an IOMMU that scatters).  The software device reaches
  * memory only through fakeDmaMap().
+ *
+ * Descriptors over user memory (withAddressRange, what IOKit builds for out-of-line method
+ * arguments) must be prepared before readBytes/writeBytes, as the real ones must.
  */
 #ifndef FAKE_MEMORY_HPP
 #define FAKE_MEMORY_HPP
@@ -17,29 +20,43 @@
 class IOMapper;
 
 enum {
-    kIODirectionIn = 0x1, kIODirectionOut = 0x2, kIODirectionInOut = 0x3,
+    kIODirectionNone = 0x0, kIODirectionIn = 0x1, kIODirectionOut = 0x2, kIODirectionInOut = 0x3,
     kIOMemoryPhysicallyContiguous = 0x00000010,
+    kIOMemoryKernelUserShared = 0x00010000,
     kIOMemoryMapperNone = 0x00000800,
     kIOMapInhibitCache = 0x00000100,
 };
 
 class IOMemoryDescriptor : public OSObject {
 public:
+    static IOMemoryDescriptor *withAddressRange(mach_vm_address_t address, mach_vm_size_t length,
+                                                IOOptionBits options, task_t task);
     virtual IOByteCount getLength() const { return length_; }
     virtual addr64_t getPhysicalSegment(IOByteCount offset, IOByteCount *length,
                                         IOOptionBits options = 0);
-    virtual IOReturn prepare(IODirection forDirection = 0);
-    virtual IOReturn complete(IODirection forDirection = 0);
+    virtual IOReturn prepare(IODirection forDirection = kIODirectionNone);
+    virtual IOReturn complete(IODirection forDirection = kIODirectionNone);
+    virtual IOByteCount readBytes(IOByteCount offset, void *bytes, IOByteCount withLength);
+    virtual IOByteCount writeBytes(IOByteCount offset, const void *bytes, IOByteCount withLength);
     int fakePrepared = 0;
+    int fakeWrites = 0;          /* writeBytes calls that copied something */
+    uint8_t *fakeBytes() const { return bytes_; }
 
 protected:
+    void free() override;
+    bool fakeCopyAllowed(IODirection need, const char *what) const;
     IOByteCount length_ = 0;
-    uint8_t *bytes_ = NULL;   /* host memory, NULL for device ranges */
+    uint8_t *bytes_ = NULL;      /* host memory, NULL for device ranges */
+    IOOptionBits direction_ = kIODirectionInOut;
+    bool user_ = false;          /* a user range: not wired until prepared */
     friend class IODMACommand;
 };
 
 class IOBufferMemoryDescriptor : public IOMemoryDescriptor {
 public:
+    static IOBufferMemoryDescriptor *inTaskWithOptions(task_t inTask, IOOptionBits options,
+                                                       vm_size_t capacity, vm_offset_t alignment = 1);
+    static IOBufferMemoryDescriptor *fakeWithBytes(uint8_t *bytes, IOByteCount length);
     static IOBufferMemoryDescriptor *inTaskWithPhysicalMask(task_t inTask, IOOptionBits options,
                                                             mach_vm_size_t capacity,
                                                             mach_vm_address_t physicalMask);
@@ -62,8 +79,19 @@ class IOMemoryMap : public OSObject {
 public:
     virtual IOVirtualAddress getVirtualAddress() { return va_; }
     virtual IOByteCount getLength() { return length_; }
+    virtual IOMemoryDescriptor *getMemoryDescriptor() { return memory_; }
+    virtual IOReturn unmap();
+    /* A map of `md` into a task (what IOKit makes of clientMemoryForType); holds a reference. */
+    static IOMemoryMap *fakeInTask(IOMemoryDescriptor *md);
+    bool fakeMapped() const { return va_ != 0; }
     IOVirtualAddress va_ = 0;
     IOByteCount length_ = 0;
+
+protected:
+    void free() override;
+
+private:
+    IOMemoryDescriptor *memory_ = NULL;
 };
 
 class IODMACommand : public OSObject {

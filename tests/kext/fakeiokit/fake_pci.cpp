@@ -44,7 +44,7 @@ protected:
     void free() override
     {
         pci->fakeLiveMaps--;
-        OSObject::free();
+        IOMemoryMap::free();
     }
 };
 

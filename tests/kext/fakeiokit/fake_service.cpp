@@ -33,7 +33,7 @@ void IOService::stop(IOService *provider)
 /* The registry holds a reference on both ends of an attachment, as IORegistryEntry does. */
 bool IOService::attach(IOService *provider)
 {
-    if (provider_ || !provider)
+    if (provider_ || !provider || provider->fakeInactive)   /* IOKit refuses an inactive provider */
         return false;
     provider_ = provider;
     provider->retain();
@@ -56,6 +56,35 @@ void IOService::detach(IOService *provider)
 }
 
 IOWorkLoop *IOService::getWorkLoop() const { return NULL; }
+
+IOReturn IOService::newUserClient(task_t owningTask, void *securityID, UInt32 type,
+                                  OSDictionary *properties, IOUserClient **handler)
+{
+    (void)properties;
+    return newUserClient(owningTask, securityID, type, handler);
+}
+
+IOReturn IOService::newUserClient(task_t, void *, UInt32, IOUserClient **) { return kIOReturnUnsupported; }
+
+/* What termination does, at once: inactive, then the clients (leaf first), then this one. */
+bool IOService::terminate(IOOptionBits)
+{
+    if (fakeInactive)
+        return false;
+    fakeInactive = true;
+    while (!fakeClients.empty()) {
+        IOService *client = fakeClients.back();
+        client->fakeInactive = true;
+        client->stop(this);
+        client->detach(this);
+    }
+    if (provider_) {
+        IOService *provider = provider_;
+        stop(provider);
+        detach(provider);
+    }
+    return true;
+}
 IOReturn IOService::getInterruptType(int, int *) { return kIOReturnUnsupported; }
 IOReturn IOService::setPowerState(unsigned long, IOService *) { return kIOPMAckImplied; }
 
@@ -91,9 +120,9 @@ IOReturn IOService::registerPowerDriver(IOService *controllingDriver, IOPMPowerS
 bool IOService::setProperty(const char *key, unsigned long long number, unsigned int numberOfBits)
 {
     (void)numberOfBits;
-    FakeProperty *&p = properties_[key];
+    OSNumber *&p = properties_[key];
     if (!p)
-        p = new FakeProperty;
+        p = new OSNumber;
     p->value = number;
     return true;
 }
@@ -169,7 +198,9 @@ IOReturn IOCommandGate::runAction(Action action, void *arg0, void *arg1, void *a
     if (!fakeLoop)
         return kIOReturnNotReady;   /* the real gate needs a work loop */
     depth_++;
+    fake::gateEnter(+1);
     IOReturn r = action(owner_, arg0, arg1, arg2, arg3);
+    fake::gateEnter(-1);
     depth_--;
     return r;
 }

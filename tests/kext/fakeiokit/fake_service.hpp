@@ -15,6 +15,7 @@
 
 class OSDictionary;
 class IOWorkLoop;
+class IOUserClient;
 
 /* ---- power management ---- */
 struct IOPMPowerState {
@@ -27,12 +28,6 @@ struct IOPMPowerState {
 };
 enum { kIOPMPowerStateVersion1 = 1, kIOPMAckImplied = 0 };
 enum { kIOPMPowerOn = 0x00000002, kIOPMDeviceUsable = 0x00008000 };
-
-/* A property value (the real ones are OSNumber, OSData...). */
-class FakeProperty : public OSObject {
-public:
-    uint64_t value = 0;
-};
 
 /* As in the real headers, init(OSDictionary *) hides OSObject::init(). */
 #pragma clang diagnostic push
@@ -55,6 +50,13 @@ public:
     virtual void joinPMtree(IOService *driver);
     virtual IOReturn registerPowerDriver(IOService *controllingDriver, IOPMPowerState *states,
                                          unsigned long numberOfStates);
+    /* As in XNU: the 5-argument form (what IOServiceOpen calls) tries the 4-argument one. */
+    virtual IOReturn newUserClient(task_t owningTask, void *securityID, UInt32 type,
+                                   OSDictionary *properties, IOUserClient **handler);
+    virtual IOReturn newUserClient(task_t owningTask, void *securityID, UInt32 type,
+                                   IOUserClient **handler);
+    virtual bool terminate(IOOptionBits options = 0);
+    bool isInactive(void) const { return fakeInactive; }
 
     IOService *getProvider() const { return provider_; }
     uint64_t getRegistryEntryID() const { return (uint64_t)(uintptr_t)this; }
@@ -63,6 +65,7 @@ public:
 
     /* ---- fake-only observation ---- */
     bool fakeRegistered = false;
+    bool fakeInactive = false;
     bool fakeStarted = false;
     bool fakePMInited = false;
     IOService *fakePMParent = NULL;        /* who called joinPMtree(this) */
@@ -76,7 +79,7 @@ protected:
 
 private:
     IOService *provider_ = NULL;
-    std::map<std::string, FakeProperty *> properties_;
+    std::map<std::string, OSNumber *> properties_;
 };
 #pragma clang diagnostic pop
 

@@ -27,6 +27,8 @@ typedef UInt64   IOPhysicalAddress;
 typedef UInt64   IOPhysicalLength;
 typedef uint64_t mach_vm_address_t;
 typedef uint64_t mach_vm_size_t;
+typedef uintptr_t vm_size_t;
+typedef uintptr_t vm_offset_t;
 typedef mach_vm_address_t IOVirtualAddress;
 typedef uint64_t addr64_t;
 typedef UInt64   AbsoluteTime;
@@ -38,13 +40,19 @@ typedef UInt32   IODirection;
 #define kIOReturnError           iokit_common_err(0x2bc)
 #define kIOReturnNoMemory        iokit_common_err(0x2bd)
 #define kIOReturnNoResources     iokit_common_err(0x2be)
+#define kIOReturnIPCError        iokit_common_err(0x2bf)
+#define kIOReturnNoDevice        iokit_common_err(0x2c0)
 #define kIOReturnBadArgument     iokit_common_err(0x2c2)
 #define kIOReturnUnsupported     iokit_common_err(0x2c7)
 #define kIOReturnInternalError   iokit_common_err(0x2c9)
 #define kIOReturnIOError         iokit_common_err(0x2ca)
+#define kIOReturnBusy            iokit_common_err(0x2d5)
+#define kIOReturnTimeout         iokit_common_err(0x2d6)
 #define kIOReturnNotReady        iokit_common_err(0x2d8)
+#define kIOReturnNotAttached     iokit_common_err(0x2d9)
 #define kIOReturnNoSpace         iokit_common_err(0x2db)
 #define kIOReturnUnsupportedMode iokit_common_err(0x2e6)
+#define kIOReturnAborted         iokit_common_err(0x2eb)
 #define kIOReturnNotFound        iokit_common_err(0x2f0)
 
 #define THREAD_AWAKENED  0
@@ -81,11 +89,24 @@ private:
 #define OSSafeReleaseNULL(inst) \
     do { if ((inst) != NULL) (inst)->release(); (inst) = NULL; } while (0)
 
+/* A number in a property table (what the shell reads from its personality). */
+class OSNumber : public OSObject {
+public:
+    virtual unsigned int unsigned32BitValue() const { return (unsigned int)value; }
+    virtual unsigned long long unsigned64BitValue() const { return value; }
+    unsigned long long value = 0;
+};
+
 /* ---- IOLib ---- */
+#define PAGE_SIZE        4096u
+#define round_page_64(x) (((uint64_t)(x) + 4095u) & ~(uint64_t)4095u)
+/* IOLib.h has a min(a, b) macro; a macro would break the C++ library the tests use. */
+template <class T> static inline T min(T a, T b) { return a < b ? a : b; }
 extern task_t kernel_task;
 void  IOLog(const char *format, ...) __attribute__((format(printf, 1, 2)));
 void *IOMalloc(size_t size);
 void  IOFree(void *p, size_t size);
+void  IOSleep(unsigned milliseconds);   /* the clock moves on; other "threads" run (fake::setSleepHook) */
 
 typedef struct fake_lock IOLock;
 IOLock *IOLockAlloc(void);

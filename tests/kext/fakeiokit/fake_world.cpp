@@ -34,6 +34,10 @@ struct World {
     unsigned violations = 0;
     std::string lastViolation;
     std::string log;
+    SleepHook sleepHook = NULL;
+    void *sleepCtx = NULL;
+    uint64_t sleeps = 0;
+    unsigned gateDepth = 0;
 };
 
 World *w = new World;
@@ -132,6 +136,26 @@ uint64_t nextTimerUS()
     return best;
 }
 
+void setSleepHook(SleepHook hook, void *ctx)
+{
+    w->sleepHook = hook;
+    w->sleepCtx = ctx;
+}
+
+uint64_t sleeps() { return w->sleeps; }
+unsigned gateDepth() { return w->gateDepth; }
+void gateEnter(int delta) { w->gateDepth += delta; }
+
+/* A sleeping thread lets time pass, the device work, and other threads run. */
+void sleepFor(uint64_t ns)
+{
+    w->sleeps++;
+    advance(ns);
+    pump();
+    if (w->sleepHook)
+        w->sleepHook(w->sleepCtx);
+}
+
 void noteObject(int delta) { w->objects += delta; }
 
 void noteMalloc(void *p, size_t size) { w->mallocs[p] = size; }
@@ -193,6 +217,8 @@ void *IOMalloc(size_t size)
         fake::noteMalloc(p, size);
     return p;
 }
+
+void IOSleep(unsigned milliseconds) { fake::sleepFor(milliseconds * 1000000ull); }
 
 void IOFree(void *p, size_t size)
 {

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "fake_pci.hpp"
+#include "fake_userclient.hpp"
 
 namespace fake {
 
@@ -37,6 +38,14 @@ bool pump();                            /* device work + interrupts; true if any
 unsigned fireTimers();                  /* every armed timer fires once; returns how many */
 uint64_t nextTimerUS();                 /* the shortest armed timeout, 0 when none is armed */
 void registerTimer(IOTimerEventSource *t, bool add);
+
+/* ---- other threads: what runs while a kernel thread sleeps in IOSleep ---- */
+typedef void (*SleepHook)(void *ctx);
+void setSleepHook(SleepHook hook, void *ctx);   /* NULL: nothing else runs */
+uint64_t sleeps();                               /* IOSleep calls so far */
+unsigned gateDepth();                            /* actions running in any command gate */
+void gateEnter(int delta);                       /* IOCommandGate::runAction's bookkeeping */
+void sleepFor(uint64_t ns);                      /* IOSleep */
 
 /* ---- bookkeeping ---- */
 void noteObject(int delta);
