@@ -31,7 +31,6 @@ struct vcon_dev {
     struct vcon_port_queues q[VCON_MAX_PORTS];
     struct vcon_ports ports;       /* what the device announced (vcon_ctrl.h) */
     bool     broken;               /* latched until close */
-    bool     reset_reported;
     struct vcon_stats stats;
 };
 

@@ -17,15 +17,12 @@
 #define WANTED_FEATURES ((1ull << VIRTIO_F_VERSION_1) | (1ull << VIRTIO_F_EVENT_IDX) | \
                          (1ull << VIRTIO_CONSOLE_F_MULTIPORT))
 
+/* No vgpu_os_event here: a host's event handler may be the GPU's; hosts ask vcon_needs_reset(). */
 void vcon_mark_broken(struct vcon_dev *dev, const char *why)
 {
     if (!dev->broken)
         vgpu_err(dev->os, "console disabled until reopened: %s", VGPU_STR(why));
     dev->broken = true;
-    if (!dev->reset_reported) {
-        dev->reset_reported = true;
-        vgpu_os_event(dev->os, VGPU_OS_EVENT_NEEDS_RESET);
-    }
     vgpu_os_wake(dev->os);
 }
 

@@ -9,7 +9,9 @@
  * bounded wait.  Receive buffers stay posted, so the device can always deliver.
  *
  * Callers serialise calls into one device; only vcon_intx_status() may run concurrently from a
- * primary interrupt handler.  Statuses are enum vgpu_status (vgpu.h).
+ * primary interrupt handler.  Statuses are enum vgpu_status (vgpu.h).  The console never calls
+ * vgpu_os_event() (a host's handler may be the GPU's): a device that broke a ring or asked for a
+ * reset makes calls fail with VGPU_E_BROKEN and vcon_needs_reset() true.
  */
 #ifndef VCONSOLE_H
 #define VCONSOLE_H
