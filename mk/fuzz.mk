@@ -3,6 +3,7 @@
 #   make fuzz [FUZZ_SECONDS=20] [FUZZ_TARGETS="used resp"]   fuzz each target, print a table
 #   make fuzz-smoke     build every target, replay the committed corpus and regressions (in TESTS)
 #   make fuzz-seeds     regenerate the software-device seeds in tests/fuzz/corpus/
+#   make fuzz-seeds-qemu  add seeds captured from QEMU 7.2 (config space, display info, EDID)
 # A finding is written to $(BUILD)/fuzz/findings/<target>/; replay one with
 #   $(BUILD)/fuzz/fuzz_<target> FILE   (FUZZ_LOG=1 prints the core's log).
 DEB_PACKAGES += clang-14 libclang-rt-14-dev
@@ -46,7 +47,7 @@ $(addprefix $(FUZZ_DIR)/fuzz_,$(filter-out $(FUZZ_HOSTED),$(FUZZ_ALL))): $(FUZZ_
 		$(FUZZ_DIR)/obj/$(FUZZ_SRC)/fuzz_%.o $(FUZZ_CORE_LIB)
 	$(FUZZ_CC) $(FUZZ_LDFLAGS) -o $@ $^
 
-.PHONY: fuzz fuzz-build fuzz-smoke fuzz-seeds
+.PHONY: fuzz fuzz-build fuzz-smoke fuzz-seeds fuzz-seeds-qemu
 fuzz-build: $(FUZZ_BINS)
 
 fuzz: fuzz-build
@@ -61,5 +62,9 @@ $(FUZZ_DIR)/mkseeds: $(FUZZ_SRC)/mkseeds.c $(wildcard sim/*.c) mk/fuzz.mk
 
 fuzz-seeds: $(FUZZ_DIR)/mkseeds
 	$(FUZZ_DIR)/mkseeds $(FUZZ_SRC)/corpus tests/unit/edid_samples
+
+# Boots the test guest under QEMU and reads the device's own bytes back (guest RAM, ECAM).
+fuzz-seeds-qemu: $(GUEST_ELF)
+	$(PYTHON) $(FUZZ_SRC)/capture_qemu.py $(GUEST_ELF) $(FUZZ_SRC)/corpus
 
 -include $(shell find $(FUZZ_DIR)/obj -name '*.d' 2>/dev/null)
