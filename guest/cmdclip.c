@@ -6,6 +6,7 @@
  */
 #include "cmdclip.h"
 
+#include "clip_pump.h"
 #include "clipboard.h"
 #include "clock.h"
 #include "console.h"
@@ -24,9 +25,9 @@ struct clip_state {
     struct guest_console con;
     uint32_t port;
     bool     running;                 /* console open, port open, agent started */
-    bool     host_open;               /* the port's host side, as last seen */
     struct guest_board board;
     struct clip_agent agent;
+    struct clip_pump pump;
     uint8_t *msg, *item, *out, *rx;   /* allocated once, kept across close/init */
     size_t   out_cap;
     uint64_t got_writes;              /* board.agent_writes at the last `clip get` */
@@ -55,46 +56,30 @@ static bool buffers_ready(void)
     return cs.board.data && cs.msg && cs.item && cs.out && cs.rx;
 }
 
-/* ---- the agent's work loop ---- */
+/* ---- the agent's work loop: agent/clip_pump.c over the console port ---- */
 
-static int flush_output(void)
+static int port_read(void *ctx, uint8_t *buf, size_t max, size_t *got)
 {
-    size_t len;
-    const uint8_t *bytes = clip_output(&cs.agent, &len);
-    if (!bytes)
-        return VGPU_OK;
-    int st = vcon_write(cs.con.dev, cs.port, bytes, len);
-    if (st == VGPU_OK)
-        clip_output_sent(&cs.agent, len);
-    return st;
+    (void)ctx;
+    return vcon_read(cs.con.dev, cs.port, buf, max, got);
 }
 
-/* A host that (re)connects gets a fresh agent session: capabilities first. */
-static void follow_host(void)
+static int port_write(void *ctx, const uint8_t *buf, size_t len)
+{
+    (void)ctx;
+    return vcon_write(cs.con.dev, cs.port, buf, len);
+}
+
+static bool port_host_open(void *ctx)
 {
     struct vcon_port_info info;
-    if (vcon_port_info(cs.con.dev, cs.port, &info) != VGPU_OK)
-        return;
-    if (info.host_open && !cs.host_open)
-        clip_connect(&cs.agent);
-    cs.host_open = info.host_open;
+    (void)ctx;
+    return vcon_port_info(cs.con.dev, cs.port, &info) == VGPU_OK && info.host_open;
 }
 
-/* Everything that can be done now: read and feed all input, look at the board, send. */
 static int pump_once(void)
 {
-    size_t got;
-    int st;
-    follow_host();
-    do {
-        st = vcon_read(cs.con.dev, cs.port, cs.rx, READ_CHUNK, &got);
-        if (st == VGPU_OK && got)
-            clip_feed(&cs.agent, cs.rx, got);
-        if (st == VGPU_OK)
-            st = flush_output();
-    } while (st == VGPU_OK && got);
-    clip_poll_board(&cs.agent);
-    return st == VGPU_OK ? flush_output() : st;
+    return clip_pump_once(&cs.pump);
 }
 
 typedef bool (*until_fn)(const void *arg);
@@ -146,8 +131,9 @@ static void start_agent(void)
 {
     struct clip_board ops = guest_board_ops(&cs.board);
     struct clip_mem mem = { cs.msg, MSG_MAX, cs.item, BOARD_ITEM_MAX, cs.out, cs.out_cap };
+    struct clip_port port = { NULL, port_read, port_write, port_host_open };
     clip_init(&cs.agent, &ops, &mem);
-    cs.host_open = false;                     /* follow_host() connects when the host is there */
+    clip_pump_init(&cs.pump, &cs.agent, &port, cs.rx, READ_CHUNK);   /* connects once the host is there */
     cs.got_writes = cs.board.agent_writes;
 }
 
@@ -182,7 +168,7 @@ static int clip_init_cmd(struct session *s, unsigned argc, char **argv)
     cs.running = true;
     if ((st = pump_once()) != VGPU_OK)
         return st;
-    session_say(s, "port=%u ports=%u host_open=%d", cs.port, vcon_port_count(cs.con.dev), cs.host_open);
+    session_say(s, "port=%u ports=%u host_open=%d", cs.port, vcon_port_count(cs.con.dev), cs.pump.host_open);
     return VGPU_OK;
 }
 

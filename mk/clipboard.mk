@@ -11,9 +11,10 @@ TESTS += test-clipboard
 
 CLIP_GUEST_ELF := $(BUILD)/guest/vgpu-guest.elf
 
-# test_clip_logic links the agent's portable policy next to the core (unit.mk's pattern rule
+# test_clip_logic links the agent's portable files (agent/*.c; the macOS-only one is in agent/macos/)
+# next to the core (unit.mk's pattern rule
 # links every prerequisite).
-$(BUILD)/unit/test_clip_logic: $(BUILD)/unit/obj/agent/clip_logic.o
+$(BUILD)/unit/test_clip_logic: $(BUILD)/unit/obj/agent/clip_logic.o $(BUILD)/unit/obj/agent/clip_pump.o
 
 .PHONY: test-clipboard
 test-clipboard: $(CLIP_GUEST_ELF)

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "../../agent/clip_logic.h"
+#include "../../agent/clip_pump.h"
 
 enum { CLIPBOARD = 4, CAPS = 6, GRAB = 7, REQUEST = 8, RELEASE = 9 };
 enum { TEXT = 1, PNG = 2 };
@@ -345,6 +346,86 @@ static void too_big_item_or_full_output_drop_whole_messages(void **state)
     free(f);
 }
 
+/* ---- the work loop over a stand-in port ---- */
+struct fake_port {
+    struct bytes in;          /* what the host sent, not yet read */
+    size_t in_off;
+    struct bytes sent;        /* what the agent wrote */
+    bool open;
+    int fail_write;           /* next write returns this (then 0) */
+    unsigned reads;
+};
+
+static int p_read(void *ctx, uint8_t *buf, size_t max, size_t *got)
+{
+    struct fake_port *p = ctx;
+    size_t n = p->in.n - p->in_off < max ? p->in.n - p->in_off : max;
+    memcpy(buf, p->in.b + p->in_off, n);
+    p->in_off += n;
+    *got = n;
+    p->reads++;
+    return 0;
+}
+
+static int p_write(void *ctx, const uint8_t *buf, size_t len)
+{
+    struct fake_port *p = ctx;
+    int rc = p->fail_write;
+    p->fail_write = 0;
+    if (rc)
+        return rc;
+    memcpy(p->sent.b + p->sent.n, buf, len);
+    p->sent.n += len;
+    return 0;
+}
+
+static bool p_open(void *ctx) { return ((struct fake_port *)ctx)->open; }
+
+/* The message types in what the agent wrote (one message per chunk here), then forget it. */
+static unsigned sent_types(struct fake_port *p, uint32_t *types)
+{
+    unsigned n = 0;
+    for (size_t off = 0; off < p->sent.n; off += 8 + get32(p->sent.b + off + 4))
+        types[n++] = get32(p->sent.b + off + 8 + 4);
+    p->sent.n = 0;
+    return n;
+}
+
+static void pump_starts_a_session_whenever_the_host_connects(void **state)
+{
+    static struct fake_port port;
+    static uint8_t rx[7];                          /* small: input comes in several reads */
+    struct fx *f = fx_new(BIG, sizeof ((struct fx *)0)->out);
+    struct clip_port ops = { &port, p_read, p_write, p_open };
+    struct clip_pump pump;
+    uint32_t types[8];
+    (void)state;
+    memset(&port, 0, sizeof port);
+    clip_pump_init(&pump, &f->agent, &ops, rx, sizeof rx);
+    assert_int_equal(clip_pump_once(&pump), 0);
+    assert_int_equal(port.sent.n, 0);              /* nobody there: nothing said */
+    port.open = true;
+    assert_int_equal(clip_pump_once(&pump), 0);
+    assert_int_equal(sent_types(&port, types), 1);
+    assert_int_equal(types[0], CAPS);
+    port.in = *host_msg(CAPS, -1, (uint32_t[]){ 1, DEMAND_BIT | SEL_BIT }, 2, NULL, 0);
+    user_copies(&f->board, CLIP_TEXT, "x", 1);
+    assert_int_equal(clip_pump_once(&pump), 0);
+    assert_int_equal(port.in_off, port.in.n);      /* everything waiting was read */
+    assert_int_equal(sent_types(&port, types), 2);
+    assert_int_equal(types[0], CAPS);              /* the answer ... */
+    assert_int_equal(types[1], GRAB);              /* ... then the local change */
+    port.open = false;
+    assert_int_equal(clip_pump_once(&pump), 0);
+    port.open = true;
+    port.fail_write = -4;                          /* the reconnect's caps fail once ... */
+    assert_int_equal(clip_pump_once(&pump), -4);
+    assert_int_equal(clip_pump_once(&pump), 0);    /* ... and go out on the next round */
+    assert_int_equal(sent_types(&port, types), 1);
+    assert_int_equal(types[0], CAPS);
+    free(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -357,6 +438,7 @@ int main(void)
         cmocka_unit_test(release_and_empty_answers_leave_the_board_alone),
         cmocka_unit_test(malformed_input_is_counted_and_survived),
         cmocka_unit_test(too_big_item_or_full_output_drop_whole_messages),
+        cmocka_unit_test(pump_starts_a_session_whenever_the_host_connects),
     };
     return cmocka_run_group_tests_name("clip_logic", tests, NULL, NULL);
 }
