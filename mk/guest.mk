@@ -14,7 +14,7 @@ GUEST_OUT     := $(BUILD)/guest
 GUEST_ELF     := $(GUEST_OUT)/vgpu-guest.elf
 GUEST_ELF64   := $(GUEST_OUT)/vgpu-guest64.elf
 GUEST_CORE    ?= $(wildcard core/*.c)
-GUEST_SRCS    := $(wildcard guest/*.c) $(GUEST_CORE) agent/clip_logic.c
+GUEST_SRCS    := $(wildcard guest/*.c) $(GUEST_CORE) $(wildcard agent/*.c)
 GUEST_ASMS    := $(wildcard guest/*.S)
 GUEST_OBJS    := $(patsubst %,$(GUEST_OUT)/obj/%.o,$(basename $(GUEST_SRCS) $(GUEST_ASMS)))
 # -mgeneral-regs-only: no SSE anywhere, so the interrupt entry saves no FPU state and KVM never has to
