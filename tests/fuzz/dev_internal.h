@@ -37,6 +37,7 @@ struct dev_elem {
     struct dev_iov out[DEV_MAX_IOV], in[DEV_MAX_IOV];
     unsigned nout, nin;
     uint32_t out_len, in_len;
+    uint32_t written;               /* response bytes, the used length an honest device reports */
     int delay;                      /* ticks until completion; -1: never (until reset) */
     bool lose_irq;
 };

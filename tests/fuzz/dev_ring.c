@@ -1,7 +1,8 @@
 /*
  * dev_ring.c — the device side of the split virtqueues (VIRTIO 1.2 §2.7): take chains off the
- * available ring, judging every descriptor the driver wrote, schedule their completion
- * (FZ_SCRIPT_TIMING) and publish used entries, honest or not (FZ_SCRIPT_USED).
+ * available ring, judging every descriptor the driver wrote, run them in that order, as QEMU
+ * does, then publish their used entries when FZ_SCRIPT_TIMING says (later, out of order, or
+ * never) and as FZ_SCRIPT_USED says (honest or not).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -184,14 +185,9 @@ static void complete(unsigned qi, struct dev_elem *e)
 {
     struct dev_queue *q = &dev.vq[qi];
     struct rings r;
-    uint32_t len = 0;
 
     map_rings(q, &r);
-    if (qi == 0)
-        len = gpu_control(e);
-    else
-        gpu_cursor(e);
-    push_used(q, &r, e, len);
+    push_used(q, &r, e, e->written);
     if (e->lose_irq)
         dev_deviate();
     else
@@ -199,12 +195,20 @@ static void complete(unsigned qi, struct dev_elem *e)
     free(e);
 }
 
-/* FZ_SCRIPT_TIMING: bits 0-2 ticks of delay, bits 4-6 all set = never, bit 7 lose the interrupt. */
-static void schedule(unsigned qi, struct dev_elem *e)
+/*
+ * Commands run the moment they are taken, in ring order; only their completion is scheduled.
+ * FZ_SCRIPT_TIMING: bits 0-2 ticks of delay, bits 4-6 all set = never, bit 7 lose the interrupt.
+ */
+static void run_and_schedule(unsigned qi, struct dev_elem *e)
 {
     struct dev_queue *q = &dev.vq[qi];
-    uint8_t t = dev_has(FZ_SCRIPT_TIMING) ? tape_u8() : 0;
+    uint8_t t;
 
+    if (qi == 0)
+        e->written = gpu_control(e);
+    else
+        gpu_cursor(e);
+    t = dev_has(FZ_SCRIPT_TIMING) ? tape_u8() : 0;
     e->delay = (t & 0x70) == 0x70 ? -1 : (int)(t & 0x7);
     e->lose_irq = (t & 0x80) != 0;
     if (t)
@@ -223,7 +227,7 @@ void ring_kick(unsigned qi)
 
     map_rings(q, &r);
     while (q->enabled && !dev.broken && (e = pop(qi, &r)) != NULL)
-        schedule(qi, e);
+        run_and_schedule(qi, e);
 }
 
 static bool tick_queue(unsigned qi)

@@ -1,7 +1,7 @@
 /*
  * fuzz_used.c — libFuzzer target: hostile used rings.
  * Tape: the interrupt mode, then per completed chain its timing (delay, never, lost interrupt:
- * dev_ring.c schedule) and its used entry (id, length, duplicates, index jumps: push_used).
+ * dev_ring.c run_and_schedule) and its used entry (id, length, duplicates, index jumps: push_used).
  * Built and run by mk/fuzz.mk (make fuzz, make fuzz-smoke); the tape format is in fuzz_tape.h and
  * the meaning of each decision next to the FZ_SCRIPT_* code in the device model (dev_*.c).
  */
