@@ -1,0 +1,466 @@
+/*
+ * VirtioConsole.cpp — the virtio-console PCI driver and its user client (see VirtioConsole.hpp).
+ *
+ * Contexts: the work loop runs the command gate and the interrupt action (vcon_handle_interrupt);
+ * user clients call runConsole() from their own threads.  A core call may sleep in vgpu_os_wait(),
+ * which opens the gate: fBusy keeps other calls out meanwhile, so the core sees one call at a time.
+ */
+#include "VirtioConsole.hpp"
+
+OSDefineMetaClassAndStructors(VirtioConsoleDevice, IOService);
+OSDefineMetaClassAndStructors(VirtioConsoleUserClient, IOUserClient);
+
+static const uint32_t kConsoleTimeoutMs = 2000;
+
+struct VirtioConsoleDevice::Call {
+    ConsoleFn fn;
+    void     *arg;
+    int       result;
+};
+
+/* ---- start / stop ---- */
+
+bool VirtioConsoleDevice::start(IOService *provider)
+{
+    if (!super::start(provider))
+        return false;
+    fPci = OSDynamicCast(IOPCIDevice, provider);
+    if (fPci && enablePci() && createWorkLoop() && createInterrupt() && openConsole()) {
+        registerService();
+        return true;
+    }
+    teardown();
+    return false;
+}
+
+void VirtioConsoleDevice::stop(IOService *provider)
+{
+    teardown();
+    super::stop(provider);
+}
+
+/* The reverse of start(); each step undoes only what its counterpart got. */
+void VirtioConsoleDevice::teardown()
+{
+    if (fIrq)
+        fIrq->disable();
+    if (fDev) {
+        fOs.polling = true;          /* interrupts are off: the close polls */
+        fGate->runAction(gatedClose);
+    }
+    if (fIrq)
+        fWorkLoop->removeEventSource(fIrq);
+    OSSafeReleaseNULL(fIrq);
+    if (fGate)
+        fWorkLoop->removeEventSource(fGate);
+    OSSafeReleaseNULL(fGate);
+    fOs.gate = NULL;
+    OSSafeReleaseNULL(fWorkLoop);
+    if (fOs.lock) {
+        IOLockFree(fOs.lock);
+        fOs.lock = NULL;
+    }
+    for (unsigned i = 0; i < kVgpuPciBars; i++)
+        OSSafeReleaseNULL(fOs.barMap[i]);
+    if (fPciOpen) {
+        fPci->setBusMasterEnable(false);
+        fPci->close(this);
+        fPciOpen = false;
+    }
+}
+
+bool VirtioConsoleDevice::enablePci()
+{
+    if (!fPci->open(this)) {
+        VGPU_LOG("console: PCI device is in use by another driver");
+        return false;
+    }
+    fPciOpen = true;
+    fPci->setMemoryEnable(true);
+    fPci->setBusMasterEnable(true);
+    const UInt16 want = kIOPCICommandMemorySpace | kIOPCICommandBusMaster;
+    if ((fPci->configRead16((IOByteCount)kIOPCIConfigCommand) & want) != want) {
+        VGPU_LOG("console: could not enable memory space and bus mastering");
+        return false;
+    }
+    fOs.pci = fPci;
+    fOs.owner = NULL;                /* core/vconsole.c raises no vgpu_os_event */
+    return true;
+}
+
+bool VirtioConsoleDevice::createWorkLoop()
+{
+    fOs.lock = IOLockAlloc();
+    fWorkLoop = IOWorkLoop::workLoop();
+    if (!fOs.lock || !fWorkLoop)
+        return false;
+    fGate = IOCommandGate::commandGate(this);
+    if (!fGate || fWorkLoop->addEventSource(fGate) != kIOReturnSuccess) {
+        OSSafeReleaseNULL(fGate);
+        return false;
+    }
+    fOs.gate = fGate;
+    return true;
+}
+
+IOWorkLoop *VirtioConsoleDevice::getWorkLoop() const
+{
+    return fWorkLoop;
+}
+
+/* MSI(-X) when offered (one source: all causes on vector 0), else the line, else polling. */
+bool VirtioConsoleDevice::createInterrupt()
+{
+    int index = -1, type = 0;
+    for (int i = 0; fPci->getInterruptType(i, &type) == kIOReturnSuccess; i++) {
+        if (type & kIOInterruptTypePCIMessaged) {
+            index = i;
+            break;
+        }
+    }
+    fIrqMode = index >= 0 ? VGPU_IRQ_MSIX : VGPU_IRQ_INTX;
+    if (index < 0 && fPci->getInterruptType(0, &type) == kIOReturnSuccess)
+        index = 0;
+    if (index < 0) {
+        fIrqMode = VGPU_IRQ_POLL;
+        return true;
+    }
+    fIrq = IOFilterInterruptEventSource::filterInterruptEventSource(this, irqAction, irqFilter, fPci, index);
+    if (!fIrq || fWorkLoop->addEventSource(fIrq) != kIOReturnSuccess) {
+        OSSafeReleaseNULL(fIrq);
+        return false;
+    }
+    if (fIrqMode == VGPU_IRQ_MSIX)
+        fIrq->enable();              /* before the device is programmed, or it signals on the line */
+    return true;
+}
+
+bool VirtioConsoleDevice::openConsole()
+{
+    struct vcon_params params;
+    bzero(&params, sizeof(params));
+    params.irq_mode = fIrqMode;
+    params.msix_vectors = 1;
+    params.timeout_ms = kConsoleTimeoutMs;
+    int result = VGPU_E_NODEV;
+    fOs.polling = true;
+    IOReturn ret = fGate->runAction(gatedOpen, &params, &result);
+    if (ret != kIOReturnSuccess || result != VGPU_OK) {
+        VGPU_LOG("console bring-up failed: %s (gate 0x%x)", vgpu_status_name(result), ret);
+        return false;
+    }
+    if (fIrqMode == VGPU_IRQ_INTX)
+        fIrq->enable();              /* only now: the filter needs fDev to read the ISR */
+    fOs.polling = (fIrqMode == VGPU_IRQ_POLL);
+    VGPU_LOG("console up: %u ports, %s interrupts", vcon_port_count(fDev),
+             fIrqMode == VGPU_IRQ_MSIX ? "MSI-X" : fIrqMode == VGPU_IRQ_INTX ? "INTx" : "no");
+    return true;
+}
+
+IOReturn VirtioConsoleDevice::gatedOpen(OSObject *owner, void *params, void *result, void *, void *)
+{
+    VirtioConsoleDevice *me = static_cast<VirtioConsoleDevice *>(owner);
+    struct vcon_dev *dev = NULL;
+    *(int *)result = vcon_open(&me->fOs, (const struct vcon_params *)params, &dev);
+    if (*(int *)result == VGPU_OK)
+        __atomic_store_n(&me->fDev, dev, __ATOMIC_RELEASE);
+    return kIOReturnSuccess;
+}
+
+IOReturn VirtioConsoleDevice::gatedClose(OSObject *owner, void *, void *, void *, void *)
+{
+    VirtioConsoleDevice *me = static_cast<VirtioConsoleDevice *>(owner);
+    struct vcon_dev *dev = me->fDev;
+    __atomic_store_n(&me->fDev, (struct vcon_dev *)NULL, __ATOMIC_RELEASE);
+    vcon_close(dev);
+    return kIOReturnSuccess;
+}
+
+/* ---- core calls ---- */
+
+int VirtioConsoleDevice::runConsole(ConsoleFn fn, void *arg)
+{
+    Call call = { fn, arg, VGPU_E_NODEV };
+    if (!fGate || fGate->runAction(gatedCall, &call) != kIOReturnSuccess)
+        return VGPU_E_NODEV;
+    return call.result;
+}
+
+IOReturn VirtioConsoleDevice::gatedCall(OSObject *owner, void *callp, void *, void *, void *)
+{
+    VirtioConsoleDevice *me = static_cast<VirtioConsoleDevice *>(owner);
+    Call *call = static_cast<Call *>(callp);
+    while (me->fBusy)
+        (void)me->fGate->commandSleep(&me->fBusy, THREAD_UNINT);
+    if (!me->fDev)
+        return kIOReturnSuccess;     /* result stays VGPU_E_NODEV */
+    me->fBusy = true;
+    call->result = call->fn(me->fDev, call->arg);
+    me->fBusy = false;
+    me->fGate->commandWakeup(&me->fBusy, true);
+    return kIOReturnSuccess;
+}
+
+bool VirtioConsoleDevice::claimPort(uint32_t id)
+{
+    uint32_t bit = 1u << (id & 31u);
+    return id < VCON_MAX_PORTS && !(__atomic_fetch_or(&fClaimed, bit, __ATOMIC_ACQ_REL) & bit);
+}
+
+void VirtioConsoleDevice::releasePort(uint32_t id)
+{
+    if (id < VCON_MAX_PORTS)
+        __atomic_fetch_and(&fClaimed, ~(1u << id), __ATOMIC_ACQ_REL);
+}
+
+/* ---- interrupts ---- */
+
+/* Primary interrupt context: an MSI vector is ours alone; a shared line must be checked. */
+bool VirtioConsoleDevice::irqFilter(OSObject *owner, IOFilterInterruptEventSource *src)
+{
+    (void)src;
+    VirtioConsoleDevice *me = static_cast<VirtioConsoleDevice *>(owner);
+    if (me->fIrqMode != VGPU_IRQ_INTX)
+        return true;
+    struct vcon_dev *dev = __atomic_load_n(&me->fDev, __ATOMIC_ACQUIRE);
+    uint32_t causes = dev ? vcon_intx_status(dev) : 0;
+    if (!causes)
+        return false;
+    __atomic_fetch_or(&me->fIntxCauses, causes, __ATOMIC_RELEASE);
+    return true;
+}
+
+/* Work loop, gate held. */
+void VirtioConsoleDevice::irqAction(OSObject *owner, IOInterruptEventSource *src, int count)
+{
+    (void)src;
+    (void)count;
+    VirtioConsoleDevice *me = static_cast<VirtioConsoleDevice *>(owner);
+    if (!me->fDev) {                 /* vcon_open is still running: it polls after the wake */
+        vgpu_os_wake(&me->fOs);
+        return;
+    }
+    uint32_t causes = me->fIrqMode == VGPU_IRQ_INTX
+                          ? __atomic_exchange_n(&me->fIntxCauses, 0u, __ATOMIC_ACQUIRE)
+                          : vcon_msix_causes(me->fDev, 0);
+    vcon_handle_interrupt(me->fDev, causes);
+}
+
+IOReturn VirtioConsoleDevice::newUserClient(task_t owningTask, void *securityID, UInt32 type,
+                                            OSDictionary *properties, IOUserClient **handler)
+{
+    if (type != kVconUcConnectType || !handler)
+        return kIOReturnBadArgument;
+    *handler = NULL;
+    if (isInactive() || !__atomic_load_n(&fDev, __ATOMIC_ACQUIRE))
+        return kIOReturnNotReady;
+    VirtioConsoleUserClient *uc = OSTypeAlloc(VirtioConsoleUserClient);
+    if (uc && uc->initWithTask(owningTask, securityID, type, properties) && uc->attach(this)) {
+        if (uc->start(this)) {
+            *handler = uc;
+            return kIOReturnSuccess;
+        }
+        uc->detach(this);
+    }
+    OSSafeReleaseNULL(uc);
+    return kIOReturnNoResources;
+}
+
+/* ==== the user client ==== */
+
+static IOReturn ucReturn(int st)
+{
+    switch (st) {
+    case VGPU_OK:            return kIOReturnSuccess;
+    case VGPU_E_INVAL:       return kIOReturnBadArgument;
+    case VGPU_E_NOMEM:       return kIOReturnNoMemory;
+    case VGPU_E_TIMEOUT:     return kIOReturnTimeout;
+    case VGPU_E_UNSUPPORTED: return kIOReturnUnsupported;
+    case VGPU_E_NODEV:       return kIOReturnNoDevice;
+    default:                 return kIOReturnIOError;   /* broken device: reopen the connection */
+    }
+}
+
+const IOExternalMethodDispatch VirtioConsoleUserClient::sMethods[kVconUcSelectorCount] = {
+    { sOpenPort, 0, kIOUCVariableStructureSize, 1, 0 },
+    { sRead,     0, 0, 0, kIOUCVariableStructureSize },
+    { sWrite,    0, kIOUCVariableStructureSize, 0, 0 },
+    { sStatus,   0, 0, 3, 0 },
+};
+
+bool VirtioConsoleUserClient::initWithTask(task_t owningTask, void *securityToken, UInt32 type,
+                                           OSDictionary *properties)
+{
+    if (!super::initWithTask(owningTask, securityToken, type, properties))
+        return false;
+    fPort = kNoPort;
+    fLock = IOLockAlloc();
+    return fLock != NULL;
+}
+
+bool VirtioConsoleUserClient::start(IOService *provider)
+{
+    fOwner = OSDynamicCast(VirtioConsoleDevice, provider);
+    if (!fOwner || !super::start(provider))
+        return false;
+    fActive = true;
+    return true;
+}
+
+void VirtioConsoleUserClient::stop(IOService *provider)
+{
+    IOLockLock(fLock);
+    closePort();
+    fActive = false;
+    IOLockUnlock(fLock);
+    super::stop(provider);
+}
+
+IOReturn VirtioConsoleUserClient::clientClose(void)
+{
+    IOLockLock(fLock);
+    closePort();
+    fActive = false;
+    IOLockUnlock(fLock);
+    if (!isInactive())
+        terminate();
+    return kIOReturnSuccess;
+}
+
+IOReturn VirtioConsoleUserClient::clientDied(void)
+{
+    return clientClose();
+}
+
+void VirtioConsoleUserClient::free()
+{
+    if (fLock)
+        IOLockFree(fLock);
+    super::free();
+}
+
+/* fLock held.  Received bytes nobody read are dropped with the port (vcon_port_close). */
+void VirtioConsoleUserClient::closePort()
+{
+    if (fPort == kNoPort)
+        return;
+    uint32_t id = fPort;
+    (void)fOwner->runConsole([](struct vcon_dev *d, void *p) {
+        return vcon_port_close(d, *(uint32_t *)p);
+    }, &id);
+    fOwner->releasePort(fPort);
+    fPort = kNoPort;
+}
+
+IOReturn VirtioConsoleUserClient::externalMethod(uint32_t selector, IOExternalMethodArguments *args,
+                                                 IOExternalMethodDispatch *dispatch, OSObject *target,
+                                                 void *reference)
+{
+    (void)dispatch;
+    (void)target;
+    (void)reference;
+    if (selector >= kVconUcSelectorCount)
+        return kIOReturnBadArgument;
+    IOLockLock(fLock);
+    IOReturn ret = kIOReturnNotAttached;
+    if (fActive)
+        ret = super::externalMethod(selector, args, const_cast<IOExternalMethodDispatch *>(&sMethods[selector]),
+                                    this, NULL);
+    IOLockUnlock(fLock);
+    return ret;
+}
+
+IOReturn VirtioConsoleUserClient::sOpenPort(OSObject *t, void *, IOExternalMethodArguments *a)
+{ return static_cast<VirtioConsoleUserClient *>(t)->openPort(a); }
+IOReturn VirtioConsoleUserClient::sRead(OSObject *t, void *, IOExternalMethodArguments *a)
+{ return static_cast<VirtioConsoleUserClient *>(t)->readPort(a); }
+IOReturn VirtioConsoleUserClient::sWrite(OSObject *t, void *, IOExternalMethodArguments *a)
+{ return static_cast<VirtioConsoleUserClient *>(t)->writePort(a); }
+IOReturn VirtioConsoleUserClient::sStatus(OSObject *t, void *, IOExternalMethodArguments *a)
+{ return static_cast<VirtioConsoleUserClient *>(t)->status(a); }
+
+struct OpenCall { char name[VCON_NAME_MAX + 1]; uint32_t id; };
+
+/* The name is copied into a zeroed buffer: never trusted to be terminated. */
+IOReturn VirtioConsoleUserClient::openPort(IOExternalMethodArguments *a)
+{
+    OpenCall c;
+    bzero(&c, sizeof(c));
+    if (fPort != kNoPort)
+        return kIOReturnBusy;                 /* this client has a port already */
+    if (a->structureInputDescriptor || a->structureInputSize == 0 || a->structureInputSize > VCON_NAME_MAX)
+        return kIOReturnBadArgument;
+    bcopy(a->structureInput, c.name, a->structureInputSize);
+    int st = fOwner->runConsole([](struct vcon_dev *d, void *p) {
+        OpenCall *c = (OpenCall *)p;
+        return vcon_find_port(d, c->name, kVconUcFindTimeoutMs, &c->id);
+    }, &c);
+    if (st != VGPU_OK)
+        return ucReturn(st);
+    if (!fOwner->claimPort(c.id))
+        return kIOReturnBusy;                 /* another agent has it */
+    st = fOwner->runConsole([](struct vcon_dev *d, void *p) {
+        return vcon_port_open(d, ((OpenCall *)p)->id);
+    }, &c);
+    if (st != VGPU_OK) {
+        fOwner->releasePort(c.id);
+        return ucReturn(st);
+    }
+    fPort = c.id;
+    a->scalarOutput[0] = c.id;
+    return kIOReturnSuccess;
+}
+
+struct IoCall { uint32_t id; void *buf; size_t len; size_t got; };
+
+IOReturn VirtioConsoleUserClient::readPort(IOExternalMethodArguments *a)
+{
+    if (fPort == kNoPort)
+        return kIOReturnNotReady;             /* no kVconUcOpenPort yet */
+    if (a->structureOutputDescriptor || !a->structureOutput)
+        return kIOReturnBadArgument;          /* inline only: at most kVconUcMaxChunk a call */
+    IoCall c = { fPort, a->structureOutput, a->structureOutputSize, 0 };
+    if (c.len > kVconUcMaxChunk)
+        c.len = kVconUcMaxChunk;
+    int st = fOwner->runConsole([](struct vcon_dev *d, void *p) {
+        IoCall *c = (IoCall *)p;
+        return vcon_read(d, c->id, c->buf, c->len, &c->got);
+    }, &c);
+    a->structureOutputSize = st == VGPU_OK ? (uint32_t)c.got : 0;
+    return ucReturn(st);
+}
+
+IOReturn VirtioConsoleUserClient::writePort(IOExternalMethodArguments *a)
+{
+    if (fPort == kNoPort)
+        return kIOReturnNotReady;             /* no kVconUcOpenPort yet */
+    if (a->structureInputDescriptor || a->structureInputSize == 0 || a->structureInputSize > kVconUcMaxChunk)
+        return kIOReturnBadArgument;
+    IoCall c = { fPort, const_cast<void *>(a->structureInput), a->structureInputSize, 0 };
+    int st = fOwner->runConsole([](struct vcon_dev *d, void *p) {
+        IoCall *c = (IoCall *)p;
+        return vcon_write(d, c->id, c->buf, c->len);
+    }, &c);
+    return ucReturn(st);
+}
+
+struct StatusCall { uint32_t id; struct vcon_port_info info; bool broken; };
+
+IOReturn VirtioConsoleUserClient::status(IOExternalMethodArguments *a)
+{
+    if (fPort == kNoPort)
+        return kIOReturnNotReady;             /* no kVconUcOpenPort yet */
+    StatusCall c;
+    bzero(&c, sizeof(c));
+    c.id = fPort;
+    int st = fOwner->runConsole([](struct vcon_dev *d, void *p) {
+        StatusCall *c = (StatusCall *)p;
+        vcon_poll(d);
+        c->broken = vcon_needs_reset(d);
+        return vcon_port_info(d, c->id, &c->info);
+    }, &c);
+    a->scalarOutput[0] = c.info.host_open;
+    a->scalarOutput[1] = c.info.rx_pending;
+    a->scalarOutput[2] = c.broken;
+    return ucReturn(st);
+}
