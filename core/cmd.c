@@ -356,6 +356,19 @@ static void kick_queue(struct vgpu_dev *dev, struct gpu_queue *q)
     }
 }
 
+/*
+ * A waiter gives up on its slot: the device still owns it (only a reset gets it back), unless it
+ * completed after the last look, which an interrupt on another CPU may have just harvested.
+ */
+static void abandon_slot(struct vgpu_dev *dev, struct gpu_queue *q, struct gpu_slot *s)
+{
+    vgpu_os_lock(dev->os);
+    s->waited = false;
+    if (s->done)
+        free_slot(q, s);
+    vgpu_os_unlock(dev->os);
+}
+
 static void release_slot(struct vgpu_dev *dev, struct gpu_queue *q, struct gpu_slot *s)
 {
     vgpu_os_lock(dev->os);
@@ -542,8 +555,7 @@ int cmd_run_chain(struct vgpu_dev *dev, const struct gpu_cmd_chain *cc)
         return rc;
     rc = wait_until(dev, slot_done, s, deadline_from_now(dev));
     if (rc != VGPU_OK) {
-        /* The device still owns the slot; only a reset gets it back. */
-        s->waited = false;
+        abandon_slot(dev, q, s);
         if (rc == VGPU_E_TIMEOUT)
             vgpu_mark_broken(dev, "command timed out");
         return rc;
