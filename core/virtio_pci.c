@@ -19,7 +19,8 @@ static bool window_fits(void *os, uint8_t bar, uint32_t off, uint32_t len)
     if (bar >= MAX_BARS || len == 0)
         return false;
     size = vgpu_os_bar_size(os, bar);
-    return (uint64_t)off + len <= size;
+    /* Register offsets are 32-bit: a window past 4 GiB would wrap onto other registers. */
+    return (uint64_t)off + len <= size && (uint64_t)off + len <= (1ull << 32);
 }
 
 /* The smallest length each structure must have for the fields the core uses. */
