@@ -151,6 +151,7 @@ static void on_grab(struct clip_agent *a, const struct vda_clip *c)
 static void on_data(struct clip_agent *a, const struct vda_clip *c)
 {
     enum clip_kind kind;
+    uint32_t len = c->len;
 
     a->stats.host_data++;
     if (c->type != a->pending_type || !kind_of(c->type, &kind)) {
@@ -158,9 +159,11 @@ static void on_data(struct clip_agent *a, const struct vda_clip *c)
         return;
     }
     a->pending_type = VDA_CLIP_NONE;
-    if (c->len == 0)
+    while (kind == CLIP_TEXT && len > 0 && c->data[len - 1] == '\0')
+        len--;                               /* VNC clients NUL-terminate; QEMU passes it on */
+    if (len == 0)
         return;                              /* the host had nothing after all */
-    if (a->board.write(a->board.ctx, kind, c->data, c->len))
+    if (a->board.write(a->board.ctx, kind, c->data, len))
         a->stats.board_writes++;
     a->seen_count = a->board.change_count(a->board.ctx);   /* our write is not a local change */
 }

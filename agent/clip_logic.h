@@ -10,7 +10,8 @@
  *  - Capabilities: CLIPBOARD_BY_DEMAND and CLIPBOARD_SELECTION (what QEMU's qemu-vdagent
  *    needs); announced at connect with "request" set, and again when the host asks.
  *  - Host grabs: request the best type at once (UTF-8 text, else PNG) and write the answer to the
- *    pasteboard.  The pasteboard's change count after that write is remembered, so our own write
+ *    pasteboard (text without trailing NULs: VNC clients that follow the extended-clipboard spec
+ *    NUL-terminate, and QEMU passes the bytes through).  The pasteboard's change count after that write is remembered, so our own write
  *    is never announced back to the host as a local change.
  *  - Local changes (clip_poll_board): grab with the types the pasteboard holds; an emptied
  *    pasteboard we had announced is released.  A local change after a host grab wins: the host's

@@ -55,6 +55,12 @@ def test_vnc_text_with_non_ascii_reaches_the_guest_exactly(qemu_vm, in_backgroun
     assert int(reply.fields["crc"], 16) == zlib.crc32(NON_ASCII)
 
 
+def test_nul_terminated_text_from_a_spec_following_client_arrives_without_the_nul(qemu_vm, in_background):
+    with vnc_client(qemu_vm) as vnc:
+        reply = host_to_guest(qemu_vm, vnc, NON_ASCII + b"\0", in_background)
+    assert reply_bytes(reply) == NON_ASCII
+
+
 def test_plain_client_cut_text_reaches_the_guest(qemu_vm):
     text = "plain ClientCutText: ça marche?".encode()
     with vnc_client(qemu_vm, extended=False) as vnc:

@@ -195,7 +195,12 @@ static void host_grab_is_fetched_at_once_and_not_echoed(void **state)
     assert_int_equal(f->board.writes, 1);
     assert_int_equal(f->board.len, sizeof text - 1);
     assert_memory_equal(f->board.data, text, sizeof text - 1);
-    clip_poll_board(&f->agent);                                 /* our own write: no grab back */
+    feed(f, host_msg(GRAB, 0, (uint32_t[]){ TEXT }, 1, NULL, 0));
+    feed(f, host_msg(CLIPBOARD, 0, (uint32_t[]){ TEXT }, 1, "nul\0\0", 5));  /* NUL-terminated */
+    assert_int_equal(f->board.len, 3);
+    assert_memory_equal(f->board.data, "nul", 3);
+    drain(&f->agent, f->got, 8);
+    clip_poll_board(&f->agent);                                 /* our own writes: no grab back */
     assert_int_equal(drain(&f->agent, f->got, 8), 0);
     assert_int_equal(f->agent.stats.local_grabs, 0);
     free(f);
