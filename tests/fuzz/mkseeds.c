@@ -142,7 +142,8 @@ static void devcfg_seed(const char *name, const struct knobs *k, unsigned scanou
     write_seed("devcfg", name, &s);
 }
 
-static void devcfg_seeds(void)
+/* Honest devices in each interrupt mode (one and two heads), then each quirk alone. */
+static void devcfg_mode_and_quirk_seeds(void)
 {
     static const char *modes[] = { "poll", "intx", "msix" };
     static const struct { const char *name; uint8_t quirks, arg; } quirks[] = {
@@ -168,6 +169,13 @@ static void devcfg_seeds(void)
         k.quirk_arg = quirks[i].arg;
         devcfg_seed(quirks[i].name, &k, 1, 2);
     }
+}
+
+/* Features, head counts, queue shapes and pending events a device may present. */
+static void devcfg_shape_seeds(void)
+{
+    struct knobs k;
+
     memset(&k, 0, sizeof(k));
     k.features = 1ull << VIRTIO_GPU_F_EDID;          /* no EDID */
     devcfg_seed("no-edid", &k, 1, 1);
@@ -417,7 +425,8 @@ int main(int argc, char **argv)
         return 1;
     }
     pci_seeds();
-    devcfg_seeds();
+    devcfg_mode_and_quirk_seeds();
+    devcfg_shape_seeds();
     used_seeds();
     resp_seeds(argv[2]);
     stateful_seeds();
