@@ -170,6 +170,8 @@ IOReturn VirtioConsoleDevice::gatedOpen(OSObject *owner, void *params, void *res
 IOReturn VirtioConsoleDevice::gatedClose(OSObject *owner, void *, void *, void *, void *)
 {
     VirtioConsoleDevice *me = static_cast<VirtioConsoleDevice *>(owner);
+    while (me->fBusy)                /* a call asleep in the core finishes first */
+        (void)me->fGate->commandSleep(&me->fBusy, THREAD_UNINT);
     struct vcon_dev *dev = me->fDev;
     __atomic_store_n(&me->fDev, (struct vcon_dev *)NULL, __ATOMIC_RELEASE);
     vcon_close(dev);

@@ -110,6 +110,7 @@ def test_agent_keeps_working_after_each_direction(qemu_vm, in_background):
         assert guest_to_host(qemu_vm, vnc, "clip set " + hex_args(b"again guest"), in_background) == b"again guest"
     stats = qemu_vm.guest.ok("clip stats")
     assert stats.int("errors") == 0 and stats.int("dropped") == 0, stats.text
+    assert stats.int("hwirqs") > 0 and stats.int("ctrl_errors") == 0, "MSI-X interrupts, clean control queue"
 
 
 def test_qemu_drops_one_byte_more_and_the_agent_carries_on(qemu_vm, in_background):
