@@ -99,17 +99,33 @@ void VirtioGPUUserClient::free()
 
 /* ---- the core, and the ids this client owns ---- */
 
-/* A reset since our epoch killed every id we hold: drop them all (the call did not run). */
+/*
+ * A reset since our epoch killed every id we hold: the call did not run, we drop them all, and
+ * the caller learns of it (kIOReturnAborted).  Holding nothing, there is nothing to learn: the
+ * call runs in the new epoch.
+ */
 int VirtioGPUUserClient::core(VirtioGPUDevice::CoreFn fn, void *arg)
 {
     if (!fDevice)
         return VGPU_E_NODEV;
     int st = fDevice->runCoreSince(fEpoch, fn, arg);
-    if (st == VirtioGPUDevice::kCoreStale) {
-        forgetAll();
-        fEpoch = fDevice->coreEpoch();
-    }
-    return st;
+    if (st != VirtioGPUDevice::kCoreStale)
+        return st;
+    bool held = holdsObjects();
+    forgetAll();
+    fEpoch = fDevice->coreEpoch();
+    return held ? st : fDevice->runCoreSince(fEpoch, fn, arg);
+}
+
+bool VirtioGPUUserClient::holdsObjects() const
+{
+    for (unsigned i = 0; i < kMaxContexts; i++)
+        if (fContexts[i])
+            return true;
+    for (unsigned i = 0; i < kMaxResources; i++)
+        if (fResources[i].id)
+            return true;
+    return false;
 }
 
 bool VirtioGPUUserClient::ownsContext(uint32_t ctx) const

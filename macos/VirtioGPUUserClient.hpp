@@ -95,6 +95,7 @@ private:
     /* ---- VirtioGPUUserClient.cpp: lifetime and the id tables ---- */
     int       core(VirtioGPUDevice::CoreFn fn, void *arg);
     bool      ownsContext(uint32_t ctx) const;
+    bool      holdsObjects() const;
     Resource *ownedResource(uint32_t res);
     void      unmapFromUser(IOMemoryDescriptor *mem);
     void      dropBacking(Resource *r, bool deviceDone);
