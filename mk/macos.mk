@@ -130,6 +130,13 @@ KEXT_TEST_CXXFLAGS  = -std=gnu++14 $(WARN) -g -O1 $(KEXT_TEST_SAN) -DDEBUG=1 -MM
                       -Itests/kext/fakeiokit -Itests/kext -Imacos -Icore $(shell pkg-config --cflags cmocka)
 KEXT_TEST_CFLAGS   := $(CSTD) $(WARN) -g -O1 $(KEXT_TEST_SAN) -MMD -MP
 KEXT_TEST_LIBS      = $(shell pkg-config --libs cmocka)
+# The 3D calls the user client makes land in tests/kext/core3d_model.cpp while a test turns the
+# model on (the software device has no 3D); otherwise they go on to core/ (__real_*).
+KEXT_TEST_WRAPPED  := vgpu3d_capset_info vgpu3d_get_capset vgpu3d_ctx_create vgpu3d_ctx_destroy \
+                      vgpu3d_ctx_attach vgpu3d_ctx_detach vgpu3d_resource_create vgpu3d_resource_destroy \
+                      vgpu3d_submit vgpu3d_fence_wait vgpu3d_ctx_fences vgpu3d_transfer_to_host \
+                      vgpu3d_transfer_from_host vgpu_recover
+KEXT_TEST_WRAP     := $(foreach f,$(KEXT_TEST_WRAPPED),-Wl,--wrap=$(f))
 KEXT_TEST_CXX_SRCS := $(filter-out macos/vgpu_os_mmio.cpp,$(KEXT_CXX_SRCS)) \
                       $(wildcard tests/kext/*.cpp tests/kext/fakeiokit/*.cpp)
 KEXT_TEST_C_SRCS   := $(KEXT_C_SRCS) $(wildcard sim/*.c)
@@ -145,8 +152,8 @@ $(KEXT_TEST_DIR)/%.o: %.c mk/macos.mk
 	@mkdir -p $(@D)
 	$(KEXT_TEST_CC) $(KEXT_TEST_CFLAGS) -c $< -o $@
 
-$(KEXT_TEST_DIR)/test_kext: $(KEXT_TEST_OBJS)
-	$(KEXT_TEST_CXX) $(KEXT_TEST_CXXFLAGS) -o $@ $^ $(KEXT_TEST_LIBS)
+$(KEXT_TEST_DIR)/test_kext: $(KEXT_TEST_OBJS) mk/macos.mk
+	$(KEXT_TEST_CXX) $(KEXT_TEST_CXXFLAGS) -o $@ $(KEXT_TEST_OBJS) $(KEXT_TEST_WRAP) $(KEXT_TEST_LIBS)
 
 test-kext: $(KEXT_TEST_DIR)/test_kext $(KEXT_PLIST_OUT)
 	$(PYTHON) tests/kext/check_plist.py $(KEXT_PLIST_OUT) $(KEXT_BUNDLE_ID) $(KEXT_VERSION) $(KEXT_NAME) macos

@@ -3,11 +3,13 @@
  */
 #include <stdio.h>
 
+#include "core3d_model.hpp"
 #include "rig.hpp"
 
 void rigInit(Rig *r)
 {
     fake::reset();
+    model3d::reset();
     *r = Rig();
     sim_default_config(&r->cfg);
 }
@@ -20,6 +22,8 @@ bool rigBoot(Rig *r)
         r->pci->setProperty("AAPL,boot-display", 1, 32);
     fake::setPci(r->pci);
     r->dev = OSTypeAlloc(VirtioGPUDevice);
+    for (const auto &kv : r->driverProps)
+        r->dev->setProperty(kv.first.c_str(), kv.second, 32);
     if (!r->dev->init() || !r->dev->attach(r->pci))
         return false;
     r->started = r->dev->start(r->pci);
@@ -87,6 +91,8 @@ unsigned rigFinish(Rig *r)
     if (r->sim)
         sim_destroy(r->sim);
     r->sim = NULL;
+    if (model3d::liveContexts() || model3d::liveResources())
+        n += problem("3D objects left on the host");
     if (fake::liveObjects())
         n += problem("OSObjects leaked");
     if (fake::liveMallocs())
@@ -105,4 +111,20 @@ uint32_t pattern(uint32_t x, uint32_t y, uint32_t seed)
     h *= 0x2C1B3C6Du;
     h ^= h >> 12;
     return h & 0x00FFFFFFu;
+}
+
+int rigTestSetup(void **state)
+{
+    Rig *r = new Rig;
+    rigInit(r);
+    *state = r;
+    return 0;
+}
+
+int rigTestTeardown(void **state)
+{
+    Rig *r = static_cast<Rig *>(*state);
+    unsigned problems = rigFinish(r);
+    delete r;
+    return problems ? -1 : 0;
 }

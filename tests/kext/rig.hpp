@@ -6,6 +6,9 @@
 #ifndef KEXT_TEST_RIG_HPP
 #define KEXT_TEST_RIG_HPP
 
+#include <map>
+#include <string>
+
 #include "VirtioGPU.hpp"
 #include "VirtioGPUFramebuffer.hpp"
 #include "fake_world.hpp"
@@ -18,6 +21,7 @@ struct Rig {
     struct sim_config cfg;      /* adjust before rigBoot */
     bool offerMsi = true;
     bool bootDisplay = false;   /* the PCI device carries AAPL,boot-display */
+    std::map<std::string, uint64_t> driverProps;   /* personality numbers the driver starts with */
     struct sim *sim = NULL;
     IOPCIDevice *pci = NULL;
     VirtioGPUDevice *dev = NULL;
@@ -31,6 +35,10 @@ unsigned rigFbCount(Rig *r);
 void rigTerminate(Rig *r);                 /* clients stop and detach first, then the provider */
 /* Everything released and reset; returns the number of problems (each printed). */
 unsigned rigFinish(Rig *r);
+
+/* cmocka setup/teardown: a fresh rig in *state; rigFinish, failing the test on any problem. */
+int rigTestSetup(void **state);
+int rigTestTeardown(void **state);
 
 /* A reference picture, independent of the driver: a hash of (x, y, seed), top byte zero. */
 uint32_t pattern(uint32_t x, uint32_t y, uint32_t seed);

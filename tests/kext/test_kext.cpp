@@ -20,23 +20,9 @@ extern "C" {
 #include "../../core/virtio_gpu_proto.h"
 }
 
-static int setup(void **state)
-{
-    Rig *r = new Rig;
-    rigInit(r);
-    *state = r;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    Rig *r = static_cast<Rig *>(*state);
-    unsigned problems = rigFinish(r);
-    delete r;
-    return problems ? -1 : 0;
-}
-
 static Rig *rig(void **state) { return static_cast<Rig *>(*state); }
+
+int runUserClientTests(void);   /* test_userclient.cpp */
 
 static IODisplayModeID idOf(Family *f, uint32_t w, uint32_t h)
 {
@@ -486,6 +472,35 @@ static void start_fails_cleanly_without_aperture_memory(void **state)
     assert_true(fake::logContains("no framebuffer started"));
 }
 
+/* ---- 3D negotiated or not: the 2D side is the same ---- */
+
+/* Feature bits from the virtio spec (2.2, 5.7.3): VIRGL 0, EDID 1, INDIRECT_DESC 28, EVENT_IDX 29,
+ * VERSION_1 32.  The default device offers QEMU 7.2's set, VIRGL not among them. */
+static const uint64_t kFeatures2D = 1ull << 1 | 1ull << 28 | 1ull << 29 | 1ull << 32;
+
+static void two_d_device_negotiates_what_vgpu_open_did(void **state)
+{
+    Rig *r = rig(state);
+    Family f;
+    bootOne(r, &f, 1024, 768);
+    assert_int_equal(sim_negotiated_features(r->sim), kFeatures2D);
+    assert_true(fake::logContains("3D (virgl): not offered"));
+}
+
+static void virgl_is_negotiated_when_offered_and_2d_works_alike(void **state)
+{
+    Rig *r = rig(state);
+    Family f;
+    r->cfg.features |= 1ull << 0;
+    bootOne(r, &f, 1024, 768);
+    assert_int_equal(sim_negotiated_features(r->sim), kFeatures2D | 1ull << 0);
+    assert_true(fake::logContains("3D (virgl): offered"));
+    assert_int_equal(familySetMode(&f, idOf(&f, 1280, 800)), kIOReturnSuccess);
+    drawPattern(&f.setup, 41);
+    assert_true(fake::fireTimers() >= 1);
+    assert_int_equal(hostMismatches(r, 0, 1280, 800, 41), 0);
+}
+
 /* ---- stop ---- */
 
 static void stop_blanks_and_releases_the_device(void **state)
@@ -511,22 +526,25 @@ static void stop_after_power_off(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(start_publishes_a_framebuffer_per_enabled_scanout, setup, teardown),
-        cmocka_unit_test_setup_teardown(open_shows_the_host_size_with_a_complete_description, setup, teardown),
-        cmocka_unit_test_setup_teardown(mode_list_is_consistent_and_stable, setup, teardown),
-        cmocka_unit_test_setup_teardown(set_mode_switches_and_pixels_reach_the_host, setup, teardown),
-        cmocka_unit_test_setup_teardown(failed_set_mode_keeps_the_old_mode, setup, teardown),
-        cmocka_unit_test_setup_teardown(cursor_image_and_position_reach_the_host, setup, teardown),
-        cmocka_unit_test_setup_teardown(host_resize_arrives_as_a_connection_change, setup, teardown),
-        cmocka_unit_test_setup_teardown(no_connection_change_while_captured, setup, teardown),
-        cmocka_unit_test_setup_teardown(power_off_blanks_and_power_on_restores, setup, teardown),
-        cmocka_unit_test_setup_teardown(refresh_backs_off_when_idle_and_stops_when_dark, setup, teardown),
-        cmocka_unit_test_setup_teardown(aperture_falls_back_and_may_be_scattered, setup, teardown),
-        cmocka_unit_test_setup_teardown(intx_when_no_message_signalled_interrupt, setup, teardown),
-        cmocka_unit_test_setup_teardown(start_fails_cleanly_on_a_broken_device, setup, teardown),
-        cmocka_unit_test_setup_teardown(start_fails_cleanly_without_aperture_memory, setup, teardown),
-        cmocka_unit_test_setup_teardown(stop_blanks_and_releases_the_device, setup, teardown),
-        cmocka_unit_test_setup_teardown(stop_after_power_off, setup, teardown),
+        cmocka_unit_test_setup_teardown(start_publishes_a_framebuffer_per_enabled_scanout, rigTestSetup, rigTestTeardown),
+        cmocka_unit_test_setup_teardown(open_shows_the_host_size_with_a_complete_description, rigTestSetup, rigTestTeardown),
+        cmocka_unit_test_setup_teardown(mode_list_is_consistent_and_stable, rigTestSetup, rigTestTeardown),
+        cmocka_unit_test_setup_teardown(set_mode_switches_and_pixels_reach_the_host, rigTestSetup, rigTestTeardown),
+        cmocka_unit_test_setup_teardown(failed_set_mode_keeps_the_old_mode, rigTestSetup, rigTestTeardown),
+        cmocka_unit_test_setup_teardown(cursor_image_and_position_reach_the_host, rigTestSetup, rigTestTeardown),
+        cmocka_unit_test_setup_teardown(host_resize_arrives_as_a_connection_change, rigTestSetup, rigTestTeardown),
+        cmocka_unit_test_setup_teardown(no_connection_change_while_captured, rigTestSetup, rigTestTeardown),
+        cmocka_unit_test_setup_teardown(power_off_blanks_and_power_on_restores, rigTestSetup, rigTestTeardown),
+        cmocka_unit_test_setup_teardown(refresh_backs_off_when_idle_and_stops_when_dark, rigTestSetup, rigTestTeardown),
+        cmocka_unit_test_setup_teardown(aperture_falls_back_and_may_be_scattered, rigTestSetup, rigTestTeardown),
+        cmocka_unit_test_setup_teardown(intx_when_no_message_signalled_interrupt, rigTestSetup, rigTestTeardown),
+        cmocka_unit_test_setup_teardown(start_fails_cleanly_on_a_broken_device, rigTestSetup, rigTestTeardown),
+        cmocka_unit_test_setup_teardown(start_fails_cleanly_without_aperture_memory, rigTestSetup, rigTestTeardown),
+        cmocka_unit_test_setup_teardown(stop_blanks_and_releases_the_device, rigTestSetup, rigTestTeardown),
+        cmocka_unit_test_setup_teardown(stop_after_power_off, rigTestSetup, rigTestTeardown),
+        cmocka_unit_test_setup_teardown(two_d_device_negotiates_what_vgpu_open_did, rigTestSetup, rigTestTeardown),
+        cmocka_unit_test_setup_teardown(virgl_is_negotiated_when_offered_and_2d_works_alike, rigTestSetup, rigTestTeardown),
     };
-    return cmocka_run_group_tests_name("kext", tests, NULL, NULL);
+    int failed = cmocka_run_group_tests_name("kext", tests, NULL, NULL);
+    return failed + runUserClientTests();
 }
