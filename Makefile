@@ -14,12 +14,23 @@ TESTS :=
 
 include $(wildcard mk/*.mk)
 
-.PHONY: all deps test demo clean
+# On macOS `make` builds the kext (mk/macos.mk); everywhere it builds the test guest and the tools.
+all: $(GUEST_ELF) $(OC_KEXT_TOOL)
+
+.PHONY: all deps test clean
 deps:
 	@scripts/ensure-deb.sh $(sort $(DEB_PACKAGES))
 
+# The core's own tests first: when they fail, the rest says little.  -k runs every suite anyway,
+# so one run reports every failure.
+FIRST_TESTS := core-freestanding test-unit
+TEST_ORDER   = $(filter $(FIRST_TESTS),$(TESTS)) $(filter-out $(FIRST_TESTS),$(TESTS))
+
 test: deps
-	@$(MAKE) --no-print-directory $(TESTS)
+	@$(MAKE) --no-print-directory -k $(TEST_ORDER)
+
+# Keep intermediate objects: rebuilding them costs time and deleting them only adds noise.
+.SECONDARY:
 
 clean:
 	rm -rf $(BUILD) $(OUT)
