@@ -38,10 +38,19 @@ static void case_refresh(void *p, unsigned round)
     k->api->scan(k->d, k->fb);
     n = k->api->rects(k->d, rects, VGPU_DAMAGE_MAX_RECTS);
     k->api->clear(k->d);
-    k->res->rects = n;
-    k->res->pixels = 0;
+    uint64_t pixels = 0;
     for (size_t i = 0; i < n; i++)
-        k->res->pixels += (uint64_t)rects[i].width * rects[i].height;
+        pixels += (uint64_t)rects[i].width * rects[i].height;
+    case_result_add(k->res, n, pixels);
+}
+
+void case_result_add(struct case_result *r, uint64_t rects, uint64_t pixels)
+{
+    r->rect_sum += rects;
+    r->pixel_sum += pixels;
+    r->frames++;
+    r->rects = (double)r->rect_sum / (double)r->frames;
+    r->pixels = (double)r->pixel_sum / (double)r->frames;
 }
 
 /* A damage tracker in sync with a fresh frame. */

@@ -13,9 +13,14 @@
 
 struct case_result {
     double   ms;        /* best time per frame */
-    uint64_t pixels;    /* pixels in the rectangles the last frame produced */
-    size_t   rects;     /* how many rectangles */
+    double   pixels;    /* pixels in the rectangles sent, mean per frame (positions vary) */
+    double   rects;     /* rectangles sent, mean per frame */
+    /* sums behind the means */
+    uint64_t pixel_sum, rect_sum, frames;
 };
+
+/* Account one frame's rectangles; keeps the means up to date. */
+void case_result_add(struct case_result *r, uint64_t rects, uint64_t pixels);
 
 struct frame_result {
     uint32_t width, height, tile_w, tile_h;

@@ -107,8 +107,8 @@ static void tick_run(void *p, unsigned round)
     (void)round;
 
     check(vgpu_refresh_tick(&k->g->r, host_now(k->g->h)), "vgpu_refresh_tick");
-    k->res->rects = k->g->r.stats.rects - before.rects;
-    k->res->pixels = k->g->r.stats.pixels - before.pixels;
+    case_result_add(k->res, k->g->r.stats.rects - before.rects,
+                    k->g->r.stats.pixels - before.pixels);
 }
 
 void pipeline_measure(uint32_t width, uint32_t height, unsigned rounds, struct frame_result *out)

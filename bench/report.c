@@ -48,16 +48,16 @@ static void report_case(struct json *j, const struct frame_result *r, enum scene
     double x_both = cr->ms / (r->memcmp_ms + r->memcpy_ms);
     struct target t;
 
-    printf("  %-10s %8.3f %8.2f %8.2f %8.2f %6zu %9llu", scene_name(c), cr->ms, x_cmp, x_cpy,
-           x_both, cr->rects, (unsigned long long)cr->pixels);
+    printf("  %-10s %8.3f %8.2f %8.2f %8.2f %6.1f %9.0f", scene_name(c), cr->ms, x_cmp, x_cpy,
+           x_both, cr->rects, cr->pixels);
     json_object(j, NULL);
     json_str(j, "case", scene_name(c));
     json_num(j, "ms", cr->ms);
     json_num(j, "x_memcmp", x_cmp);
     json_num(j, "x_memcpy", x_cpy);
     json_num(j, "x_memcmp_plus_memcpy", x_both);
-    json_int(j, "rects", cr->rects);
-    json_int(j, "pixels_sent", cr->pixels);
+    json_num(j, "rects_mean", cr->rects);
+    json_num(j, "pixels_sent_mean", cr->pixels);
     if (target_of(c, &t)) {
         double ratio = t.both ? x_both : x_cmp;
         print_verdict(&t, ratio);
@@ -103,17 +103,18 @@ void report_tiles(struct json *j, const struct frame_result *r, unsigned n)
 {
     printf("\nTile size (damage engine alone, %ux%u; ms per frame, x memcmp; pixels sent)\n",
            r[0].width, r[0].height);
-    printf("  %-9s %7s %7s %7s %7s %7s %10s %10s\n", "tile", "none", "x", "cursor", "window",
-           "full", "cur.pixels", "win.pixels");
+    printf("  %-9s %7s %7s %7s %7s %7s %10s %10s %10s %10s\n", "tile", "none", "x", "cursor",
+           "window", "full", "cur.pixels", "win.pixels", "caret.px", "text.px");
     json_array(j, "tiles");
     for (unsigned i = 0; i < n; i++) {
         char name[32];
         const struct case_result *c = r[i].cases;
         tile_name(name, sizeof(name), &r[i]);
-        printf("  %-9s %7.3f %7.2f %7.3f %7.3f %7.3f %10llu %10llu\n", name, c[SCENE_NONE].ms,
+        printf("  %-9s %7.3f %7.2f %7.3f %7.3f %7.3f %10.0f %10.0f %10.0f %10.0f\n", name,
+               c[SCENE_NONE].ms,
                c[SCENE_NONE].ms / r[i].memcmp_ms, c[SCENE_CURSOR].ms, c[SCENE_WINDOW].ms,
-               c[SCENE_FULL].ms, (unsigned long long)c[SCENE_CURSOR].pixels,
-               (unsigned long long)c[SCENE_WINDOW].pixels);
+               c[SCENE_FULL].ms, c[SCENE_CURSOR].pixels, c[SCENE_WINDOW].pixels,
+               c[SCENE_CARET].pixels, c[SCENE_TEXT].pixels);
         json_object(j, NULL);
         json_str(j, "tile", name);
         json_num(j, "memcmp_ms", r[i].memcmp_ms);
@@ -121,8 +122,8 @@ void report_tiles(struct json *j, const struct frame_result *r, unsigned n)
             char key[48];
             snprintf(key, sizeof(key), "%s_ms", scene_name((enum scene_case)k));
             json_num(j, key, c[k].ms);
-            snprintf(key, sizeof(key), "%s_pixels", scene_name((enum scene_case)k));
-            json_int(j, key, c[k].pixels);
+            snprintf(key, sizeof(key), "%s_pixels_mean", scene_name((enum scene_case)k));
+            json_num(j, key, c[k].pixels);
         }
         json_close(j);
     }

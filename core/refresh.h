@@ -7,6 +7,10 @@
  * backing off to 10 Hz when it has been still for a while, and back to 60 Hz on the first change.
  * When the ring is full (VGPU_E_BUSY) the damage stays marked and goes out on a later tick.
  *
+ * One engine per scanout and framebuffer: after a mode set, vgpu_refresh_fini the old engine and
+ * vgpu_refresh_init a new one on the new framebuffer.  Calls into one engine are serialised by the
+ * caller, like every call into the core (core/vgpu.h).
+ *
  * Idle cost: an idle tick compares one framebuffer row in 8 (1 in 16 from 2160 rows up, see
  * vgpu_refresh_probe_stride) against the shadow, a different set each tick, so every row is
  * looked at within 8 (16) idle ticks.  Measured by `make bench` on the 2-core Xeon test host with
