@@ -1,11 +1,13 @@
 #!/usr/bin/python3
 """check_plist.py PLIST BUNDLE_ID VERSION EXECUTABLE SRC_DIR: checks the kext's filled-in
 Info.plist against what the kernel needs and against the sources: every placeholder filled, the
-bundle keys the build says, a personality whose IOClass is a class the sources define on
-IOService, matching virtio-gpu (1AF4:1050) in the IOFramebuffer category above
-IONDRVFramebuffer's score (20000, IOGraphics-600 Info-IONDRVSupport.plist), an IOUserClientClass
-the sources define on IOUserClient, every driver key (VirtioGPU*) a positive integer the sources
-read, and exactly the libraries the sources use.  Prints each failure; exit 1 if any."""
+bundle keys the build says, and exactly two personalities, each with an IOClass the sources
+define on IOService and an IOUserClientClass they define on IOUserClient: VirtioGPU matching
+virtio-gpu (1AF4:1050) in the IOFramebuffer category above IONDRVFramebuffer's score (20000,
+IOGraphics-600 Info-IONDRVSupport.plist), and VirtioConsole matching virtio-console (1AF4:1043,
+or 1AF4:1003 as QEMU 7.2 shows it on q35).  Every driver key (VirtioGPU*) is a positive integer
+the sources read, and the libraries are exactly the ones the sources use.  Prints each failure;
+exit 1 if any."""
 import glob
 import plistlib
 import re
@@ -14,6 +16,10 @@ import sys
 LIBRARIES = {"com.apple.kpi.iokit", "com.apple.kpi.libkern", "com.apple.kpi.mach",
              "com.apple.iokit.IOPCIFamily", "com.apple.iokit.IOGraphicsFamily"}
 NDRV_SCORE = 20000
+PERSONALITIES = {
+    "VirtioGPU": {"IOPCIMatching": "0x10501af4", "IOMatchCategory": "IOFramebuffer"},
+    "VirtioConsole": {"IOPCIMatch": "0x10431af4 0x10031af4"},
+}
 
 
 def read_sources(src_dir):
@@ -55,18 +61,19 @@ def check(info, bundle_id, version, executable, sources):
         if info.get(key) != want:
             errors.append(f"{key} is {info.get(key)!r}, expected {want!r}")
     personalities = info.get("IOKitPersonalities", {})
-    if len(personalities) != 1:
-        errors.append(f"expected one personality, found {len(personalities)}")
+    if set(personalities) != set(PERSONALITIES):
+        errors.append(f"personalities {sorted(personalities)}, expected {sorted(PERSONALITIES)}")
     for name, p in personalities.items():
         want = {"CFBundleIdentifier": bundle_id, "IOProviderClass": "IOPCIDevice",
-                "IOPCIMatching": "0x10501af4", "IOMatchCategory": "IOFramebuffer"}
+                **PERSONALITIES.get(name, {})}
         for key, value in want.items():
             if p.get(key) != value:
                 errors.append(f"personality {name}: {key} is {p.get(key)!r}, expected {value!r}")
         if classes.get(p.get("IOClass")) != "IOService":
             errors.append(f"personality {name}: IOClass {p.get('IOClass')!r} is not an IOService "
                           f"subclass the sources define ({sorted(classes)})")
-        if not isinstance(p.get("IOProbeScore"), int) or p["IOProbeScore"] <= NDRV_SCORE:
+        if name == "VirtioGPU" and (not isinstance(p.get("IOProbeScore"), int)
+                                    or p["IOProbeScore"] <= NDRV_SCORE):
             errors.append(f"personality {name}: IOProbeScore {p.get('IOProbeScore')!r} does not "
                           f"beat IONDRVFramebuffer's {NDRV_SCORE}")
         errors += check_driver_keys(name, p, sources)
