@@ -200,16 +200,13 @@ static int setup_port_rings(struct vcon_dev *dev, uint32_t port)
 static int setup_queues(struct vcon_dev *dev)
 {
     bool ev = (dev->features >> VIRTIO_F_EVENT_IDX) & 1u;
-    uint16_t config_vec = VIRTIO_MSI_NO_VECTOR;
+    uint16_t config_vec;
     uint32_t i;
     int rc = VGPU_OK;
 
-    dev->queue_vector = VIRTIO_MSI_NO_VECTOR;
-    if (dev->params.irq_mode == VGPU_IRQ_MSIX) {
-        config_vec = 0;
-        dev->queue_vector = dev->params.msix_vectors >= 2 ? 1 : 0;
+    vpci_pick_vectors(dev->params.irq_mode, dev->params.msix_vectors, &config_vec, &dev->queue_vector);
+    if (config_vec != VIRTIO_MSI_NO_VECTOR)
         rc = vpci_set_config_vector(&dev->pci, config_vec);
-    }
     if (rc == VGPU_OK)
         rc = vcon_bufq_create(&dev->ctrl_rx, &dev->pci, VIRTIO_CONSOLE_QUEUE_CTRL_RX, CTRL_RING, true, ev,
                               dev->queue_vector);
@@ -318,16 +315,12 @@ void vcon_close(struct vcon_dev *dev)
 
 uint32_t vcon_intx_status(struct vcon_dev *dev)
 {
-    return vpci_isr_read(&dev->pci) & (VGPU_CAUSE_QUEUE | VGPU_CAUSE_CONFIG);
+    return vpci_intx_causes(&dev->pci);
 }
 
 uint32_t vcon_msix_causes(const struct vcon_dev *dev, unsigned vector)
 {
-    if (dev->params.irq_mode != VGPU_IRQ_MSIX)
-        return 0;
-    if (dev->params.msix_vectors < 2)
-        return vector == 0 ? VGPU_CAUSE_QUEUE | VGPU_CAUSE_CONFIG : 0;
-    return vector == 0 ? VGPU_CAUSE_CONFIG : vector == 1 ? VGPU_CAUSE_QUEUE : 0;
+    return vpci_msix_causes(dev->params.irq_mode, dev->params.msix_vectors, vector);
 }
 
 void vcon_handle_interrupt(struct vcon_dev *dev, uint32_t causes)

@@ -74,15 +74,6 @@ static void take_config_events(struct vgpu_dev *dev)
 
 /* ---- bring-up ---- */
 
-static void choose_vectors(struct vgpu_dev *dev, uint16_t *config, uint16_t *queues)
-{
-    *config = *queues = VIRTIO_MSI_NO_VECTOR;
-    if (dev->params.irq_mode != VGPU_IRQ_MSIX)
-        return;
-    *config = 0;
-    *queues = dev->params.msix_vectors >= 2 ? 1 : 0;
-}
-
 static int setup_queues(struct vgpu_dev *dev)
 {
     uint16_t config_vec, queue_vec;
@@ -92,7 +83,7 @@ static int setup_queues(struct vgpu_dev *dev)
         vgpu_err(dev->os, "device has %u queues, needs 2", vpci_num_queues(&dev->pci));
         return VGPU_E_NODEV;
     }
-    choose_vectors(dev, &config_vec, &queue_vec);
+    vpci_pick_vectors(dev->params.irq_mode, dev->params.msix_vectors, &config_vec, &queue_vec);
     if (config_vec != VIRTIO_MSI_NO_VECTOR && (rc = vpci_set_config_vector(&dev->pci, config_vec)) != VGPU_OK)
         return rc;
     dev->ctrl.msix_vector = dev->cursorq.msix_vector = queue_vec;
@@ -196,16 +187,12 @@ void vgpu_close(struct vgpu_dev *dev)
 
 uint32_t vgpu_intx_status(struct vgpu_dev *dev)
 {
-    return vpci_isr_read(&dev->pci) & (VGPU_CAUSE_QUEUE | VGPU_CAUSE_CONFIG);
+    return vpci_intx_causes(&dev->pci);
 }
 
 uint32_t vgpu_msix_causes(const struct vgpu_dev *dev, unsigned vector)
 {
-    if (dev->params.irq_mode != VGPU_IRQ_MSIX)
-        return 0;
-    if (dev->params.msix_vectors < 2)
-        return vector == 0 ? VGPU_CAUSE_QUEUE | VGPU_CAUSE_CONFIG : 0;
-    return vector == 0 ? VGPU_CAUSE_CONFIG : vector == 1 ? VGPU_CAUSE_QUEUE : 0;
+    return vpci_msix_causes(dev->params.irq_mode, dev->params.msix_vectors, vector);
 }
 
 void vgpu_handle_interrupt(struct vgpu_dev *dev, uint32_t causes)

@@ -286,6 +286,30 @@ uint8_t vpci_isr_read(struct vpci *t)
     return vgpu_os_mmio_read8(t->os, t->isr.bar, t->isr.off);
 }
 
+void vpci_pick_vectors(enum vgpu_irq_mode mode, uint16_t nvectors, uint16_t *config, uint16_t *queues)
+{
+    *config = *queues = VIRTIO_MSI_NO_VECTOR;
+    if (mode != VGPU_IRQ_MSIX)
+        return;
+    *config = 0;
+    *queues = nvectors >= 2 ? 1 : 0;
+}
+
+uint32_t vpci_msix_causes(enum vgpu_irq_mode mode, uint16_t nvectors, unsigned vector)
+{
+    if (mode != VGPU_IRQ_MSIX)
+        return 0;
+    if (nvectors < 2)
+        return vector == 0 ? VGPU_CAUSE_QUEUE | VGPU_CAUSE_CONFIG : 0;
+    return vector == 0 ? VGPU_CAUSE_CONFIG : vector == 1 ? VGPU_CAUSE_QUEUE : 0;
+}
+
+/* The ISR's bit 0 (queue) and bit 1 (configuration) are VGPU_CAUSE_QUEUE and _CONFIG. */
+uint32_t vpci_intx_causes(struct vpci *t)
+{
+    return vpci_isr_read(t) & (VGPU_CAUSE_QUEUE | VGPU_CAUSE_CONFIG);
+}
+
 /*
  * A device may change its configuration while we read it; config_generation tells us, and we
  * retry a bounded number of times (§4.1.4.3.1) rather than loop on a device that keeps changing.

@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "vgpu.h"
+
 /* A structure's place: BAR index, offset and length, all checked against the BAR's size. */
 struct vpci_window {
     uint8_t  bar;
@@ -38,6 +40,16 @@ int  vpci_set_config_vector(struct vpci *t, uint16_t vector);
 void vpci_notify(struct vpci *t, uint32_t notify_off, uint16_t q);
 
 uint8_t  vpci_isr_read(struct vpci *t);
+
+/*
+ * Interrupt routing shared by every virtio driver in the core: with MSI-X, configuration
+ * changes go to vector 0 and queues to vector 1, or everything to vector 0 when the host has
+ * only one.  Causes are VGPU_CAUSE_* bits.
+ */
+void     vpci_pick_vectors(enum vgpu_irq_mode mode, uint16_t nvectors, uint16_t *config, uint16_t *queues);
+uint32_t vpci_msix_causes(enum vgpu_irq_mode mode, uint16_t nvectors, unsigned vector);
+/* INTx: read and clear the ISR, as VGPU_CAUSE_* bits (0: not this device). */
+uint32_t vpci_intx_causes(struct vpci *t);
 /* Device-specific configuration: a consistent 32-bit read (config_generation checked). */
 int      vpci_device_read32(struct vpci *t, uint32_t off, uint32_t *val);
 void     vpci_device_write32(struct vpci *t, uint32_t off, uint32_t val);
