@@ -24,8 +24,9 @@ bool VirtioConsoleDevice::start(IOService *provider)
 {
     if (!super::start(provider))
         return false;
-    fPci = OSDynamicCast(IOPCIDevice, provider);
-    if (fPci && enablePci() && createWorkLoop() && createInterrupt() && openConsole()) {
+    fPlumbing.os.owner = NULL;       /* core/vconsole.c raises no vgpu_os_event */
+    if (fPlumbing.open(this, provider, "console") && fPlumbing.startGate(this) &&
+        fPlumbing.attachInterrupt(this, irqAction, irqFilter) && openConsole()) {
         registerService();
         return true;
     }
@@ -42,118 +43,37 @@ void VirtioConsoleDevice::stop(IOService *provider)
 /* The reverse of start(); each step undoes only what its counterpart got. */
 void VirtioConsoleDevice::teardown()
 {
-    if (fIrq)
-        fIrq->disable();
+    fPlumbing.coreGoingDown();
     if (fDev) {
-        fOs.polling = true;          /* interrupts are off: the close polls */
-        fGate->runAction(gatedClose);
+        IOReturn ret = fPlumbing.os.gate->runAction(gatedClose);
+        if (ret != kIOReturnSuccess)
+            VGPU_LOG("console close failed: gate 0x%x", ret);
     }
-    if (fIrq)
-        fWorkLoop->removeEventSource(fIrq);
-    OSSafeReleaseNULL(fIrq);
-    if (fGate)
-        fWorkLoop->removeEventSource(fGate);
-    OSSafeReleaseNULL(fGate);
-    fOs.gate = NULL;
-    OSSafeReleaseNULL(fWorkLoop);
-    if (fOs.lock) {
-        IOLockFree(fOs.lock);
-        fOs.lock = NULL;
-    }
-    for (unsigned i = 0; i < kVgpuPciBars; i++)
-        OSSafeReleaseNULL(fOs.barMap[i]);
-    if (fPciOpen) {
-        fPci->setBusMasterEnable(false);
-        fPci->close(this);
-        fPciOpen = false;
-    }
-}
-
-bool VirtioConsoleDevice::enablePci()
-{
-    if (!fPci->open(this)) {
-        VGPU_LOG("console: PCI device is in use by another driver");
-        return false;
-    }
-    fPciOpen = true;
-    fPci->setMemoryEnable(true);
-    fPci->setBusMasterEnable(true);
-    const UInt16 want = kIOPCICommandMemorySpace | kIOPCICommandBusMaster;
-    if ((fPci->configRead16((IOByteCount)kIOPCIConfigCommand) & want) != want) {
-        VGPU_LOG("console: could not enable memory space and bus mastering");
-        return false;
-    }
-    fOs.pci = fPci;
-    fOs.owner = NULL;                /* core/vconsole.c raises no vgpu_os_event */
-    return true;
-}
-
-bool VirtioConsoleDevice::createWorkLoop()
-{
-    fOs.lock = IOLockAlloc();
-    fWorkLoop = IOWorkLoop::workLoop();
-    if (!fOs.lock || !fWorkLoop)
-        return false;
-    fGate = IOCommandGate::commandGate(this);
-    if (!fGate || fWorkLoop->addEventSource(fGate) != kIOReturnSuccess) {
-        OSSafeReleaseNULL(fGate);
-        return false;
-    }
-    fOs.gate = fGate;
-    return true;
+    fPlumbing.teardown();
 }
 
 IOWorkLoop *VirtioConsoleDevice::getWorkLoop() const
 {
-    return fWorkLoop;
-}
-
-/* MSI(-X) when offered (one source: all causes on vector 0), else the line, else polling. */
-bool VirtioConsoleDevice::createInterrupt()
-{
-    int index = -1, type = 0;
-    for (int i = 0; fPci->getInterruptType(i, &type) == kIOReturnSuccess; i++) {
-        if (type & kIOInterruptTypePCIMessaged) {
-            index = i;
-            break;
-        }
-    }
-    fIrqMode = index >= 0 ? VGPU_IRQ_MSIX : VGPU_IRQ_INTX;
-    if (index < 0 && fPci->getInterruptType(0, &type) == kIOReturnSuccess)
-        index = 0;
-    if (index < 0) {
-        fIrqMode = VGPU_IRQ_POLL;
-        return true;
-    }
-    fIrq = IOFilterInterruptEventSource::filterInterruptEventSource(this, irqAction, irqFilter, fPci, index);
-    if (!fIrq || fWorkLoop->addEventSource(fIrq) != kIOReturnSuccess) {
-        OSSafeReleaseNULL(fIrq);
-        return false;
-    }
-    if (fIrqMode == VGPU_IRQ_MSIX)
-        fIrq->enable();              /* before the device is programmed, or it signals on the line */
-    return true;
+    return fPlumbing.workLoop;
 }
 
 bool VirtioConsoleDevice::openConsole()
 {
     struct vcon_params params;
     bzero(&params, sizeof(params));
-    params.irq_mode = fIrqMode;
+    params.irq_mode = fPlumbing.irqMode;
     params.msix_vectors = 1;
     params.timeout_ms = kConsoleTimeoutMs;
     int result = VGPU_E_NODEV;
-    fOs.polling = true;
-    IOReturn ret = fGate->runAction(gatedOpen, &params, &result);
+    fPlumbing.os.polling = true;
+    IOReturn ret = fPlumbing.os.gate->runAction(gatedOpen, &params, &result);
     if (ret != kIOReturnSuccess || result != VGPU_OK) {
         VGPU_LOG("console bring-up failed: %s (gate 0x%x)", vgpu_status_name(result), ret);
         return false;
     }
-    if (fIrqMode == VGPU_IRQ_INTX)
-        fIrq->enable();              /* only now: the filter needs fDev to read the ISR */
-    fOs.polling = (fIrqMode == VGPU_IRQ_POLL);
+    fPlumbing.coreUp();
     VGPU_LOG("console up: %u ports, %s interrupts", vcon_port_count(fDev),
-             fIrqMode == VGPU_IRQ_MSIX ? "MSI-X" : fIrqMode == VGPU_IRQ_INTX ? "INTx" : "no");
+             fPlumbing.irqModeName());
     return true;
 }
 
@@ -161,7 +81,7 @@ IOReturn VirtioConsoleDevice::gatedOpen(OSObject *owner, void *params, void *res
 {
     VirtioConsoleDevice *me = static_cast<VirtioConsoleDevice *>(owner);
     struct vcon_dev *dev = NULL;
-    *(int *)result = vcon_open(&me->fOs, (const struct vcon_params *)params, &dev);
+    *(int *)result = vcon_open(&me->fPlumbing.os, (const struct vcon_params *)params, &dev);
     if (*(int *)result == VGPU_OK)
         __atomic_store_n(&me->fDev, dev, __ATOMIC_RELEASE);
     return kIOReturnSuccess;
@@ -171,7 +91,7 @@ IOReturn VirtioConsoleDevice::gatedClose(OSObject *owner, void *, void *, void *
 {
     VirtioConsoleDevice *me = static_cast<VirtioConsoleDevice *>(owner);
     while (me->fBusy)                /* a call asleep in the core finishes first */
-        (void)me->fGate->commandSleep(&me->fBusy, THREAD_UNINT);
+        (void)me->fPlumbing.os.gate->commandSleep(&me->fBusy, THREAD_UNINT);
     struct vcon_dev *dev = me->fDev;
     __atomic_store_n(&me->fDev, (struct vcon_dev *)NULL, __ATOMIC_RELEASE);
     vcon_close(dev);
@@ -183,7 +103,8 @@ IOReturn VirtioConsoleDevice::gatedClose(OSObject *owner, void *, void *, void *
 int VirtioConsoleDevice::runConsole(ConsoleFn fn, void *arg)
 {
     Call call = { fn, arg, VGPU_E_NODEV };
-    if (!fGate || fGate->runAction(gatedCall, &call) != kIOReturnSuccess)
+    IOCommandGate *gate = fPlumbing.os.gate;
+    if (!gate || gate->runAction(gatedCall, &call) != kIOReturnSuccess)
         return VGPU_E_NODEV;
     return call.result;
 }
@@ -192,14 +113,15 @@ IOReturn VirtioConsoleDevice::gatedCall(OSObject *owner, void *callp, void *, vo
 {
     VirtioConsoleDevice *me = static_cast<VirtioConsoleDevice *>(owner);
     Call *call = static_cast<Call *>(callp);
+    IOCommandGate *gate = me->fPlumbing.os.gate;
     while (me->fBusy)
-        (void)me->fGate->commandSleep(&me->fBusy, THREAD_UNINT);
+        (void)gate->commandSleep(&me->fBusy, THREAD_UNINT);
     if (!me->fDev)
         return kIOReturnSuccess;     /* result stays VGPU_E_NODEV */
     me->fBusy = true;
     call->result = call->fn(me->fDev, call->arg);
     me->fBusy = false;
-    me->fGate->commandWakeup(&me->fBusy, true);
+    gate->commandWakeup(&me->fBusy, true);
     return kIOReturnSuccess;
 }
 
@@ -217,19 +139,12 @@ void VirtioConsoleDevice::releasePort(uint32_t id)
 
 /* ---- interrupts ---- */
 
-/* Primary interrupt context: an MSI vector is ours alone; a shared line must be checked. */
+/* Primary interrupt context. */
 bool VirtioConsoleDevice::irqFilter(OSObject *owner, IOFilterInterruptEventSource *src)
 {
     (void)src;
     VirtioConsoleDevice *me = static_cast<VirtioConsoleDevice *>(owner);
-    if (me->fIrqMode != VGPU_IRQ_INTX)
-        return true;
-    struct vcon_dev *dev = __atomic_load_n(&me->fDev, __ATOMIC_ACQUIRE);
-    uint32_t causes = dev ? vcon_intx_status(dev) : 0;
-    if (!causes)
-        return false;
-    __atomic_fetch_or(&me->fIntxCauses, causes, __ATOMIC_RELEASE);
-    return true;
+    return me->fPlumbing.filterInterrupt(&me->fDev, vcon_intx_status);
 }
 
 /* Work loop, gate held. */
@@ -238,14 +153,7 @@ void VirtioConsoleDevice::irqAction(OSObject *owner, IOInterruptEventSource *src
     (void)src;
     (void)count;
     VirtioConsoleDevice *me = static_cast<VirtioConsoleDevice *>(owner);
-    if (!me->fDev) {                 /* vcon_open is still running: it polls after the wake */
-        vgpu_os_wake(&me->fOs);
-        return;
-    }
-    uint32_t causes = me->fIrqMode == VGPU_IRQ_INTX
-                          ? __atomic_exchange_n(&me->fIntxCauses, 0u, __ATOMIC_ACQUIRE)
-                          : vcon_msix_causes(me->fDev, 0);
-    vcon_handle_interrupt(me->fDev, causes);
+    me->fPlumbing.serviceInterrupt(me->fDev, vcon_msix_causes, vcon_handle_interrupt);
 }
 
 IOReturn VirtioConsoleDevice::newUserClient(task_t owningTask, void *securityID, UInt32 type,

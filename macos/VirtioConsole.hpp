@@ -10,12 +10,10 @@
 #ifndef VIRTIO_CONSOLE_HPP
 #define VIRTIO_CONSOLE_HPP
 
-#include <IOKit/IOFilterInterruptEventSource.h>
 #include <IOKit/IOService.h>
 #include <IOKit/IOUserClient.h>
-#include <IOKit/IOWorkLoop.h>
 
-#include "VirtioGPUOS.hpp"
+#include "VirtioPciPlumbing.hpp"
 
 extern "C" {
 #include "vconsole.h"
@@ -53,21 +51,11 @@ public:
     void releasePort(uint32_t id);
 
 private:
-    IOPCIDevice                  *fPci;
-    bool                          fPciOpen;
-    VgpuOs                        fOs;
+    VirtioPciPlumbing             fPlumbing;   /* PCI, os context, work loop + gate, interrupt */
     struct vcon_dev              *fDev;        /* set in the gate; read atomically by the filter */
-    IOWorkLoop                   *fWorkLoop;
-    IOCommandGate                *fGate;
-    IOFilterInterruptEventSource *fIrq;
-    enum vgpu_irq_mode            fIrqMode;
-    uint32_t                      fIntxCauses;  /* ISR bits the INTx filter read, for the action */
     bool                          fBusy;        /* a core call is running (maybe asleep in it) */
     uint32_t                      fClaimed;     /* bit n: port n belongs to a user client (atomic) */
 
-    bool enablePci();
-    bool createWorkLoop();
-    bool createInterrupt();
     bool openConsole();
     void teardown();
     static IOReturn gatedOpen(OSObject *owner, void *params, void *result, void *, void *);

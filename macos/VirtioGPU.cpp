@@ -38,37 +38,16 @@ struct VirtioGPUDevice::CoreCall {
     uint32_t epoch;
 };
 
-/* An event source joins a loop or is released: the caller never holds one that is not added. */
-template <class T> static bool addSource(IOWorkLoop *loop, T **src)
-{
-    if (*src && loop->addEventSource(*src) == kIOReturnSuccess)
-        return true;
-    OSSafeReleaseNULL(*src);
-    return false;
-}
-
-template <class T> static void removeSource(IOWorkLoop *loop, T **src)
-{
-    if (!*src)
-        return;
-    if (loop->removeEventSource(*src) != kIOReturnSuccess)
-        VGPU_LOG("could not remove an event source");
-    OSSafeReleaseNULL(*src);
-}
-
 /* ---- start / stop ---- */
 
 bool VirtioGPUDevice::start(IOService *provider)
 {
     if (!super::start(provider))
         return false;
-    fPci = OSDynamicCast(IOPCIDevice, provider);
-    if (!fPci) {
-        VGPU_LOG("provider is not a PCI device");
-        return false;
-    }
     readSharedLimit();
-    if (enablePci() && createWorkLoop() && createInterrupt() && openCore() &&
+    fPlumbing.os.owner = this;
+    if (fPlumbing.open(this, provider, "gpu") && fPlumbing.startGate(this) &&
+        fPlumbing.attachInterrupt(this, irqAction, irqFilter) && openCore() &&
         createServiceLoop() && joinPowerTree() && createFramebuffers()) {
         registerService();
         return true;
@@ -95,90 +74,15 @@ void VirtioGPUDevice::teardown()
     }
     if (fServiceTimer)
         fServiceTimer->cancelTimeout();
-    removeSource(fServiceLoop, &fServiceTimer);
+    removeAndRelease(fServiceLoop, &fServiceTimer);
     OSSafeReleaseNULL(fServiceLoop);
     closeCore();
-    removeSource(fWorkLoop, &fIrq);
-    removeSource(fWorkLoop, &fGate);
-    fOs.gate = NULL;
-    OSSafeReleaseNULL(fWorkLoop);
-    if (fOs.lock) {
-        IOLockFree(fOs.lock);
-        fOs.lock = NULL;
-    }
-    for (unsigned i = 0; i < kVgpuPciBars; i++)
-        OSSafeReleaseNULL(fOs.barMap[i]);
-    if (fPciOpen) {
-        fPci->setBusMasterEnable(false);
-        fPci->close(this);
-        fPciOpen = false;
-    }
-}
-
-bool VirtioGPUDevice::enablePci()
-{
-    if (!fPci->open(this)) {
-        VGPU_LOG("PCI device is in use by another driver");
-        return false;
-    }
-    fPciOpen = true;
-    /* Both return the previous state, not a status: read the command register back instead. */
-    fPci->setMemoryEnable(true);
-    fPci->setBusMasterEnable(true);
-    const UInt16 want = kIOPCICommandMemorySpace | kIOPCICommandBusMaster;
-    if ((fPci->configRead16((IOByteCount)kIOPCIConfigCommand) & want) != want) {
-        VGPU_LOG("could not enable memory space and bus mastering");
-        return false;
-    }
-    fOs.pci = fPci;
-    fOs.owner = this;
-    return true;
-}
-
-bool VirtioGPUDevice::createWorkLoop()
-{
-    fOs.lock = IOLockAlloc();
-    fWorkLoop = IOWorkLoop::workLoop();
-    if (!fOs.lock || !fWorkLoop)
-        return false;
-    fGate = IOCommandGate::commandGate(this);
-    if (!addSource(fWorkLoop, &fGate))
-        return false;
-    fOs.gate = fGate;
-    return true;
+    fPlumbing.teardown();
 }
 
 IOWorkLoop *VirtioGPUDevice::getWorkLoop() const
 {
-    return fWorkLoop;
-}
-
-/* MSI(-X) when the PCI family offers a message-signalled source, else the legacy line. */
-bool VirtioGPUDevice::createInterrupt()
-{
-    int index = -1, type = 0;
-    for (int i = 0; fPci->getInterruptType(i, &type) == kIOReturnSuccess; i++) {
-        if (type & kIOInterruptTypePCIMessaged) {
-            index = i;
-            break;
-        }
-    }
-    fIrqMode = index >= 0 ? VGPU_IRQ_MSIX : VGPU_IRQ_INTX;
-    if (index < 0 && fPci->getInterruptType(0, &type) == kIOReturnSuccess)
-        index = 0;
-    if (index < 0) {
-        VGPU_LOG("no interrupt source: polling");
-        fIrqMode = VGPU_IRQ_POLL;
-        return true;
-    }
-    fIrq = IOFilterInterruptEventSource::filterInterruptEventSource(this, irqAction, irqFilter,
-                                                                    fPci, index);
-    if (!addSource(fWorkLoop, &fIrq))
-        return false;
-    /* MSI-X must be on before the device is programmed, or it signals on the line instead. */
-    if (fIrqMode == VGPU_IRQ_MSIX)
-        fIrq->enable();
-    return true;
+    return fPlumbing.workLoop;
 }
 
 bool VirtioGPUDevice::createServiceLoop()
@@ -187,7 +91,7 @@ bool VirtioGPUDevice::createServiceLoop()
     if (!fServiceLoop)
         return false;
     fServiceTimer = IOTimerEventSource::timerEventSource(this, serviceTimerFired);
-    if (!addSource(fServiceLoop, &fServiceTimer))
+    if (!addSourceOrRelease(fServiceLoop, &fServiceTimer))
         return false;
     if (__atomic_load_n(&fPendingEvents, __ATOMIC_ACQUIRE))   /* raised during vgpu_open */
         scheduleService(0);
@@ -198,7 +102,7 @@ bool VirtioGPUDevice::joinPowerTree()
 {
     PMinit();
     fPMStarted = true;
-    fPci->joinPMtree(this);
+    fPlumbing.os.pci->joinPMtree(this);
     IOReturn ret = registerPowerDriver(this, sPowerStates, 2);
     if (ret != kIOReturnSuccess) {
         VGPU_LOG("registerPowerDriver failed: 0x%x", ret);
@@ -222,22 +126,20 @@ bool VirtioGPUDevice::openCore()
 {
     struct vgpu_params params;
     bzero(&params, sizeof(params));   /* fields added to the core later start at zero */
-    params.irq_mode = fIrqMode;
+    params.irq_mode = fPlumbing.irqMode;
     params.msix_vectors = 1;
     params.cmd_timeout_ms = kCmdTimeoutMs;
     int result = VGPU_E_NODEV;
-    fOs.polling = true;
-    IOReturn ret = fGate->runAction(gatedOpen, &params, &result);
+    fPlumbing.os.polling = true;
+    IOReturn ret = fPlumbing.os.gate->runAction(gatedOpen, &params, &result);
     if (ret != kIOReturnSuccess || result != VGPU_OK) {
         VGPU_LOG("device bring-up failed: %s (gate 0x%x)", vgpu_status_name(result), ret);
         return false;
     }
-    if (fIrqMode == VGPU_IRQ_INTX)
-        fIrq->enable();   /* only now: the filter needs dev to read and clear the ISR */
-    fOs.polling = (fIrqMode == VGPU_IRQ_POLL);
+    fPlumbing.coreUp();
     f3D = vgpu3d_available(fDev);
     VGPU_LOG("device up: %u scanout(s), %s interrupts", vgpu_scanout_count(fDev),
-             fIrqMode == VGPU_IRQ_MSIX ? "MSI-X" : fIrqMode == VGPU_IRQ_INTX ? "INTx" : "no");
+             fPlumbing.irqModeName());
     VGPU_LOG("3D (virgl): %s", f3D ? "offered, user clients may use it" : "not offered, 2D only");
     return true;
 }
@@ -246,12 +148,10 @@ bool VirtioGPUDevice::openCore()
  * the device, so memory retired by user clients can go with it. */
 void VirtioGPUDevice::closeCore()
 {
-    if (fIrq)
-        fIrq->disable();
+    fPlumbing.coreGoingDown();
     if (!fDev)
         return;
-    fOs.polling = true;
-    IOReturn ret = fGate->runAction(gatedClose);
+    IOReturn ret = fPlumbing.os.gate->runAction(gatedClose);
     if (ret != kIOReturnSuccess)
         VGPU_LOG("device close failed: gate 0x%x", ret);
 }
@@ -261,7 +161,7 @@ IOReturn VirtioGPUDevice::gatedOpen(OSObject *owner, void *params, void *result,
     VirtioGPUDevice *me = static_cast<VirtioGPUDevice *>(owner);
     struct vgpu_dev *dev = NULL;
     /* = vgpu_open, plus VIRTIO_GPU_F_VIRGL when the device offers it (2D is the same either way). */
-    *(int *)result = vgpu3d_open(&me->fOs, (const struct vgpu_params *)params, &dev);
+    *(int *)result = vgpu3d_open(&me->fPlumbing.os, (const struct vgpu_params *)params, &dev);
     if (*(int *)result == VGPU_OK)
         __atomic_store_n(&me->fDev, dev, __ATOMIC_RELEASE);
     return kIOReturnSuccess;
@@ -291,9 +191,10 @@ int VirtioGPUDevice::runCoreSince(uint32_t epoch, CoreFn fn, void *arg)
 
 int VirtioGPUDevice::runCall(CoreCall *call)
 {
-    if (!fGate)
+    IOCommandGate *gate = fPlumbing.os.gate;
+    if (!gate)
         return VGPU_E_NODEV;
-    IOReturn ret = fGate->runAction(gatedCore, call);
+    IOReturn ret = gate->runAction(gatedCore, call);
     if (ret != kIOReturnSuccess) {
         VGPU_LOG("gate refused a core call: 0x%x", ret);
         return VGPU_E_BUSY;
@@ -305,8 +206,9 @@ IOReturn VirtioGPUDevice::gatedCore(OSObject *owner, void *callp, void *, void *
 {
     VirtioGPUDevice *me = static_cast<VirtioGPUDevice *>(owner);
     CoreCall *call = static_cast<CoreCall *>(callp);
+    IOCommandGate *gate = me->fPlumbing.os.gate;
     while (me->fCoreBusy)   /* THREAD_UNINT: only the wakeup below ends this sleep */
-        (void)me->fGate->commandSleep(&me->fCoreBusy, THREAD_UNINT);
+        (void)gate->commandSleep(&me->fCoreBusy, THREAD_UNINT);
     if (!me->fDev)
         return kIOReturnSuccess;   /* result stays VGPU_E_NODEV */
     if (call->sinceEpoch && call->epoch != me->fEpoch) {
@@ -316,25 +218,18 @@ IOReturn VirtioGPUDevice::gatedCore(OSObject *owner, void *callp, void *, void *
     me->fCoreBusy = true;
     call->result = call->fn(me->fDev, call->arg);
     me->fCoreBusy = false;
-    me->fGate->commandWakeup(&me->fCoreBusy, true);
+    gate->commandWakeup(&me->fCoreBusy, true);
     return kIOReturnSuccess;
 }
 
 /* ---- interrupts ---- */
 
-/* Primary interrupt context: MSI(-X) vectors are ours alone; a shared line must be checked. */
+/* Primary interrupt context. */
 bool VirtioGPUDevice::irqFilter(OSObject *owner, IOFilterInterruptEventSource *src)
 {
     (void)src;
     VirtioGPUDevice *me = static_cast<VirtioGPUDevice *>(owner);
-    if (me->fIrqMode != VGPU_IRQ_INTX)
-        return true;
-    struct vgpu_dev *dev = __atomic_load_n(&me->fDev, __ATOMIC_ACQUIRE);
-    uint32_t causes = dev ? vgpu_intx_status(dev) : 0;
-    if (!causes)
-        return false;
-    __atomic_fetch_or(&me->fIntxCauses, causes, __ATOMIC_RELEASE);
-    return true;
+    return me->fPlumbing.filterInterrupt(&me->fDev, vgpu_intx_status);
 }
 
 /* Work loop, gate held. */
@@ -343,14 +238,7 @@ void VirtioGPUDevice::irqAction(OSObject *owner, IOInterruptEventSource *src, in
     (void)src;
     (void)count;
     VirtioGPUDevice *me = static_cast<VirtioGPUDevice *>(owner);
-    if (!me->fDev) {   /* vgpu_open is still running: wake it, it polls the rings */
-        vgpu_os_wake(&me->fOs);
-        return;
-    }
-    uint32_t causes = me->fIrqMode == VGPU_IRQ_INTX
-                          ? __atomic_exchange_n(&me->fIntxCauses, 0u, __ATOMIC_ACQUIRE)
-                          : vgpu_msix_causes(me->fDev, 0);
-    vgpu_handle_interrupt(me->fDev, causes);
+    me->fPlumbing.serviceInterrupt(me->fDev, vgpu_msix_causes, vgpu_handle_interrupt);
 }
 
 /* ---- service thread: core events and refresh ---- */
@@ -372,7 +260,7 @@ void VirtioGPUDevice::refreshNeeded()
 
 void *VirtioGPUDevice::coreOs()
 {
-    return &fOs;
+    return &fPlumbing.os;
 }
 
 void VirtioGPUDevice::serviceTimerFired(OSObject *owner, IOTimerEventSource *timer)
@@ -401,7 +289,7 @@ void VirtioGPUDevice::serviceTick()
  * (core/refresh.h: 60 Hz while the picture changes, backing off to 10 Hz), else none. */
 void VirtioGPUDevice::scheduleService(uint64_t dueNs)
 {
-    uint64_t us, now = vgpu_os_now_ns(&fOs);
+    uint64_t us, now = vgpu_os_now_ns(&fPlumbing.os);
     if (__atomic_load_n(&fPendingEvents, __ATOMIC_ACQUIRE))
         us = kServiceSoonUs;
     else if (dueNs)

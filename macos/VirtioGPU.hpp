@@ -6,12 +6,10 @@
 #ifndef VIRTIO_GPU_HPP
 #define VIRTIO_GPU_HPP
 
-#include <IOKit/IOFilterInterruptEventSource.h>
 #include <IOKit/IOService.h>
 #include <IOKit/IOTimerEventSource.h>
-#include <IOKit/IOWorkLoop.h>
 
-#include "VirtioGPUOS.hpp"
+#include "VirtioPciPlumbing.hpp"
 
 class VirtioGPUFramebuffer;
 
@@ -58,15 +56,8 @@ public:
     void     userClientStopped();
 
 private:
-    IOPCIDevice                  *fPci;
-    bool                          fPciOpen;
-    VgpuOs                        fOs;
+    VirtioPciPlumbing             fPlumbing;     /* PCI, os context, work loop + gate, interrupt */
     struct vgpu_dev              *fDev;          /* set in the gate; read atomically by the filter */
-    IOWorkLoop                   *fWorkLoop;     /* gate + interrupt action */
-    IOCommandGate                *fGate;
-    IOFilterInterruptEventSource *fIrq;
-    enum vgpu_irq_mode            fIrqMode;
-    uint32_t                      fIntxCauses;   /* ISR bits the INTx filter read, for the action */
     IOWorkLoop                   *fServiceLoop;  /* events and refresh, off the interrupt thread */
     IOTimerEventSource           *fServiceTimer;
     uint32_t                      fPendingEvents;
@@ -81,9 +72,6 @@ private:
     uint64_t                      fSharedLimit;
     struct RetiredBlock          *fRetired;      /* gate only: freed after the next reset */
 
-    bool enablePci();
-    bool createWorkLoop();
-    bool createInterrupt();
     bool createServiceLoop();
     bool openCore();
     void closeCore();
