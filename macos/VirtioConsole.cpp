@@ -6,6 +6,7 @@
  * which opens the gate: fBusy keeps other calls out meanwhile, so the core sees one call at a time.
  */
 #include "VirtioConsole.hpp"
+#include "UserClientCommon.hpp"
 
 OSDefineMetaClassAndStructors(VirtioConsoleDevice, IOService);
 OSDefineMetaClassAndStructors(VirtioConsoleUserClient, IOUserClient);
@@ -164,16 +165,8 @@ IOReturn VirtioConsoleDevice::newUserClient(task_t owningTask, void *securityID,
     *handler = NULL;
     if (isInactive() || !__atomic_load_n(&fDev, __ATOMIC_ACQUIRE))
         return kIOReturnNotReady;
-    VirtioConsoleUserClient *uc = OSTypeAlloc(VirtioConsoleUserClient);
-    if (uc && uc->initWithTask(owningTask, securityID, type, properties) && uc->attach(this)) {
-        if (uc->start(this)) {
-            *handler = uc;
-            return kIOReturnSuccess;
-        }
-        uc->detach(this);
-    }
-    OSSafeReleaseNULL(uc);
-    return kIOReturnNoResources;
+    *handler = startUserClient<VirtioConsoleUserClient>(this, owningTask, securityID, type, properties);
+    return *handler ? kIOReturnSuccess : kIOReturnNoResources;
 }
 
 /* ==== the user client ==== */
@@ -269,15 +262,7 @@ IOReturn VirtioConsoleUserClient::externalMethod(uint32_t selector, IOExternalMe
     (void)dispatch;
     (void)target;
     (void)reference;
-    if (selector >= kVconUcSelectorCount)
-        return kIOReturnBadArgument;
-    IOLockLock(fLock);
-    IOReturn ret = kIOReturnNotAttached;
-    if (fActive)
-        ret = super::externalMethod(selector, args, const_cast<IOExternalMethodDispatch *>(&sMethods[selector]),
-                                    this, NULL);
-    IOLockUnlock(fLock);
-    return ret;
+    return dispatchLocked(this, fLock, &fActive, sMethods, kVconUcSelectorCount, selector, args);
 }
 
 IOReturn VirtioConsoleUserClient::sOpenPort(OSObject *t, void *, IOExternalMethodArguments *a)

@@ -5,6 +5,7 @@
  */
 #include "VirtioGPU.hpp"
 #include "VirtioGPUUserClient.hpp"
+#include "UserClientCommon.hpp"
 
 /* Personality key: MiB of wired memory all 3D user clients together may hold. */
 #define kSharedLimitKey "VirtioGPU3DMemoryLimitMB"
@@ -35,15 +36,9 @@ IOReturn VirtioGPUDevice::newUserClient(task_t owningTask, void *securityID, UIn
         userClientStopped();
         return kIOReturnNoResources;
     }
-    VirtioGPUUserClient *uc = OSTypeAlloc(VirtioGPUUserClient);
-    if (uc && uc->initWithTask(owningTask, securityID, type, properties) && uc->attach(this)) {
-        if (uc->start(this)) {
-            *handler = uc;
-            return kIOReturnSuccess;
-        }
-        uc->detach(this);
-    }
-    OSSafeReleaseNULL(uc);
+    *handler = startUserClient<VirtioGPUUserClient>(this, owningTask, securityID, type, properties);
+    if (*handler)
+        return kIOReturnSuccess;
     userClientStopped();
     return kIOReturnNoResources;
 }

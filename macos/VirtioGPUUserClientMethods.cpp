@@ -7,6 +7,7 @@
  * on any device; a good one gets kIOReturnUnsupported where the device has no 3D.
  */
 #include "VirtioGPUUserClient.hpp"
+#include "UserClientCommon.hpp"
 
 /* ---- dispatch: IOKit checks these counts and sizes before any handler runs ---- */
 
@@ -32,15 +33,7 @@ IOReturn VirtioGPUUserClient::externalMethod(uint32_t selector, IOExternalMethod
     (void)dispatch;
     (void)target;
     (void)reference;
-    if (selector >= kVgpuUcSelectorCount)
-        return kIOReturnBadArgument;
-    IOLockLock(fLock);
-    IOReturn ret = kIOReturnNotAttached;   /* closed or stopped */
-    if (fOpen)
-        ret = super::externalMethod(selector, args, const_cast<IOExternalMethodDispatch *>(&sMethods[selector]),
-                                    this, NULL);
-    IOLockUnlock(fLock);
-    return ret;
+    return dispatchLocked(this, fLock, &fOpen, sMethods, kVgpuUcSelectorCount, selector, args);
 }
 
 #define TRAMPOLINE(name, method) \
