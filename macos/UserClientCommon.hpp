@@ -36,8 +36,8 @@ inline IOReturn dispatchLocked(IOUserClient *uc, IOLock *lock, const bool *open,
     IOLockLock(lock);
     IOReturn ret = kIOReturnNotAttached;
     if (*open)
-        ret = uc->IOUserClient::externalMethod(selector, args,
-                                               const_cast<IOExternalMethodDispatch *>(&table[selector]), uc, NULL);
+        ret = uc->IOUserClient::externalMethod(
+            selector, args, const_cast<IOExternalMethodDispatch *>(&table[selector]), uc, NULL);
     IOLockUnlock(lock);
     return ret;
 }

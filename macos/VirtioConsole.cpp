@@ -3,7 +3,8 @@
  *
  * Contexts: the work loop runs the command gate and the interrupt action (vcon_handle_interrupt);
  * user clients call runConsole() from their own threads.  A core call may sleep in vgpu_os_wait(),
- * which opens the gate: fBusy keeps other calls out meanwhile, so the core sees one call at a time.
+ * which opens the gate: the plumbing's coreBusy keeps other calls out meanwhile, so the core sees
+ * one call at a time.
  */
 #include "VirtioConsole.hpp"
 #include "UserClientCommon.hpp"
@@ -91,8 +92,7 @@ IOReturn VirtioConsoleDevice::gatedOpen(OSObject *owner, void *params, void *res
 IOReturn VirtioConsoleDevice::gatedClose(OSObject *owner, void *, void *, void *, void *)
 {
     VirtioConsoleDevice *me = static_cast<VirtioConsoleDevice *>(owner);
-    while (me->fBusy)                /* a call asleep in the core finishes first */
-        (void)me->fPlumbing.os.gate->commandSleep(&me->fBusy, THREAD_UNINT);
+    me->fPlumbing.waitCoreIdle();    /* a call asleep in the core finishes first */
     struct vcon_dev *dev = me->fDev;
     __atomic_store_n(&me->fDev, (struct vcon_dev *)NULL, __ATOMIC_RELEASE);
     vcon_close(dev);
@@ -114,15 +114,12 @@ IOReturn VirtioConsoleDevice::gatedCall(OSObject *owner, void *callp, void *, vo
 {
     VirtioConsoleDevice *me = static_cast<VirtioConsoleDevice *>(owner);
     Call *call = static_cast<Call *>(callp);
-    IOCommandGate *gate = me->fPlumbing.os.gate;
-    while (me->fBusy)
-        (void)gate->commandSleep(&me->fBusy, THREAD_UNINT);
+    me->fPlumbing.waitCoreIdle();
     if (!me->fDev)
         return kIOReturnSuccess;     /* result stays VGPU_E_NODEV */
-    me->fBusy = true;
+    me->fPlumbing.beginCoreCall();
     call->result = call->fn(me->fDev, call->arg);
-    me->fBusy = false;
-    gate->commandWakeup(&me->fBusy, true);
+    me->fPlumbing.endCoreCall();
     return kIOReturnSuccess;
 }
 

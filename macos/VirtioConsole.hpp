@@ -53,7 +53,6 @@ public:
 private:
     VirtioPciPlumbing             fPlumbing;   /* PCI, os context, work loop + gate, interrupt */
     struct vcon_dev              *fDev;        /* set in the gate; read atomically by the filter */
-    bool                          fBusy;        /* a core call is running (maybe asleep in it) */
     uint32_t                      fClaimed;     /* bit n: port n belongs to a user client (atomic) */
 
     bool openConsole();

@@ -7,8 +7,8 @@
  *   service loop — the timer that handles core events (display change, reset) and refresh;
  *   callers     — framebuffers (IOGraphicsFamily threads) and 3D user clients (user threads) call
  *                 runCore() / runCoreSince().
- * A core call may sleep in vgpu_os_wait(), which opens the gate: fCoreBusy keeps other calls out
- * meanwhile, so the core still sees one call at a time (core/vgpu.h).
+ * A core call may sleep in vgpu_os_wait(), which opens the gate: the plumbing's coreBusy keeps
+ * other calls out meanwhile, so the core still sees one call at a time (core/vgpu.h).
  */
 #include "VirtioGPU.hpp"
 #include "VirtioGPUFramebuffer.hpp"
@@ -206,19 +206,16 @@ IOReturn VirtioGPUDevice::gatedCore(OSObject *owner, void *callp, void *, void *
 {
     VirtioGPUDevice *me = static_cast<VirtioGPUDevice *>(owner);
     CoreCall *call = static_cast<CoreCall *>(callp);
-    IOCommandGate *gate = me->fPlumbing.os.gate;
-    while (me->fCoreBusy)   /* THREAD_UNINT: only the wakeup below ends this sleep */
-        (void)gate->commandSleep(&me->fCoreBusy, THREAD_UNINT);
+    me->fPlumbing.waitCoreIdle();
     if (!me->fDev)
         return kIOReturnSuccess;   /* result stays VGPU_E_NODEV */
     if (call->sinceEpoch && call->epoch != me->fEpoch) {
         call->result = kCoreStale;
         return kIOReturnSuccess;
     }
-    me->fCoreBusy = true;
+    me->fPlumbing.beginCoreCall();
     call->result = call->fn(me->fDev, call->arg);
-    me->fCoreBusy = false;
-    gate->commandWakeup(&me->fCoreBusy, true);
+    me->fPlumbing.endCoreCall();
     return kIOReturnSuccess;
 }
 

@@ -61,7 +61,6 @@ private:
     IOWorkLoop                   *fServiceLoop;  /* events and refresh, off the interrupt thread */
     IOTimerEventSource           *fServiceTimer;
     uint32_t                      fPendingEvents;
-    bool                          fCoreBusy;     /* a core call is in progress (maybe asleep) */
     bool                          fPMStarted;
     VirtioGPUFramebuffer         *fFramebuffers[VGPU_MAX_SCANOUTS];
     unsigned                      fNumFramebuffers;

@@ -81,6 +81,24 @@ void VirtioPciPlumbing::coreGoingDown()
     os.polling = true;
 }
 
+/* THREAD_UNINT: only endCoreCall's wakeup ends this sleep. */
+void VirtioPciPlumbing::waitCoreIdle()
+{
+    while (coreBusy)
+        (void)os.gate->commandSleep(&coreBusy, THREAD_UNINT);
+}
+
+void VirtioPciPlumbing::beginCoreCall()
+{
+    coreBusy = true;
+}
+
+void VirtioPciPlumbing::endCoreCall()
+{
+    coreBusy = false;
+    os.gate->commandWakeup(&coreBusy, true);
+}
+
 const char *VirtioPciPlumbing::irqModeName() const
 {
     return irqMode == VGPU_IRQ_MSIX ? "MSI-X" : irqMode == VGPU_IRQ_INTX ? "INTx" : "no";

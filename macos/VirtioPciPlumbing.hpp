@@ -43,6 +43,7 @@ struct VirtioPciPlumbing {
     IOFilterInterruptEventSource *irq;         /* NULL when polling */
     enum vgpu_irq_mode            irqMode;
     uint32_t                      intxCauses;  /* ISR bits the line's filter read, for the action */
+    bool                          coreBusy;    /* gate only: a core call runs (maybe asleep in it) */
 
     /* Open the PCI provider for `client` and turn on memory space and bus mastering. */
     bool open(IOService *owner, IOService *provider, const char *deviceName);
@@ -56,6 +57,11 @@ struct VirtioPciPlumbing {
     /* Before the core closes: interrupts off, so the close polls. */
     void coreGoingDown();
     void teardown();
+    /* In the gate, around every core call: a call may sleep in vgpu_os_wait(), which opens the
+     * gate, so the next one waits here and the core still sees one call at a time. */
+    void waitCoreIdle();
+    void beginCoreCall();
+    void endCoreCall();
     /* For log lines: "MSI-X", "INTx" or "no" (interrupts). */
     const char *irqModeName() const;
 
