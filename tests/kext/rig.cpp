@@ -21,6 +21,8 @@ bool rigBoot(Rig *r)
     if (r->bootDisplay)
         r->pci->setProperty("AAPL,boot-display", 1, 32);
     fake::setPci(r->pci);
+    if (r->pciOwner && !r->pci->open(r->pciOwner))
+        return false;
     r->dev = OSTypeAlloc(VirtioGPUDevice);
     for (const auto &kv : r->driverProps)
         r->dev->setProperty(kv.first.c_str(), kv.second, 32);

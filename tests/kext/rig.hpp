@@ -21,6 +21,7 @@ struct Rig {
     struct sim_config cfg;      /* adjust before rigBoot */
     bool offerMsi = true;
     bool bootDisplay = false;   /* the PCI device carries AAPL,boot-display */
+    IOService *pciOwner = NULL; /* another driver that has the PCI device open before ours starts */
     std::map<std::string, uint64_t> driverProps;   /* personality numbers the driver starts with */
     struct sim *sim = NULL;
     IOPCIDevice *pci = NULL;

@@ -463,6 +463,23 @@ static void start_fails_cleanly_on_a_broken_device(void **state)
     assert_true(fake::logContains("device bring-up failed"));
 }
 
+/* Another driver holds the device: start gives up before touching it, and never closes the
+ * other driver's open (the stand-in counts a close by a non-owner as a violation). */
+static void start_fails_cleanly_when_the_pci_device_is_taken(void **state)
+{
+    Rig *r = rig(state);
+    IOService *other = OSTypeAlloc(IOService);
+    r->pciOwner = other;
+    assert_false(rigBoot(r));
+    assert_true(fake::logContains("PCI device is in use by another driver"));
+    assert_ptr_equal(r->pci->fakeOpenedBy, other);
+    assert_int_equal(sim_pci_command(r->sim) & kIOPCICommandBusMaster, 0);
+    assert_null(r->pci->fakeHandler[0]);
+    assert_null(r->pci->fakeHandler[1]);
+    r->pci->close(other);
+    OSSafeReleaseNULL(other);
+}
+
 static void start_fails_cleanly_without_aperture_memory(void **state)
 {
     Rig *r = rig(state);
@@ -539,6 +556,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(aperture_falls_back_and_may_be_scattered, rigTestSetup, rigTestTeardown),
         cmocka_unit_test_setup_teardown(intx_when_no_message_signalled_interrupt, rigTestSetup, rigTestTeardown),
         cmocka_unit_test_setup_teardown(start_fails_cleanly_on_a_broken_device, rigTestSetup, rigTestTeardown),
+        cmocka_unit_test_setup_teardown(start_fails_cleanly_when_the_pci_device_is_taken, rigTestSetup, rigTestTeardown),
         cmocka_unit_test_setup_teardown(start_fails_cleanly_without_aperture_memory, rigTestSetup, rigTestTeardown),
         cmocka_unit_test_setup_teardown(stop_blanks_and_releases_the_device, rigTestSetup, rigTestTeardown),
         cmocka_unit_test_setup_teardown(stop_after_power_off, rigTestSetup, rigTestTeardown),
