@@ -28,7 +28,7 @@ class VirtioGPUDevice;
 
 enum { kVgpuPciBars = 6 };
 
-/* The core's `os` context: one per device, owned by VirtioGPUDevice. */
+/* The core's `os` context: one per device, in its provider's VirtioPciPlumbing. */
 struct VgpuOs {
     IOPCIDevice     *pci;                     /* the provider; never NULL while the core runs */
     IOMemoryMap     *barMap[kVgpuPciBars];    /* memory BARs mapped on first use, else NULL */
