@@ -170,6 +170,7 @@ IOReturn VirtioGPUDevice::gatedOpen(OSObject *owner, void *params, void *result,
 IOReturn VirtioGPUDevice::gatedClose(OSObject *owner, void *, void *, void *, void *)
 {
     VirtioGPUDevice *me = static_cast<VirtioGPUDevice *>(owner);
+    me->fPlumbing.waitCoreIdle();    /* a call asleep in the core (gate open) finishes first */
     struct vgpu_dev *dev = me->fDev;
     vgpu_close(dev);
     __atomic_store_n(&me->fDev, (struct vgpu_dev *)NULL, __ATOMIC_RELEASE);
