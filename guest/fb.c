@@ -9,7 +9,6 @@
 #define SPREAD_FACTOR    4
 #define SPREAD_MIN_PAGES 256
 
-static uint64_t windows_used;                 /* bit w: window w holds a framebuffer */
 static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
 
 /* xorshift64: a fixed seed, so a run's page layout is reproducible. */
@@ -19,17 +18,6 @@ static uint64_t rng_next(void)
     rng_state ^= rng_state >> 7;
     rng_state ^= rng_state << 17;
     return rng_state;
-}
-
-static int take_window(unsigned *w)
-{
-    for (unsigned i = 0; i < FB_WINDOWS; i++)
-        if (!(windows_used >> i & 1)) {
-            windows_used |= 1ull << i;
-            *w = i;
-            return 0;
-        }
-    return -1;
 }
 
 /*
@@ -76,7 +64,7 @@ int fb_create(struct guest_fb *fb, uint32_t width, uint32_t height)
 {
     uint64_t bytes = (uint64_t)width * height * VGPU_BYTES_PER_PIXEL;
     *fb = (struct guest_fb){ 0 };
-    if (bytes > FB_WINDOW_SIZE || take_window(&fb->window) < 0)
+    if (bytes > WINDOW_SIZE || !paging_window_take(&fb->window))
         return VGPU_E_NOMEM;
     fb->width = width;
     fb->height = height;
@@ -98,14 +86,12 @@ void fb_destroy(struct guest_fb *fb)
 {
     if (!fb->npages)
         return;
-    if (fb->pixels)
-        paging_window_unmap(fb->window, fb->npages);
+    paging_window_release(fb->window, fb->pixels ? fb->npages : 0);
     for (size_t i = 0; fb->pages && i < fb->npages; i++)
         if (fb->pages[i])
             pages_free(fb->pages[i], 1);
     heap_free(fb->pages, fb->npages * sizeof *fb->pages);
     heap_free(fb->segs, fb->npages * sizeof *fb->segs);
-    windows_used &= ~(1ull << fb->window);
     *fb = (struct guest_fb){ 0 };
 }
 

@@ -100,37 +100,90 @@ bool paging_map_mmio(uint64_t phys, uint64_t len)
     return true;
 }
 
-/* The 4 KiB page-table entry for byte offset `off` in window `w`. */
-static uint64_t *window_pte(unsigned w, uint64_t off)
+static uint64_t windows_taken[WINDOW_COUNT / 64];   /* bit w: window w is in use */
+
+bool paging_window_take(unsigned *w)
 {
-    uint64_t *pd = next_table(&window_pdpt[w]);
-    uint64_t *pt = pd ? next_table(&pd[off >> 21 & 511]) : NULL;
+    for (unsigned i = 0; i < WINDOW_COUNT; i++)
+        if (!(windows_taken[i / 64] >> (i % 64) & 1)) {
+            windows_taken[i / 64] |= 1ull << (i % 64);
+            *w = i;
+            return true;
+        }
+    return false;
+}
+
+/* The table an entry points to; with `make`, allocated if absent (see next_table). */
+static uint64_t *child_table(uint64_t *entry, bool make)
+{
+    if (make)
+        return next_table(entry);
+    return *entry & PTE_P ? table_at(*entry) : NULL;
+}
+
+/* The 4 KiB page-table entry for page i of window w (NULL: out of range, or no table). */
+static uint64_t *window_pte(unsigned w, size_t i, bool make)
+{
+    uint64_t off = (uint64_t)i * PAGE_SIZE;
+    if (w >= WINDOW_COUNT || off >= WINDOW_SIZE)
+        return NULL;
+    uint64_t *pd = child_table(&window_pdpt[w], make);
+    uint64_t *pt = pd ? child_table(&pd[off >> 21 & 511], make) : NULL;
     return pt ? &pt[off >> 12 & 511] : NULL;
+}
+
+bool paging_window_set(unsigned w, size_t i, uint64_t phys)
+{
+    uint64_t *pte = window_pte(w, i, true);
+    if (pte)
+        *pte = phys | PTE_P | PTE_RW;
+    return pte != NULL;
+}
+
+uint64_t paging_window_get(unsigned w, size_t i)
+{
+    uint64_t *pte = window_pte(w, i, false);
+    return pte && *pte & PTE_P ? *pte & PTE_ADDR : 0;
+}
+
+void *paging_window_addr(unsigned w)
+{
+    return (void *)(uintptr_t)(WINDOW_BASE + (uint64_t)w * WINDOW_SIZE);
+}
+
+bool paging_window_of(const void *p, unsigned *w)
+{
+    uint64_t a = (uintptr_t)p;
+    if (a < WINDOW_BASE || a >= WINDOW_BASE + (uint64_t)WINDOW_COUNT * WINDOW_SIZE)
+        return false;
+    *w = (unsigned)((a - WINDOW_BASE) / WINDOW_SIZE);
+    return windows_taken[*w / 64] >> (*w % 64) & 1;
+}
+
+/* Page tables stay allocated for the window's next user; only the entries go. */
+static void window_unmap(unsigned w, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        uint64_t *pte = window_pte(w, i, false);
+        if (pte)
+            *pte = 0;
+    }
+    flush_tlb();
 }
 
 void *paging_window_map(unsigned w, const uint64_t *pages, size_t n)
 {
-    if (w >= FB_WINDOWS || n > FB_WINDOW_SIZE / PAGE_SIZE)
-        return NULL;
-    for (size_t i = 0; i < n; i++) {
-        uint64_t *pte = window_pte(w, (uint64_t)i * PAGE_SIZE);
-        if (!pte) {
-            paging_window_unmap(w, i);
+    for (size_t i = 0; i < n; i++)
+        if (!paging_window_set(w, i, pages[i])) {
+            window_unmap(w, i);
             return NULL;
         }
-        *pte = pages[i] | PTE_P | PTE_RW;
-    }
-    flush_tlb();
-    return (void *)(uintptr_t)(FB_WINDOW_BASE + (uint64_t)w * FB_WINDOW_SIZE);
+    return paging_window_addr(w);
 }
 
-/* Page tables stay allocated for the window's next user; only the entries go. */
-void paging_window_unmap(unsigned w, size_t n)
+void paging_window_release(unsigned w, size_t n)
 {
-    for (size_t i = 0; i < n; i++) {
-        uint64_t off = (uint64_t)i * PAGE_SIZE;
-        uint64_t pde = table_at(window_pdpt[w])[off >> 21 & 511];
-        table_at(pde)[off >> 12 & 511] = 0;
-    }
-    flush_tlb();
+    window_unmap(w, n);
+    if (w < WINDOW_COUNT)
+        windows_taken[w / 64] &= ~(1ull << (w % 64));
 }
