@@ -88,6 +88,22 @@ uint64_t pages_alloc_from(size_t n, uint64_t hint)
 
 uint64_t pages_alloc(size_t n) { return pages_alloc_from(n, span_first); }
 
+uint64_t pages_alloc_top(uint64_t below)
+{
+    for (uint64_t f = below < span_end ? below : span_end; f-- > span_first;) {
+        if (used[f / 64] == ~0ull) {            /* skip whole busy words */
+            f -= f % 64;
+            continue;
+        }
+        if (!is_used(f)) {
+            set_used(f);
+            nfree--;
+            return f * PAGE_SIZE;
+        }
+    }
+    return 0;
+}
+
 void pages_free(uint64_t phys, size_t n)
 {
     for (uint64_t f = phys / PAGE_SIZE; n; n--, f++) {

@@ -17,6 +17,9 @@ void     pages_init(const struct boot_info *bi);
 uint64_t pages_alloc(size_t n);
 /* n contiguous pages, first fit starting at page frame `hint` and wrapping around. */
 uint64_t pages_alloc_from(size_t n, uint64_t hint);
+/* The highest free page below page frame `below`; 0 when none.  The heap's large blocks come
+ * from the top of RAM, so the framebuffers keep the bottom (fb.c). */
+uint64_t pages_alloc_top(uint64_t below);
 void     pages_free(uint64_t phys, size_t n);
 size_t   pages_free_count(void);
 /* Page frames [*first, *end) contain every allocatable page. */
