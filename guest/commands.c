@@ -2,6 +2,7 @@
 #include "session.h"
 
 #include "arch.h"
+#include "benchcmd.h"
 #include "cmd3d.h"
 #include "cmdclip.h"
 #include "clock.h"
@@ -75,6 +76,13 @@ static int cmd_init(struct session *s, unsigned argc, char **argv)
     return VGPU_OK;
 }
 
+/* A scanout's framebuffer goes away; so does the refresh engine that watched it. */
+static void drop_framebuffer(struct session *s, unsigned scanout)
+{
+    benchcmd_drop(scanout);
+    fb_destroy(&s->fb[scanout]);
+}
+
 static int cmd_close(struct session *s, unsigned argc, char **argv)
 {
     (void)argc, (void)argv;
@@ -86,7 +94,7 @@ static int cmd_close(struct session *s, unsigned argc, char **argv)
     vgpu_close(dev);
     irq_disable(gpu);
     for (unsigned i = 0; i < VGPU_MAX_SCANOUTS; i++)
-        fb_destroy(&s->fb[i]);
+        drop_framebuffer(s, i);
     gpu->display_event = gpu->needs_reset = false;
     session_say(s, "core_heap=%lu core_dma=%lu", gpu->core_heap_bytes, gpu->core_dma_bytes);
     return VGPU_OK;
@@ -130,7 +138,7 @@ static int set_mode(struct session *s, uint32_t scanout, uint32_t w, uint32_t h,
         fb_destroy(&fresh);
         return st;
     }
-    fb_destroy(&s->fb[scanout]);
+    drop_framebuffer(s, scanout);
     s->fb[scanout] = fresh;
     return VGPU_OK;
 }
@@ -228,7 +236,7 @@ static int cmd_disable(struct session *s, unsigned argc, char **argv)
         return VGPU_E_INVAL;
     int st = vgpu_disable_scanout(s->gpu->dev, scanout);
     if (st == VGPU_OK)
-        fb_destroy(&s->fb[scanout]);
+        drop_framebuffer(s, scanout);
     return st;
 }
 
@@ -367,5 +375,7 @@ const struct command session_commands[] = {
     { "crash",       0, 0,   false, cmd_crash },
     { "gl",          1, 299, false, cmd3d_run },
     { "clip",        1, 299, false, cmdclip_run },
+    { "bench",       7, 8,   true,  benchcmd_bench },
+    { "idle",        3, 3,   true,  benchcmd_idle },
     { NULL, 0, 0, false, NULL },
 };
