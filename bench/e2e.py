@@ -1,10 +1,11 @@
 #!/usr/bin/python3
 """End-to-end part of `make bench`: the refresh engine in QEMU against a naive driver.
 
-For each accelerator (TCG, and KVM when /dev/kvm works) it boots the test guest at 1920x1080 and
-runs the guest's `bench` command (bench/GUEST-REQUEST.md) for full-frame and small-rectangle
-updates in three modes: `naive` (whole frame transferred and flushed every update), `refresh`
-(vgpu_refresh_tick: scan + what changed) and `damage` (the OS names the rectangle: no scan) --
+For each accelerator asked for (default TCG; `--accel tcg,kvm` adds KVM when /dev/kvm works) it
+boots the test guest at 1920x1080 and runs the guest's `bench` command (guest/PROTOCOL.md) for
+full-frame and small-rectangle updates in three modes: `naive` (whole frame transferred and flushed
+every update), `refresh` (vgpu_refresh_tick: scan + what changed) and `damage` (the OS names the
+rectangle: no scan) --
 once unpaced (updates per second) and once paced at 60 Hz like a desktop (host CPU per update; the
 guest's `none` mode, drawing and pacing without submitting, is subtracted as the background).
 Around each run it reads QEMU's CPU time from /proc/<pid>/task/*/schedstat (nanoseconds; /stat's
@@ -12,7 +13,7 @@ utime+stime in 10 ms ticks is too coarse for short runs), split into the vCPU th
 itself: drawing, scanning) and the rest (device emulation, display).  Then `idle`
 measures an idle desktop.  Prints a table and adds an "e2e" section to out/bench.json.
 
-Usage: bench/e2e.py --guest build/guest/vgpu-guest.elf --json out/bench.json [--accel tcg,kvm]
+Usage: bench/e2e.py --guest build/guest/vgpu-guest.elf --json out/bench.json [--accel tcg|kvm|tcg,kvm]
 """
 import argparse
 import json
@@ -125,7 +126,7 @@ def guest_has_bench(vm):
         vm.guest.ok("bench 0 refresh 1 0 0 64 64")
         return True
     except GuestError as exc:
-        print(f"  guest has no usable bench command ({exc}); see bench/GUEST-REQUEST.md")
+        print(f"  guest has no usable bench command ({exc}); see guest/PROTOCOL.md")
         return False
 
 
@@ -198,7 +199,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--guest", type=Path, default=REPO / "build" / "guest" / "vgpu-guest.elf")
     parser.add_argument("--json", type=Path, default=REPO / "out" / "bench.json")
-    parser.add_argument("--accel", default="tcg,kvm")
+    parser.add_argument("--accel", default="tcg",
+                        help="comma-separated; KVM is opt-in (far too slow under nested KVM)")
     args = parser.parse_args()
     if not args.guest.is_file():
         print(f"e2e: skipped: no guest binary at {args.guest}")
