@@ -205,12 +205,13 @@ def main():
     if not args.guest.is_file():
         print(f"e2e: skipped: no guest binary at {args.guest}")
         return 0
+    guest = args.guest.resolve()          # QEMU runs in a temporary directory
     results = []
     for accel in args.accel.split(","):
         if accel == "kvm" and not kvm_usable():
             print("e2e: KVM skipped: /dev/kvm cannot be opened read-write")
             continue
-        result = run_accel(args.guest, accel)
+        result = run_accel(guest, accel)
         if result is None:
             break
         results.append(result)
