@@ -51,7 +51,7 @@ static bool parse_mode(struct session *s, const char *arg, unsigned allowed, enu
             *out = (enum bench_mode)m;
             return true;
         }
-    session_fail(s, VGPU_E_INVAL, "unknown mode '%s'", arg);
+    session_fail(s, VGPU_E_INVAL, "'%s' is not a mode of this command", arg);
     return false;
 }
 
@@ -152,9 +152,16 @@ static int engine_for(struct run *r)
     if (st != VGPU_OK)
         return session_fail(r->s, st, "refresh engine for %ux%u", fb->width, fb->height);
     engine_live[r->scanout] = true;
-    struct run first = { .s = r->s, .scanout = r->scanout, .mode = MODE_REFRESH, .engine = r->engine };
+    struct run first = { .s = r->s, .scanout = r->scanout, .mode = MODE_REFRESH,
+                         .engine = r->engine };
     st = submit_with_backpressure(&first);
     return st == VGPU_OK ? vgpu_wait_idle(r->s->gpu->dev) : st;
+}
+
+/* The engine's counters (all 0 for modes without one), to report their growth over a run. */
+static struct vgpu_refresh_stats engine_stats(const struct run *r)
+{
+    return r->engine ? r->engine->stats : (struct vgpu_refresh_stats){ 0 };
 }
 
 static int parse_bench(struct session *s, unsigned argc, char **argv, struct run *r,
@@ -173,9 +180,9 @@ static int parse_bench(struct session *s, unsigned argc, char **argv, struct run
     if (!r->rect.width || !r->rect.height ||
         (uint64_t)r->rect.x + r->rect.width > r->whole.width ||
         (uint64_t)r->rect.y + r->rect.height > r->whole.height)
-        return session_fail(s, VGPU_E_INVAL, "rectangle %ux%u+%u+%u not inside the %ux%u framebuffer",
-                            r->rect.width, r->rect.height, r->rect.x, r->rect.y, r->whole.width,
-                            r->whole.height);
+        return session_fail(s, VGPU_E_INVAL, "rectangle %ux%u+%u+%u not inside the %ux%u frame",
+                            r->rect.width, r->rect.height, r->rect.x, r->rect.y,
+                            r->whole.width, r->whole.height);
     return VGPU_OK;
 }
 
@@ -207,16 +214,17 @@ int benchcmd_bench(struct session *s, unsigned argc, char **argv)
         st = engine_for(&r);
     if (st != VGPU_OK)
         return st;
-    struct vgpu_refresh_stats before = r.engine ? r.engine->stats : (struct vgpu_refresh_stats){ 0 };
+    struct vgpu_refresh_stats before = engine_stats(&r);
     st = run_updates(&r, n, hz, &ns);
     if (st != VGPU_OK)
         return st;
+    struct vgpu_refresh_stats after = engine_stats(&r);
     if (r.engine) {
-        r.rects = r.engine->stats.rects - before.rects;
-        r.pixels = r.engine->stats.pixels - before.pixels;
+        r.rects = after.rects - before.rects;
+        r.pixels = after.pixels - before.pixels;
     }
     session_say(s, "n=%u ns=%lu busy=%lu rects=%lu pixels=%lu scans=%lu", n, ns, r.busy, r.rects,
-                r.pixels, r.engine ? r.engine->stats.scans - before.scans : 0);
+                r.pixels, after.scans - before.scans);
     return VGPU_OK;
 }
 
@@ -240,7 +248,8 @@ static int run_idle(struct run *r, uint32_t ms, uint64_t *ticks, uint64_t *tick_
         if (st != VGPU_OK)
             return st;
         ++*ticks;
-        uint64_t next = r->engine ? vgpu_refresh_deadline(r->engine) : start + *ticks * NAIVE_PERIOD_NS;
+        uint64_t next = r->engine ? vgpu_refresh_deadline(r->engine)
+                                  : start + *ticks * NAIVE_PERIOD_NS;
         sleep_until(r->s, next < end ? next : end);
     }
     return vgpu_wait_idle(r->s->gpu->dev);
@@ -259,12 +268,12 @@ int benchcmd_idle(struct session *s, unsigned argc, char **argv)
     int st = r.mode == MODE_REFRESH ? engine_for(&r) : VGPU_OK;
     if (st != VGPU_OK)
         return st;
-    struct vgpu_refresh_stats before = r.engine ? r.engine->stats : (struct vgpu_refresh_stats){ 0 };
+    struct vgpu_refresh_stats before = engine_stats(&r);
     st = run_idle(&r, ms, &ticks, &tick_ns);
     if (st != VGPU_OK)
         return st;
+    struct vgpu_refresh_stats after = engine_stats(&r);
     session_say(s, "ticks=%lu probes=%lu scans=%lu busy=%lu tick_ns=%lu", ticks,
-                r.engine ? r.engine->stats.probes - before.probes : 0,
-                r.engine ? r.engine->stats.scans - before.scans : 0, r.busy, tick_ns);
+                after.probes - before.probes, after.scans - before.scans, r.busy, tick_ns);
     return VGPU_OK;
 }
