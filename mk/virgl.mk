@@ -16,7 +16,8 @@ test-3d: $(VIRGL_GUEST_ELF)
 	    --durations=5 tests/e2e3d
 
 bench-3d: $(VIRGL_GUEST_ELF)
-	$(PYTHON) tests/e2e3d/bench3d.py --guest $(VIRGL_GUEST_ELF) --json $(OUT)/bench3d.json
+	@mkdir -p $(OUT)
+	$(PYTHON) tests/e2e3d/bench3d.py --guest $(abspath $(VIRGL_GUEST_ELF)) --json $(OUT)/bench3d.json
 
 $(BUILD)/fuzz_virgl_caps: tests/fuzz/fuzz_virgl_caps.c core/virgl_caps.c core/res3d_check.c $(wildcard core/*.h)
 	@mkdir -p $(@D)
