@@ -66,6 +66,8 @@ static uint32_t dispatch(struct sim *sim, struct sim_elem *e, uint32_t type)
     case VIRTIO_GPU_CMD_RESOURCE_ATTACH_BACKING: return sim_cmd_attach_backing(sim, e);
     case VIRTIO_GPU_CMD_RESOURCE_DETACH_BACKING: return sim_cmd_detach_backing(sim, e);
     default:
+        if (sim_is_3d_cmd(sim, type))
+            return sim_cmd_3d(sim, e, type);
         sim_driver_error(sim, "unknown command 0x%x", type);
         return VIRTIO_GPU_RESP_ERR_UNSPEC;
     }
@@ -181,6 +183,7 @@ void sim_gpu_reset(struct sim *sim)
     for (unsigned i = 0; i < sim->nheld; i++)
         free(sim->held[i]);
     sim->nheld = 0;
+    sim_gpu3d_reset(sim);
 }
 
 /* Copy a whole request struct; a short request is a driver bug answered with ERR_UNSPEC. */

@@ -35,6 +35,8 @@ struct sim *sim_create(const struct sim_config *cfg, sim_map_fn map, void *map_c
     sim->cfg = *cfg;
     if (sim->cfg.msix_vectors > 32)
         sim->cfg.msix_vectors = 32;   /* pending vectors live in one 32-bit mask */
+    if (sim->cfg.virgl)
+        sim->cfg.features |= 1ull << VIRTIO_GPU_F_VIRGL;
     sim->map = map;
     sim->map_ctx = map_ctx;
     sim->config_vector = VIRTIO_MSI_NO_VECTOR;

@@ -65,6 +65,8 @@ struct sim_config {
     uint64_t max_hostmem;              /* resource memory limit; default 256 MiB */
     uint32_t edid_extensions;          /* CTA-861 blocks after the base block (0 or 1) */
     uint32_t layout_faults;            /* enum sim_layout_fault bits */
+    bool     virgl;                    /* offer VIRTIO_GPU_F_VIRGL and the 3D commands (gpu3d.c) */
+    uint32_t num_capsets;              /* reported in device config when virgl; default 0 */
 };
 void sim_default_config(struct sim_config *cfg);
 
@@ -120,6 +122,24 @@ enum sim_used_fault {
 void sim_fault_used(struct sim *sim, enum sim_used_fault fault);
 /* Raise DEVICE_NEEDS_RESET when the next command of `cmd_type` arrives (it is not executed). */
 void sim_fault_needs_reset_on(struct sim *sim, uint32_t cmd_type);
+
+/* ---- 3D side (cfg.virgl) ---- */
+#define SIM_MAX_CAPSETS  2
+#define SIM_CAPSET_BYTES 2048u
+/*
+ * Replace capset `index` (until then: one VIRGL2 capset of 1024 bytes, version 2, format
+ * B8G8R8A8 renderable and sampleable).  GET_CAPSET_INFO reports id/max_version/max_size;
+ * GET_CAPSET answers with the header and `len` bytes of `data` (len < max_size: truncated).
+ */
+void sim_set_capset(struct sim *sim, unsigned index, uint32_t id, uint32_t max_version,
+                    uint32_t max_size, const void *data, uint32_t len);
+struct sim_3d_view {
+    uint32_t contexts;         /* live contexts */
+    uint32_t attachments;      /* (context, live resource) pairs */
+    uint64_t submits, submit_bytes;
+    uint64_t transfers_to, transfers_from;
+};
+void sim_3d(const struct sim *sim, struct sim_3d_view *out);
 
 /* ---- Observation ---- */
 struct sim_scanout_view {

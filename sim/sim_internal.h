@@ -76,6 +76,23 @@ struct sim_faults {
     enum sim_used_fault used;
 };
 
+#define SIM_MAX_CTX    64u
+#define SIM_MAX_ATTACH 256u
+
+struct sim_capset_slot {
+    uint32_t id, max_version, max_size, len;
+    uint8_t  data[SIM_CAPSET_BYTES];
+};
+
+/* The 3D side (gpu3d.c): capsets, live contexts, attachments, counters. */
+struct sim_gpu3d {
+    bool     custom_capsets;            /* sim_set_capset was called: no default capset */
+    struct sim_capset_slot capset[SIM_MAX_CAPSETS];
+    uint32_t ctx[SIM_MAX_CTX];          /* 0: free */
+    struct { uint32_t ctx, res; } attached[SIM_MAX_ATTACH];   /* ctx 0: free */
+    struct sim_3d_view counts;
+};
+
 struct sim {
     struct sim_config cfg;
     sim_map_fn map;
@@ -105,6 +122,8 @@ struct sim {
     struct sim_scanout scanout[SIM_MAX_SCANOUTS];
     struct sim_elem *held[SIM_MAX_HELD];
     unsigned nheld;
+
+    struct sim_gpu3d gpu3d;
 
     struct sim_faults fault;
     struct sim_stats stats;
@@ -162,6 +181,11 @@ uint32_t sim_cmd_detach_backing(struct sim *sim, struct sim_elem *e);
 uint32_t sim_cmd_transfer_2d(struct sim *sim, struct sim_elem *e);
 void sim_rect_from_le(struct virtio_gpu_rect *r);
 bool sim_rect_in_resource(const struct virtio_gpu_rect *r, const struct sim_resource *res);
+
+/* gpu3d.c */
+bool     sim_is_3d_cmd(const struct sim *sim, uint32_t type);
+uint32_t sim_cmd_3d(struct sim *sim, struct sim_elem *e, uint32_t type);
+void     sim_gpu3d_reset(struct sim *sim);
 
 /* gpu_display.c */
 void sim_scanout_disable(struct sim *sim, unsigned id);

@@ -259,7 +259,8 @@ uint8_t sim_isr_read(struct sim *sim)
 
 uint32_t sim_devcfg_read(struct sim *sim, uint32_t off, unsigned width)
 {
-    uint32_t words[4] = { sim->events_read, 0, sim->cfg.num_scanouts, 0 };
+    uint32_t words[4] = { sim->events_read, 0, sim->cfg.num_scanouts,
+                          sim->cfg.virgl ? sim->cfg.num_capsets : 0 };
     uint32_t v = 0;
 
     if (off + width > VIRTIO_GPU_CFG_SIZE) {
