@@ -34,6 +34,7 @@ static void default_capset(struct sim_capset_slot *c)
     put32(c->data, 268, 256);         /* array layers */
     put32(c->data, 280, 4);           /* render targets */
     put32(c->data, 284, 4);           /* samples */
+    put32(c->data, 300, 1);           /* viewports */
     put32(c->data, 484, 8192);        /* max 2D texture size */
     put32(c->data, 488, 256);         /* 3D */
     put32(c->data, 492, 8192);        /* cube */
