@@ -67,8 +67,10 @@ int vgpu_query_displays(struct vgpu_dev *dev)
 
     dev->display_event = false;   /* an event arriving from here on stays pending */
     rc = gpu_get_display_info(dev, &info);
-    if (rc != VGPU_OK)
+    if (rc != VGPU_OK) {
+        dev->display_event = true;   /* not answered: the host must ask again */
         return rc;
+    }
     for (i = 0; i < dev->num_scanouts; i++) {
         take_display_one(dev, i, &info.pmodes[i]);
         if (vgpu_has_feature(dev, VIRTIO_GPU_F_EDID))

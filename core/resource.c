@@ -40,5 +40,8 @@ void resource_destroy(struct vgpu_dev *dev, uint32_t id)
 
     if (detached != VGPU_OK || unrefed != VGPU_OK)
         vgpu_warn(dev->os, "resource %u: release failed", id);
-    idalloc_put(&dev->ids, id);
+    /* A refused UNREF may leave the id alive on the host: keep it out of use until a reset
+     * (which re-initialises the allocator) rather than hand it out again. */
+    if (unrefed == VGPU_OK)
+        idalloc_put(&dev->ids, id);
 }

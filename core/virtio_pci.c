@@ -170,7 +170,19 @@ void vpci_add_status(struct vpci *t, uint8_t bits)
     common_write8(t, VIRTIO_COMMON_STATUS, (uint8_t)(vpci_status(t) | bits));
 }
 
-/* Writing 0 resets; the reset is complete only once status reads back 0 (§4.1.4.3.2). */
+static void set_bus_master(struct vpci *t, bool on)
+{
+    uint16_t cmd = vgpu_os_pci_read16(t->os, PCI_CFG_COMMAND);
+    cmd = on ? (uint16_t)(cmd | PCI_COMMAND_MASTER) : (uint16_t)(cmd & ~PCI_COMMAND_MASTER);
+    vgpu_os_pci_write16(t->os, PCI_CFG_COMMAND, cmd);
+    t->master_cut = !on;
+}
+
+/*
+ * Writing 0 resets; the reset is complete only once status reads back 0 (§4.1.4.3.2).  A device
+ * that never gets there may still be using our rings, which the caller is about to free: cut its
+ * bus mastering so it cannot, and give it back after a later reset succeeds.
+ */
 int vpci_reset(struct vpci *t, uint32_t timeout_ms)
 {
     uint64_t deadline = vgpu_os_now_ns(t->os) + (uint64_t)timeout_ms * 1000000u;
@@ -178,11 +190,14 @@ int vpci_reset(struct vpci *t, uint32_t timeout_ms)
     common_write8(t, VIRTIO_COMMON_STATUS, 0);
     while (vpci_status(t) != 0) {
         if (vgpu_os_now_ns(t->os) >= deadline) {
-            vgpu_err(t->os, "device did not finish reset");
+            vgpu_err(t->os, "device did not finish reset; bus mastering turned off");
+            set_bus_master(t, false);
             return VGPU_E_TIMEOUT;
         }
         vgpu_os_wait(t->os, vgpu_os_now_ns(t->os) + 100000u);
     }
+    if (t->master_cut)
+        set_bus_master(t, true);
     return VGPU_OK;
 }
 

@@ -22,6 +22,7 @@ struct vpci {
     void *os;
     struct vpci_window common, notify, isr, device;
     uint32_t notify_mult;      /* notify_off_multiplier */
+    bool     master_cut;       /* bus mastering turned off because a reset never finished */
 };
 
 /* Check the PCI identity (1AF4:device_id, modern) and find the configuration structures. */

@@ -27,6 +27,11 @@ void sim_fault_used(struct sim *sim, enum sim_used_fault fault)
     sim->fault.used = fault;
 }
 
+void sim_fault_stuck_reset(struct sim *sim, bool stuck)
+{
+    sim->fault.stuck_reset = stuck;
+}
+
 void sim_fault_needs_reset_on(struct sim *sim, uint32_t cmd_type)
 {
     sim->fault.reset_armed = true;

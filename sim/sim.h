@@ -122,6 +122,8 @@ enum sim_used_fault {
 void sim_fault_used(struct sim *sim, enum sim_used_fault fault);
 /* Raise DEVICE_NEEDS_RESET when the next command of `cmd_type` arrives (it is not executed). */
 void sim_fault_needs_reset_on(struct sim *sim, uint32_t cmd_type);
+/* While `stuck`, the device ignores resets: device_status never reads back 0. */
+void sim_fault_stuck_reset(struct sim *sim, bool stuck);
 
 /* ---- 3D side (cfg.virgl) ---- */
 #define SIM_MAX_CAPSETS  2

@@ -74,6 +74,7 @@ struct sim_faults {
     bool     reset_armed;
     uint32_t lose_interrupts;
     enum sim_used_fault used;
+    bool     stuck_reset;                /* writes of 0 to device_status do not reset */
 };
 
 #define SIM_MAX_CTX    64u

@@ -136,6 +136,8 @@ static void status_write(struct sim *sim, uint8_t val)
     uint8_t old = sim->status;
 
     if (val == 0) {
+        if (sim->fault.stuck_reset)
+            return;   /* a hung device: status keeps reading non-zero */
         device_reset(sim);
         return;
     }
