@@ -18,12 +18,13 @@ FUZZ_CFLAGS  := $(CSTD) $(WARN) -g -O1 $(FUZZ_SAN) -fsanitize=fuzzer-no-link -MM
 FUZZ_LDFLAGS := $(FUZZ_SAN) -fsanitize=fuzzer
 
 # Targets that drive the whole core through the fuzz host; every other fuzz_*.c is standalone.
-FUZZ_HOSTED  := pci devcfg used resp stateful
+FUZZ_HOSTED  := pci devcfg used resp stateful 3d
 FUZZ_ALL     := $(sort $(patsubst $(FUZZ_SRC)/fuzz_%.c,%,$(filter-out $(FUZZ_SRC)/fuzz_os.c $(FUZZ_SRC)/fuzz_mem.c \
                   $(FUZZ_SRC)/fuzz_tape.c,$(wildcard $(FUZZ_SRC)/fuzz_*.c))))
 FUZZ_TARGETS ?= $(FUZZ_ALL)
 FUZZ_HOST_SRCS := $(addprefix $(FUZZ_SRC)/,fuzz_os.c fuzz_mem.c fuzz_tape.c dev.c dev_pci.c \
-                  dev_transport.c dev_ring.c dev_gpu.c dev_res.c session.c session_script.c) sim/edid.c
+                  dev_transport.c dev_ring.c dev_gpu.c dev_res.c dev_caps3d.c dev_res3d.c session.c \
+                  session_script.c) sim/edid.c
 
 FUZZ_CORE_SRCS ?= $(wildcard core/*.c)
 fuzz_obj = $(patsubst %.c,$(FUZZ_DIR)/obj/%.o,$(1))

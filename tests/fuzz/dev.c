@@ -20,6 +20,7 @@ void dev_create(unsigned script)
     memset(&dev, 0, sizeof(dev));
     dev.script = script;
     dev_transport_init();
+    caps3d_init();
     dev_pci_init();
 }
 

@@ -1,7 +1,8 @@
 /*
- * dev_gpu.c — the device's answers: run a control command (dev_res.c), build the response QEMU
- * would send (echoing the fence; display info; an EDID from the software device's generator),
- * then let FZ_SCRIPT_RESP bend it.  Cursor-queue commands get no response.
+ * dev_gpu.c — the device's answers: run a control command (dev_res.c, dev_res3d.c), build the
+ * response QEMU would send (echoing the fence; display info; an EDID from the software device's
+ * generator; capset info and bytes from dev_caps3d.c), then let FZ_SCRIPT_RESP bend it.
+ * Cursor-queue commands get no response.
  */
 #include <string.h>
 
@@ -15,6 +16,8 @@ union response {
     struct virtio_gpu_ctrl_hdr hdr;
     struct virtio_gpu_resp_display_info info;
     struct virtio_gpu_resp_edid edid;
+    struct virtio_gpu_resp_capset_info capset_info;
+    uint8_t capset[HDR_LEN + DEV_CAPSET_MAX];
 };
 
 size_t elem_read(const struct dev_elem *e, size_t off, void *buf, size_t len)
@@ -91,6 +94,10 @@ static size_t honest(const struct dev_elem *e, const struct virtio_gpu_ctrl_hdr 
         len = display_info(r);
     else if (type == VIRTIO_GPU_RESP_OK_EDID)
         len = edid(e, r);
+    else if (type == VIRTIO_GPU_RESP_OK_CAPSET_INFO)
+        len = caps3d_info(e, &r->capset_info);
+    else if (type == VIRTIO_GPU_RESP_OK_CAPSET)
+        len = HDR_LEN + caps3d_bytes(e, r->capset + HDR_LEN);
     r->hdr.type = vgpu_le32(type);
     if (vgpu_from_le32(req->flags) & VIRTIO_GPU_FLAG_FENCE) {
         r->hdr.flags = vgpu_le32(VIRTIO_GPU_FLAG_FENCE);
@@ -105,14 +112,19 @@ static uint32_t error_type(void)
     return VIRTIO_GPU_RESP_ERR_UNSPEC + tape_u8() % 6u;
 }
 
-/* Data the host may legitimately send: any display layout, any EDID bytes. */
+/* Data the host may legitimately send: any display layout, any EDID or capset bytes (a capset's
+ * id, version or size that its next answer contradicts is a lie, in dev_caps3d.c). */
 static void custom_payload(union response *r, size_t len)
 {
-    if (len == sizeof(r->info)) {
-        tape_fill(r->info.pmodes, sizeof(r->info.pmodes));
-    } else if (len == sizeof(r->edid)) {
+    switch (vgpu_from_le32(r->hdr.type)) {
+    case VIRTIO_GPU_RESP_OK_DISPLAY_INFO: tape_fill(r->info.pmodes, sizeof(r->info.pmodes)); break;
+    case VIRTIO_GPU_RESP_OK_EDID:
         r->edid.size = vgpu_le32(tape_u16());
         tape_fill(r->edid.edid, sizeof(r->edid.edid));
+        break;
+    case VIRTIO_GPU_RESP_OK_CAPSET_INFO:  caps3d_custom_info(&r->capset_info); break;
+    case VIRTIO_GPU_RESP_OK_CAPSET:       tape_fill(r->capset + HDR_LEN, len - HDR_LEN); break;
+    default: break;
     }
 }
 
@@ -160,7 +172,7 @@ uint32_t gpu_control(struct dev_elem *e)
         dev_lie();
     len = bend(action, &r, len);
     written = elem_write(e, 0, &r, len);
-    if (written < len)
+    if (written < len && dev_truthful())   /* after a lied capset size, QEMU truncates too */
         fz_finding("response buffer of %u bytes for a %zu-byte response", e->in_len, len);
     return (uint32_t)written;
 }

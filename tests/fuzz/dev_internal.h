@@ -9,12 +9,17 @@
 #include "fuzz_os.h"
 #include "fuzz_tape.h"
 #include "../../core/virtio_gpu_proto.h"
+#include "../../core/virtio_gpu_proto3d.h"
 
 #define DEV_NQ          2
-#define DEV_MAX_IOV     8        /* buffers in one chain: the core sends at most 3 */
+#define DEV_MAX_IOV     72       /* buffers in one chain: 3 for 2D, SUBMIT_3D 2 + its stream segments */
 #define DEV_MAX_PENDING 1024
 #define DEV_MAX_RES     64
 #define DEV_SCANOUTS    16
+#define DEV_MAX_CTX     16
+#define DEV_MAX_ATTACH  64
+#define DEV_MAX_CAPSETS 2
+#define DEV_CAPSET_MAX  65536u   /* the largest capset the response buffer holds */
 
 /* QEMU 7.2's virtio-gpu-pci layout: BAR1 MSI-X, BAR4 the four virtio windows. */
 #define DEV_BAR_VIRTIO  4
@@ -52,7 +57,10 @@ struct dev_queue {
 };
 
 struct dev_display { uint32_t w, h; bool enabled; };
-struct dev_res { uint32_t id, w, h; bool backed, unref_seen; };
+struct dev_res { uint32_t id, w, h; bool backed, unref_seen, is3d; };
+struct dev_ctx { uint32_t id; bool destroy_seen; };
+struct dev_attach { uint32_t ctx, res; };
+struct dev_capset { uint32_t id, max_version, max_size; };
 
 struct dev_quirks {
     bool refuse_features;           /* FEATURES_OK never reads back */
@@ -82,6 +90,12 @@ struct dev {
     struct dev_res res[DEV_MAX_RES];
     unsigned nres;
     uint32_t scanout_res[DEV_SCANOUTS];
+    uint32_t num_capsets;
+    struct dev_capset capset[DEV_MAX_CAPSETS];
+    struct dev_ctx ctx[DEV_MAX_CTX];
+    unsigned nctx;
+    struct dev_attach attached[DEV_MAX_ATTACH];
+    unsigned nattached;
 };
 
 extern struct dev dev;
@@ -111,5 +125,22 @@ void     res_reset(void);
 uint32_t res_command(struct dev_elem *e, uint32_t type, bool perform);
 void     res_cursor(struct dev_elem *e);
 void     res_driver_bug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* dev_caps3d.c: VIRGL, the capset table (FZ_SCRIPT_3D) and the capset responses */
+void   caps3d_init(void);
+size_t caps3d_info(const struct dev_elem *e, struct virtio_gpu_resp_capset_info *r);
+const struct dev_capset *caps3d_find(const struct dev_elem *e);
+size_t caps3d_bytes(const struct dev_elem *e, uint8_t *data);   /* bytes after the header */
+void   caps3d_custom_info(struct virtio_gpu_resp_capset_info *r);
+
+/* dev_res3d.c: honest semantics of the 3D commands, the contexts and attachments kept */
+bool     res3d_is_3d(uint32_t type);
+uint32_t res3d_command(const struct dev_elem *e, uint32_t type, bool perform);
+void     res3d_forget(uint32_t res_id);   /* an UNREF performed: attachments go with it */
+void     res3d_reset(void);
+struct dev_res *res_find(uint32_t id);
+bool     res_room(void);
+void     res_add(uint32_t id, uint32_t w, uint32_t h, bool is3d);
+void     res_read_req(const struct dev_elem *e, void *req, size_t size, uint32_t type);
 
 #endif /* DEV_INTERNAL_H */

@@ -30,9 +30,10 @@ void res_reset(void)
 {
     dev.nres = 0;
     memset(dev.scanout_res, 0, sizeof(dev.scanout_res));
+    res3d_reset();
 }
 
-static struct dev_res *find(uint32_t id)
+struct dev_res *res_find(uint32_t id)
 {
     for (unsigned i = 0; i < dev.nres; i++)
         if (dev.res[i].id == id)
@@ -45,7 +46,22 @@ static void drop(struct dev_res *r)
     for (unsigned s = 0; s < DEV_SCANOUTS; s++)
         if (dev.scanout_res[s] == r->id)
             dev.scanout_res[s] = 0;
+    res3d_forget(r->id);
     *r = dev.res[--dev.nres];
+}
+
+/* false: the table is full (a driver bug while the device is truthful; refused either way) */
+bool res_room(void)
+{
+    if (dev.nres < DEV_MAX_RES)
+        return true;
+    res_driver_bug("the driver holds more than %u resources", DEV_MAX_RES);
+    return false;
+}
+
+void res_add(uint32_t id, uint32_t w, uint32_t h, bool is3d)
+{
+    dev.res[dev.nres++] = (struct dev_res){ id, w, h, false, false, is3d };
 }
 
 static unsigned scanout_limit(void)
@@ -54,7 +70,7 @@ static unsigned scanout_limit(void)
 }
 
 /* The request struct, whole: the core never sends a short one. */
-static void read_req(const struct dev_elem *e, void *req, size_t size, uint32_t type)
+void res_read_req(const struct dev_elem *e, void *req, size_t size, uint32_t type)
 {
     if (elem_read(e, 0, req, size) != size)
         fz_finding("command 0x%x of %u bytes, shorter than its %zu-byte struct", type, e->out_len, size);
@@ -73,12 +89,12 @@ static uint32_t create_2d(const struct dev_elem *e, bool perform)
     struct virtio_gpu_resource_create_2d c;
     uint32_t id, fmt, w, h;
 
-    read_req(e, &c, sizeof(c), VIRTIO_GPU_CMD_RESOURCE_CREATE_2D);
+    res_read_req(e, &c, sizeof(c), VIRTIO_GPU_CMD_RESOURCE_CREATE_2D);
     id = vgpu_from_le32(c.resource_id);
     fmt = vgpu_from_le32(c.format);
     w = vgpu_from_le32(c.width);
     h = vgpu_from_le32(c.height);
-    if (id == 0 || find(id)) {
+    if (id == 0 || res_find(id)) {
         res_driver_bug("CREATE_2D of resource %u, which is 0 or live", id);
         return VIRTIO_GPU_RESP_ERR_INVALID_RESOURCE_ID;
     }
@@ -87,12 +103,10 @@ static uint32_t create_2d(const struct dev_elem *e, bool perform)
         res_driver_bug("CREATE_2D format %u size %ux%u", fmt, w, h);
         return VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER;
     }
-    if (dev.nres == DEV_MAX_RES) {
-        res_driver_bug("the driver holds more than %u resources", DEV_MAX_RES);
+    if (!res_room())
         return VIRTIO_GPU_RESP_ERR_OUT_OF_MEMORY;
-    }
     if (perform)
-        dev.res[dev.nres++] = (struct dev_res){ id, w, h, false, false };
+        res_add(id, w, h, false);
     return VIRTIO_GPU_RESP_OK_NODATA;
 }
 
@@ -101,8 +115,8 @@ static uint32_t unref(const struct dev_elem *e, bool perform)
     struct virtio_gpu_resource_unref u;
     struct dev_res *r;
 
-    read_req(e, &u, sizeof(u), VIRTIO_GPU_CMD_RESOURCE_UNREF);
-    r = find(vgpu_from_le32(u.resource_id));
+    res_read_req(e, &u, sizeof(u), VIRTIO_GPU_CMD_RESOURCE_UNREF);
+    r = res_find(vgpu_from_le32(u.resource_id));
     if (!r) {
         res_driver_bug("UNREF of unknown resource %u", vgpu_from_le32(u.resource_id));
         return VIRTIO_GPU_RESP_ERR_INVALID_RESOURCE_ID;
@@ -113,7 +127,8 @@ static uint32_t unref(const struct dev_elem *e, bool perform)
     return VIRTIO_GPU_RESP_OK_NODATA;
 }
 
-/* Every entry must be memory the driver owns, together covering the whole resource. */
+/* Every entry must be memory the driver owns, together covering the whole resource (a 3D
+ * resource's size depends on its format and levels: there, some memory). */
 static bool entries_cover(const struct dev_elem *e, uint32_t n, const struct dev_res *r)
 {
     uint64_t total = 0;
@@ -127,7 +142,7 @@ static bool entries_cover(const struct dev_elem *e, uint32_t n, const struct dev
             return false;
         total += vgpu_from_le32(m.length);
     }
-    return total >= (uint64_t)r->w * r->h * 4u;
+    return r->is3d ? total > 0 : total >= (uint64_t)r->w * r->h * 4u;
 }
 
 static uint32_t attach(const struct dev_elem *e, bool perform)
@@ -136,8 +151,8 @@ static uint32_t attach(const struct dev_elem *e, bool perform)
     struct dev_res *r;
     uint32_t n;
 
-    read_req(e, &a, sizeof(a), VIRTIO_GPU_CMD_RESOURCE_ATTACH_BACKING);
-    r = find(vgpu_from_le32(a.resource_id));
+    res_read_req(e, &a, sizeof(a), VIRTIO_GPU_CMD_RESOURCE_ATTACH_BACKING);
+    r = res_find(vgpu_from_le32(a.resource_id));
     n = vgpu_from_le32(a.nr_entries);
     if (!r || r->backed || n == 0 || !entries_cover(e, n, r)) {
         res_driver_bug("ATTACH_BACKING to resource %u (%s) with %u entries",
@@ -154,8 +169,8 @@ static uint32_t detach(const struct dev_elem *e, bool perform)
     struct virtio_gpu_resource_detach_backing d;
     struct dev_res *r;
 
-    read_req(e, &d, sizeof(d), VIRTIO_GPU_CMD_RESOURCE_DETACH_BACKING);
-    r = find(vgpu_from_le32(d.resource_id));
+    res_read_req(e, &d, sizeof(d), VIRTIO_GPU_CMD_RESOURCE_DETACH_BACKING);
+    r = res_find(vgpu_from_le32(d.resource_id));
     if (!r || !r->backed) {
         res_driver_bug("DETACH_BACKING of resource %u without backing", vgpu_from_le32(d.resource_id));
         return r ? VIRTIO_GPU_RESP_ERR_UNSPEC : VIRTIO_GPU_RESP_ERR_INVALID_RESOURCE_ID;
@@ -171,14 +186,14 @@ static uint32_t set_scanout(const struct dev_elem *e, bool perform)
     uint32_t sid, id;
     struct dev_res *r;
 
-    read_req(e, &s, sizeof(s), VIRTIO_GPU_CMD_SET_SCANOUT);
+    res_read_req(e, &s, sizeof(s), VIRTIO_GPU_CMD_SET_SCANOUT);
     sid = vgpu_from_le32(s.scanout_id);
     id = vgpu_from_le32(s.resource_id);
     if (sid >= scanout_limit()) {
         res_driver_bug("SET_SCANOUT on scanout %u of %u", sid, scanout_limit());
         return VIRTIO_GPU_RESP_ERR_INVALID_SCANOUT_ID;
     }
-    r = id ? find(id) : NULL;
+    r = id ? res_find(id) : NULL;
     if (id && (!r || !r->backed || !rect_inside(&s.r, r))) {
         res_driver_bug("SET_SCANOUT %u to resource %u (missing, unbacked or rect outside)", sid, id);
         return VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER;
@@ -193,8 +208,8 @@ static uint32_t flush(const struct dev_elem *e)
     struct virtio_gpu_resource_flush f;
     struct dev_res *r;
 
-    read_req(e, &f, sizeof(f), VIRTIO_GPU_CMD_RESOURCE_FLUSH);
-    r = find(vgpu_from_le32(f.resource_id));
+    res_read_req(e, &f, sizeof(f), VIRTIO_GPU_CMD_RESOURCE_FLUSH);
+    r = res_find(vgpu_from_le32(f.resource_id));
     if (!r || !rect_inside(&f.r, r)) {
         res_driver_bug("RESOURCE_FLUSH of resource %u (missing or rect outside)", vgpu_from_le32(f.resource_id));
         return VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER;
@@ -209,8 +224,8 @@ static uint32_t transfer(const struct dev_elem *e)
     uint64_t stride, end;
     struct dev_res *r;
 
-    read_req(e, &t, sizeof(t), VIRTIO_GPU_CMD_TRANSFER_TO_HOST_2D);
-    r = find(vgpu_from_le32(t.resource_id));
+    res_read_req(e, &t, sizeof(t), VIRTIO_GPU_CMD_TRANSFER_TO_HOST_2D);
+    r = res_find(vgpu_from_le32(t.resource_id));
     if (!r || !r->backed || !rect_inside(&t.r, r)) {
         res_driver_bug("TRANSFER_TO_HOST_2D to resource %u (missing, unbacked or rect outside)",
                        vgpu_from_le32(t.resource_id));
@@ -229,7 +244,7 @@ static uint32_t get_edid(const struct dev_elem *e)
 {
     struct virtio_gpu_get_edid g;
 
-    read_req(e, &g, sizeof(g), VIRTIO_GPU_CMD_GET_EDID);
+    res_read_req(e, &g, sizeof(g), VIRTIO_GPU_CMD_GET_EDID);
     if (!dev_negotiated(VIRTIO_GPU_F_EDID) || vgpu_from_le32(g.scanout) >= scanout_limit()) {
         res_driver_bug("GET_EDID for scanout %u (EDID feature %u)", vgpu_from_le32(g.scanout),
                        dev_negotiated(VIRTIO_GPU_F_EDID));
@@ -251,6 +266,8 @@ uint32_t res_command(struct dev_elem *e, uint32_t type, bool perform)
     case VIRTIO_GPU_CMD_RESOURCE_FLUSH:          return flush(e);
     case VIRTIO_GPU_CMD_TRANSFER_TO_HOST_2D:     return transfer(e);
     default:
+        if (res3d_is_3d(type))
+            return res3d_command(e, type, perform);
         res_driver_bug("unknown control command 0x%x", type);
         return VIRTIO_GPU_RESP_ERR_UNSPEC;
     }
@@ -262,7 +279,7 @@ void res_cursor(struct dev_elem *e)
     uint32_t type, id;
     struct dev_res *r;
 
-    read_req(e, &c, sizeof(c), VIRTIO_GPU_CMD_UPDATE_CURSOR);
+    res_read_req(e, &c, sizeof(c), VIRTIO_GPU_CMD_UPDATE_CURSOR);
     type = vgpu_from_le32(c.hdr.type);
     id = vgpu_from_le32(c.resource_id);
     if (type != VIRTIO_GPU_CMD_UPDATE_CURSOR && type != VIRTIO_GPU_CMD_MOVE_CURSOR)
@@ -270,7 +287,7 @@ void res_cursor(struct dev_elem *e)
     if (vgpu_from_le32(c.pos.scanout_id) >= scanout_limit())
         res_driver_bug("cursor command for scanout %u of %u", vgpu_from_le32(c.pos.scanout_id),
                        scanout_limit());
-    r = id ? find(id) : NULL;
+    r = id ? res_find(id) : NULL;
     if (type == VIRTIO_GPU_CMD_UPDATE_CURSOR && id && (!r || r->w != 64 || r->h != 64))
         res_driver_bug("UPDATE_CURSOR names resource %u, not a live 64x64 one", id);
 }

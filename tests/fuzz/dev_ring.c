@@ -94,6 +94,8 @@ static void read_chain(const struct dev_queue *q, const struct rings *r, struct 
             return;
         if (d.next >= max)
             fz_finding("descriptor next %u beyond %u", d.next, max);
+        if (seen == DEV_MAX_IOV)
+            fz_finding("descriptor chain longer than %u buffers (a loop?)", DEV_MAX_IOV);
         if (!e->table.len)
             e->desc[e->ndesc++] = d.next;
         d = load_desc(table, d.next);

@@ -311,7 +311,7 @@ static void common_write(uint32_t off, unsigned width, uint32_t val)
 
 static uint32_t devcfg_read(uint32_t off, unsigned width)
 {
-    uint32_t words[4] = { dev.events, 0, dev.num_scanouts, 0 };
+    uint32_t words[4] = { dev.events, 0, dev.num_scanouts, dev.num_capsets };
     uint32_t v = 0;
 
     for (unsigned i = 0; i < width; i++)

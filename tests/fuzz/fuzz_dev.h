@@ -19,6 +19,7 @@
 #define FZ_SCRIPT_USED      0x04u  /* used-ring entries: ids, lengths, index moves */
 #define FZ_SCRIPT_RESP      0x08u  /* responses: types, lengths, fences, payloads */
 #define FZ_SCRIPT_TIMING    0x10u  /* when (or whether) a chain completes; lost interrupts */
+#define FZ_SCRIPT_3D        0x20u  /* offer VIRGL and capsets; answer 3D commands (count, sizes scripted) */
 
 void dev_create(unsigned script);   /* reads the creation-time decisions from the tape */
 void dev_destroy(void);
@@ -52,5 +53,6 @@ bool dev_truthful(void);            /* nothing lied: every command must be valid
 bool dev_touches(uint64_t addr, uint64_t len);   /* an enabled ring or a held chain uses it */
 unsigned dev_live_resources(void);
 unsigned dev_unreleased(void);     /* live resources the driver never sent an UNREF for */
+unsigned dev_unreleased_contexts(void);   /* live contexts the driver never sent a CTX_DESTROY for */
 
 #endif /* FUZZ_DEV_H */

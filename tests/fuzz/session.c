@@ -6,6 +6,7 @@
 #include "fuzz_dev.h"
 #include "fuzz_os.h"
 #include "session.h"
+#include "../../core/vgpu3d.h"
 
 /* The longest a single call may wait: two device resets (close/recover) and four commands. */
 #define RESET_BUDGET_NS 1000000000ull
@@ -142,7 +143,9 @@ void session_end(void)
     fz_host_end();
 }
 
-int s_open(enum vgpu_irq_mode mode, bool async_irq)
+typedef int open_fn(void *os, const struct vgpu_params *params, struct vgpu_dev **out);
+
+static int open_with(open_fn *open, enum vgpu_irq_mode mode, bool async_irq)
 {
     struct vgpu_params p = { mode, mode == VGPU_IRQ_MSIX ? 2 : 0, SESSION_TIMEOUT_MS };
     struct vgpu_dev *dev = NULL;
@@ -154,13 +157,25 @@ int s_open(enum vgpu_irq_mode mode, bool async_irq)
     S.mode = mode;
     fz_irq_setup(mode, NULL);
     fz_irq_async(async_irq);
-    rc = vgpu_open(fz_os(), &p, &dev);
+    rc = open(fz_os(), &p, &dev);
     if ((rc == VGPU_OK) != (dev != NULL))
         fz_finding("vgpu_open returned %s with device %p", vgpu_status_name(rc), (void *)dev);
     S.dev = dev;
     fz_irq_setup(mode, dev);
     return call_end(c, rc, true);
 }
+
+int s_open(enum vgpu_irq_mode mode, bool async_irq)
+{
+    return open_with(vgpu_open, mode, async_irq);
+}
+
+int s_open3d(enum vgpu_irq_mode mode, bool async_irq)
+{
+    return open_with(vgpu3d_open, mode, async_irq);
+}
+
+struct vgpu_dev *s_dev(void) { return S.dev; }
 
 /* Before the close: a healthy core holds, on the device, no resource it has forgotten. */
 void s_close(void)

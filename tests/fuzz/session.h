@@ -18,6 +18,8 @@ void session_begin(unsigned script);   /* host, then the device (which reads its
 void session_end(void);                /* closes, frees, and checks nothing was left behind */
 
 int  s_open(enum vgpu_irq_mode mode, bool async_irq);
+int  s_open3d(enum vgpu_irq_mode mode, bool async_irq);   /* vgpu3d_open: asks for VIRGL */
+struct vgpu_dev *s_dev(void);      /* the open device, or NULL: for targets that call the core directly */
 void s_close(void);
 void s_query(void);
 void s_set_mode(unsigned scanout, uint32_t width, uint32_t height, unsigned nsegs);
