@@ -74,6 +74,16 @@ int vgpu3d_resource_create(struct vgpu_dev *dev, const struct vgpu3d_resource_de
     return VGPU_OK;
 }
 
+/* UNREF goes out even when DETACH failed (it drops the backing too), as in resource_destroy(). */
+static void release_on_host(struct vgpu_dev *dev, const struct res3d *r)
+{
+    int detached = dev->broken || !r->backing ? VGPU_OK : gpu_detach_backing(dev, r->id);
+    int unrefed = dev->broken ? VGPU_OK : gpu_resource_unref(dev, r->id);
+
+    if (detached != VGPU_OK || unrefed != VGPU_OK)
+        vgpu_warn(dev->os, "3D resource %u: release failed", r->id);
+}
+
 /* No context keeps it, no scanout shows it: then the host copy and its id can go. */
 static void release_res(struct vgpu_dev *dev, struct gl3d *gl, struct res3d *r)
 {
@@ -93,9 +103,7 @@ static void release_res(struct vgpu_dev *dev, struct gl3d *gl, struct res3d *r)
             gpu_set_scanout(dev, i, 0, &(struct vgpu_rect){ 0, 0, 0, 0 });
         gl->scanout_res[i] = 0;
     }
-    if (!dev->broken && ((r->backing && gpu_detach_backing(dev, r->id) != VGPU_OK) ||
-                         gpu_resource_unref(dev, r->id) != VGPU_OK))
-        vgpu_warn(dev->os, "3D resource %u: release failed", r->id);
+    release_on_host(dev, r);
     idalloc_put(&dev->ids, r->id);
     vgpu_zero(r, sizeof(*r));
     gl->stats.live_resources--;
