@@ -58,13 +58,15 @@ static struct ctx3d *live_ctx(struct vgpu_dev *dev, uint32_t ctx, int *rc)
 /*
  * The record goes even if the device refuses: after a destroy the id must not be used again,
  * and a device that refuses to destroy a context it created is reset sooner or later anyway.
+ * `drain` waits for the context's queued work first; at close the reset that follows stops
+ * the device instead, so a stuck fence cannot hold up shutdown.
  */
-static int destroy_ctx(struct vgpu_dev *dev, struct gl3d *gl, struct ctx3d *c)
+static int destroy_ctx(struct vgpu_dev *dev, struct gl3d *gl, struct ctx3d *c, bool drain)
 {
     uint32_t id = c->id;
     int rc = VGPU_OK;
 
-    if (c->last_fence)
+    if (drain && c->last_fence)
         cmd_wait_fence(dev, c->last_fence, (uint64_t)FENCE_WAIT_DESTROY_MS * 1000000u);
     if (!dev->broken)
         rc = gpu_ctx_destroy(dev, id);
@@ -80,7 +82,7 @@ int vgpu3d_ctx_destroy(struct vgpu_dev *dev, uint32_t ctx)
     int rc;
     struct ctx3d *c = live_ctx(dev, ctx, &rc);
 
-    return c ? destroy_ctx(dev, dev->gl, c) : rc;
+    return c ? destroy_ctx(dev, dev->gl, c, true) : rc;
 }
 
 void ctx3d_destroy_all(struct vgpu_dev *dev, struct gl3d *gl)
@@ -89,7 +91,7 @@ void ctx3d_destroy_all(struct vgpu_dev *dev, struct gl3d *gl)
 
     for (i = 0; i < VGPU3D_MAX_CONTEXTS; i++) {
         uint32_t id = gl->ctx[i].id;
-        if (id && destroy_ctx(dev, gl, &gl->ctx[i]) != VGPU_OK)
+        if (id && destroy_ctx(dev, gl, &gl->ctx[i], false) != VGPU_OK)
             vgpu_warn(dev->os, "3D: context %u: destroy failed at close", id);
     }
 }

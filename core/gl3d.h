@@ -50,7 +50,8 @@ void gl3d_set_attached(struct gl3d *gl, struct ctx3d *c, uint32_t res, bool on);
 /* Hooks for vgpu.c: destroy everything at close; forget everything the device lost at a reset. */
 void gl3d_close(struct vgpu_dev *dev);
 void gl3d_forget(struct vgpu_dev *dev);
-/* Internal steps shared by the modules. */
+/* Internal steps shared by the modules.  ctx3d_destroy_all() is for close: it does not wait for
+ * queued work, since the device is reset right after. */
 void ctx3d_destroy_all(struct vgpu_dev *dev, struct gl3d *gl);
 void res3d_destroy_all(struct vgpu_dev *dev, struct gl3d *gl);
 
