@@ -66,29 +66,36 @@ static uint32_t *synced_frame(const struct damage_api *api, struct vgpu_damage *
     return fb;
 }
 
-void engine_measure(const struct damage_api *api, uint32_t width, uint32_t height,
-                    uint32_t tile_w, uint32_t tile_h, unsigned rounds, struct frame_result *out)
+void measure_beside_baseline(struct bench_step steps[2 + SCENE_COUNT], unsigned rounds,
+                             struct frame_result *out)
 {
-    struct vgpu_damage d;
     struct baseline bl;
-    struct case_ctx ctx[SCENE_COUNT];
-    struct bench_step steps[2 + SCENE_COUNT];
-    uint32_t *fb = synced_frame(api, &d, width, height, tile_w, tile_h);
 
-    *out = (struct frame_result){ .width = width, .height = height,
-                                  .tile_w = tile_w, .tile_h = tile_h };
-    baseline_open(&bl, width, height);
+    baseline_open(&bl, out->width, out->height);
     baseline_steps(&bl, steps);
-    for (int c = 0; c < SCENE_COUNT; c++) {
-        ctx[c] = (struct case_ctx){ api, &d, fb, (enum scene_case)c, &out->cases[c] };
-        steps[2 + c] = (struct bench_step){ case_draw, case_refresh, &ctx[c], 0 };
-    }
     bench_run(steps, 2 + SCENE_COUNT, rounds);
     out->memcmp_ms = steps[0].best_ms;
     out->memcpy_ms = steps[1].best_ms;
     for (int c = 0; c < SCENE_COUNT; c++)
         out->cases[c].ms = steps[2 + c].best_ms;
     baseline_close(&bl);
+}
+
+void engine_measure(const struct damage_api *api, uint32_t width, uint32_t height,
+                    uint32_t tile_w, uint32_t tile_h, unsigned rounds, struct frame_result *out)
+{
+    struct vgpu_damage d;
+    struct case_ctx ctx[SCENE_COUNT];
+    struct bench_step steps[2 + SCENE_COUNT];
+    uint32_t *fb = synced_frame(api, &d, width, height, tile_w, tile_h);
+
+    *out = (struct frame_result){ .width = width, .height = height,
+                                  .tile_w = tile_w, .tile_h = tile_h };
+    for (int c = 0; c < SCENE_COUNT; c++) {
+        ctx[c] = (struct case_ctx){ api, &d, fb, (enum scene_case)c, &out->cases[c] };
+        steps[2 + c] = (struct bench_step){ case_draw, case_refresh, &ctx[c], 0 };
+    }
+    measure_beside_baseline(steps, rounds, out);
     api->fini(&d);
     free(fb);
 }

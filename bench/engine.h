@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "clock.h"
 #include "damage_api.h"
 #include "scene.h"
 
@@ -30,6 +31,11 @@ struct frame_result {
 
 void engine_measure(const struct damage_api *api, uint32_t width, uint32_t height,
                     uint32_t tile_w, uint32_t tile_h, unsigned rounds, struct frame_result *out);
+
+/* Run `steps` (steps[2 + c] times scene case c; [0] and [1] are filled here with memcmp and
+ * memcpy of out's frame size) for `rounds`, and store every best time in `out`. */
+void measure_beside_baseline(struct bench_step steps[2 + SCENE_COUNT], unsigned rounds,
+                             struct frame_result *out);
 
 struct idle_result {
     uint32_t width, height;

@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "baseline.h"
 #include "clock.h"
 #include "host_os.h"
 #include "refresh.h"
@@ -114,24 +113,16 @@ static void tick_run(void *p, unsigned round)
 void pipeline_measure(uint32_t width, uint32_t height, unsigned rounds, struct frame_result *out)
 {
     struct rig g;
-    struct baseline bl;
     struct tick_ctx ctx[SCENE_COUNT];
     struct bench_step steps[2 + SCENE_COUNT];
 
     rig_open(&g, width, height);
     *out = (struct frame_result){ .width = width, .height = height,
                                   .tile_w = VGPU_DAMAGE_TILE_W, .tile_h = VGPU_DAMAGE_TILE_H };
-    baseline_open(&bl, width, height);
-    baseline_steps(&bl, steps);
     for (int c = 0; c < SCENE_COUNT; c++) {
         ctx[c] = (struct tick_ctx){ &g, (enum scene_case)c, &out->cases[c] };
         steps[2 + c] = (struct bench_step){ tick_prepare, tick_run, &ctx[c], 0 };
     }
-    bench_run(steps, 2 + SCENE_COUNT, rounds);
-    out->memcmp_ms = steps[0].best_ms;
-    out->memcpy_ms = steps[1].best_ms;
-    for (int c = 0; c < SCENE_COUNT; c++)
-        out->cases[c].ms = steps[2 + c].best_ms;
-    baseline_close(&bl);
+    measure_beside_baseline(steps, rounds, out);
     rig_close(&g);
 }
