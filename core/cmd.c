@@ -212,6 +212,15 @@ void cmd_harvest(struct vgpu_dev *dev, bool polled)
 
 typedef bool (*wait_cond)(struct vgpu_dev *dev, const void *arg);
 
+/* Without interrupts no configuration change arrives: look at the status ourselves, so a
+ * device that asks for a reset mid-command is noticed within a poll slice, not a timeout. */
+static void poll_device_status(struct vgpu_dev *dev)
+{
+    if (dev->params.irq_mode == VGPU_IRQ_POLL && !dev->broken &&
+        (vpci_status(&dev->pci) & VIRTIO_STATUS_NEEDS_RESET))
+        vgpu_mark_broken(dev, "device asked for a reset");
+}
+
 /*
  * Sleep until `cond` holds, polling the rings after every wake-up so that a lost interrupt
  * only costs one poll slice.  Fails on the deadline or when the device breaks meanwhile.
@@ -227,6 +236,8 @@ static int wait_until(struct vgpu_dev *dev, wait_cond cond, const void *arg, uin
         vgpu_os_lock(dev->os);
         cmd_harvest(dev, true);
         met = cond(dev, arg);
+        if (!met)
+            poll_device_status(dev);
         vgpu_os_unlock(dev->os);
         if (met)
             return VGPU_OK;

@@ -2,7 +2,8 @@
  * test_fault_transport.c — transport-level faults: a device that never finishes a reset loses
  * bus mastering before the core frees the rings it could still write, and gets it back once a
  * later reset succeeds; a display query the device fails leaves the display event pending so the
- * host asks again.
+ * host asks again; in polling mode a device that asks for a reset mid-command is noticed at the
+ * next poll, not at the command timeout.
  */
 #include "fault_util.h"
 
@@ -46,11 +47,26 @@ static void failed_display_query_keeps_the_event_pending(struct t *t)
     assert_int_equal(info.host_height, 768);
 }
 
+static void polling_notices_needs_reset_before_the_timeout(struct t *t)
+{
+    uint64_t start;
+
+    fault_boot(t, VGPU_IRQ_POLL, 1);
+    sim_fault_needs_reset_on(t->sim, VIRTIO_GPU_CMD_GET_DISPLAY_INFO);   /* never answered */
+    start = host_now(t->h);
+    assert_int_equal(vgpu_query_displays(t_dev(t)), VGPU_E_BROKEN);
+    assert_true(host_now(t->h) - start < FAULT_TIMEOUT_NS / 10);
+    assert_true(vgpu_needs_reset(t_dev(t)));
+    assert_vgpu_ok(vgpu_recover(t_dev(t)));
+    assert_vgpu_ok(vgpu_query_displays(t_dev(t)));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         UNIT_TEST(hung_reset_cuts_bus_mastering_until_a_reset_succeeds),
         UNIT_TEST(failed_display_query_keeps_the_event_pending),
+        UNIT_TEST(polling_notices_needs_reset_before_the_timeout),
     };
     return RUN_UNIT_TESTS("fault_transport", tests);
 }
