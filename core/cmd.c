@@ -427,16 +427,14 @@ void cmd_kick(struct vgpu_dev *dev)
     kick_queue(dev, &dev->ctrl);
 }
 
-/* Copy the request into the slot and describe request (+ data) + response as buffers. */
+/* Copy the request into the slot and describe request + response as buffers. */
 static unsigned prepare(struct gpu_queue *q, struct gpu_slot *s, const void *req, uint32_t req_len,
-                        const struct vq_buf *data, uint32_t resp_len, struct vq_buf *bufs)
+                        uint32_t resp_len, struct vq_buf *bufs)
 {
     unsigned n = 0;
 
     vgpu_copy(s->cpu + q->req_off, req, req_len);
     bufs[n++] = (struct vq_buf){ s->addr + q->req_off, req_len, false };
-    if (data)
-        bufs[n++] = *data;
     if (resp_len)
         bufs[n++] = (struct vq_buf){ s->addr + q->resp_off, resp_len, true };
     s->resp_len = resp_len;
@@ -480,7 +478,7 @@ static void prepare_chain(struct gpu_queue *q, struct gpu_slot *s, const struct 
 {
     unsigned i, nd = data_count(c);
 
-    ch->n = prepare(q, s, c->cmd.req, c->cmd.req_len, NULL, 0, ch->bufs);
+    ch->n = prepare(q, s, c->cmd.req, c->cmd.req_len, 0, ch->bufs);
     for (i = 0; i < nd; i++)
         ch->bufs[ch->n++] = c->cmd.data[i];
     ch->bufs[ch->n++] = (struct vq_buf){ s->addr + q->resp_off, resp_len, true };
@@ -580,7 +578,7 @@ int cmd_run_chain(struct vgpu_dev *dev, const struct gpu_cmd_chain *cc)
     return rc;
 }
 
-int cmd_queue_fenced(struct vgpu_dev *dev, const void *req, uint32_t req_len, bool kick)
+int cmd_queue_fenced(struct vgpu_dev *dev, const void *req, uint32_t req_len)
 {
     struct gpu_queue *q = &dev->ctrl;
     struct vq_buf bufs[2];
@@ -595,9 +593,9 @@ int cmd_queue_fenced(struct vgpu_dev *dev, const void *req, uint32_t req_len, bo
         return rc;
     s->waited = false;
     s->expect_type = VIRTIO_GPU_RESP_OK_NODATA;
-    prepare(q, s, req, req_len, NULL, sizeof(struct virtio_gpu_ctrl_hdr), bufs);
+    prepare(q, s, req, req_len, sizeof(struct virtio_gpu_ctrl_hdr), bufs);
     set_fence(dev, q, s);
-    return send(dev, q, s, bufs, 2, kick);
+    return send(dev, q, s, bufs, 2, false);
 }
 
 int cmd_send_fenced(struct vgpu_dev *dev, const struct gpu_cmd_chain *c, uint64_t *fence)
@@ -682,7 +680,7 @@ int cmd_cursor(struct vgpu_dev *dev, const void *req, uint32_t req_len)
         return rc;
     s->waited = false;
     s->fence_id = 0;
-    prepare(q, s, req, req_len, NULL, 0, &buf);
+    prepare(q, s, req, req_len, 0, &buf);
     return send(dev, q, s, &buf, 1, true);
 }
 

@@ -37,8 +37,9 @@ void gpu_queue_teardown(struct vgpu_dev *dev, struct gpu_queue *q);
 /* Control queue: send and wait for the checked response. */
 int  cmd_run(struct vgpu_dev *dev, const struct gpu_cmd *c);
 int  cmd_run_chain(struct vgpu_dev *dev, const struct gpu_cmd_chain *c);
-/* Control queue: send with a fence and return once queued; `kick` rings the doorbell. */
-int  cmd_queue_fenced(struct vgpu_dev *dev, const void *req, uint32_t req_len, bool kick);
+/* Control queue: queue with a fence, no doorbell yet (batches end with cmd_kick()); VGPU_E_BUSY
+ * when the queue is full right now. */
+int  cmd_queue_fenced(struct vgpu_dev *dev, const void *req, uint32_t req_len);
 /*
  * Control queue: send `c` (OK_NODATA expected, no resp/resp_tail) with a fence, waiting for a
  * slot and ring space if needed, ring the doorbell, and return the fence id at once.  The data

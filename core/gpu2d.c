@@ -154,7 +154,7 @@ int gpu_transfer_to_host_2d(struct vgpu_dev *dev, uint32_t id, const struct vgpu
     put_rect(&req.r, r);
     req.offset = vgpu_le64(offset);
     req.resource_id = vgpu_le32(id);
-    return fenced ? cmd_queue_fenced(dev, &req, sizeof(req), false) : run_nodata(dev, &req, sizeof(req));
+    return fenced ? cmd_queue_fenced(dev, &req, sizeof(req)) : run_nodata(dev, &req, sizeof(req));
 }
 
 int gpu_resource_flush(struct vgpu_dev *dev, uint32_t id, const struct vgpu_rect *r, bool fenced)
@@ -164,7 +164,7 @@ int gpu_resource_flush(struct vgpu_dev *dev, uint32_t id, const struct vgpu_rect
     init_hdr(&req.hdr, VIRTIO_GPU_CMD_RESOURCE_FLUSH);
     put_rect(&req.r, r);
     req.resource_id = vgpu_le32(id);
-    return fenced ? cmd_queue_fenced(dev, &req, sizeof(req), false) : run_nodata(dev, &req, sizeof(req));
+    return fenced ? cmd_queue_fenced(dev, &req, sizeof(req)) : run_nodata(dev, &req, sizeof(req));
 }
 
 static int send_cursor(struct vgpu_dev *dev, uint32_t type, uint32_t scanout, uint32_t id,
