@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -82,6 +83,23 @@ static void feed(struct vda_parser *p, const uint8_t *in, size_t len, size_t pie
     }
 }
 
+/*
+ * A fresh parser with a message buffer of exactly `cap` bytes (so ASan sees any write past the
+ * limit), fed the whole stream in pieces.  Bodies are copied into `out` before the buffer goes.
+ */
+static void parse_stream(const struct stream *s, uint32_t cap, size_t piece, struct parsed *out)
+{
+    uint8_t *buf = malloc(cap);
+    struct vda_parser p;
+
+    assert_non_null(buf);
+    vda_parser_init(&p, buf, cap);
+    feed(&p, s->b, s->n, piece, out);
+    for (int i = 0; i < out->n; i++)
+        out->msgs[i].body = out->bodies[i];
+    free(buf);
+}
+
 static void expect_grab_text(const struct parsed *r, int i)
 {
     static const uint8_t body[8] = { 0, 0, 0, 0, 1, 0, 0, 0 };
@@ -95,29 +113,23 @@ static void expect_grab_text(const struct parsed *r, int i)
 
 static void parses_one_message_in_one_chunk(void **state)
 {
-    static uint8_t buf[CAP];
-    struct vda_parser p;
     struct stream s = { .n = 0 };
     struct parsed r = { .n = 0 };
     (void)state;
-    vda_parser_init(&p, buf, CAP);
     grab_text(&s);
-    feed(&p, s.b, s.n, s.n, &r);
+    parse_stream(&s, CAP, s.n, &r);
     assert_int_equal(r.n, 1);
     expect_grab_text(&r, 0);
 }
 
 static void byte_by_byte_gives_the_same_message(void **state)
 {
-    static uint8_t buf[CAP];
-    struct vda_parser p;
     struct stream s = { .n = 0 };
     struct parsed r = { .n = 0 };
     (void)state;
-    vda_parser_init(&p, buf, CAP);
     grab_text(&s);
     grab_text(&s);
-    feed(&p, s.b, s.n, 1, &r);
+    parse_stream(&s, CAP, 1, &r);
     assert_int_equal(r.n, 2);
     expect_grab_text(&r, 0);
     expect_grab_text(&r, 1);
@@ -126,8 +138,7 @@ static void byte_by_byte_gives_the_same_message(void **state)
 /* QEMU cuts messages into chunks of 1024 payload bytes; the header itself may be cut. */
 static void reassembles_a_message_across_chunks(void **state)
 {
-    static uint8_t buf[CAP], text[3000], wire[20 + 8 + 3000];
-    struct vda_parser p;
+    static uint8_t text[3000], wire[20 + 8 + 3000];
     struct stream s = { .n = 0 }, m = { .n = 0 };
     struct parsed r = { .n = 0 };
     (void)state;
@@ -143,8 +154,7 @@ static void reassembles_a_message_across_chunks(void **state)
         chunk(&s, 1, (uint32_t)cuts[i]);
         wbytes(&s, wire + off, cuts[i]);
     }
-    vda_parser_init(&p, buf, CAP);
-    feed(&p, s.b, s.n, 700, &r);
+    parse_stream(&s, CAP, 700, &r);
     assert_int_equal(r.n, 1);
     assert_int_equal(r.results[0], VDA_MESSAGE);
     assert_int_equal(r.msgs[0].type, VDA_CLIPBOARD);
@@ -154,8 +164,6 @@ static void reassembles_a_message_across_chunks(void **state)
 
 static void two_messages_in_one_chunk(void **state)
 {
-    static uint8_t buf[CAP];
-    struct vda_parser p;
     struct stream s = { .n = 0 };
     struct parsed r = { .n = 0 };
     (void)state;
@@ -165,8 +173,7 @@ static void two_messages_in_one_chunk(void **state)
         w32(&s, 0);
         w32(&s, 1);
     }
-    vda_parser_init(&p, buf, CAP);
-    feed(&p, s.b, s.n, s.n, &r);
+    parse_stream(&s, CAP, s.n, &r);
     assert_int_equal(r.n, 2);
     expect_grab_text(&r, 0);
     expect_grab_text(&r, 1);
@@ -175,8 +182,6 @@ static void two_messages_in_one_chunk(void **state)
 /* An oversized message is reported once, its body (over several chunks) skipped, the next read. */
 static void oversized_message_is_skipped_and_the_stream_stays_in_step(void **state)
 {
-    static uint8_t buf[64];
-    struct vda_parser p;
     struct stream s = { .n = 0 };
     struct parsed r = { .n = 0 };
     uint8_t junk[100];
@@ -188,8 +193,7 @@ static void oversized_message_is_skipped_and_the_stream_stays_in_step(void **sta
     chunk(&s, 1, 60);
     wbytes(&s, junk, 60);
     grab_text(&s);
-    vda_parser_init(&p, buf, sizeof buf);
-    feed(&p, s.b, s.n, 9, &r);
+    parse_stream(&s, 64, 9, &r);
     assert_int_equal(r.n, 2);
     assert_int_equal(r.results[0], VDA_E_TOO_BIG);
     expect_grab_text(&r, 1);
@@ -197,22 +201,17 @@ static void oversized_message_is_skipped_and_the_stream_stays_in_step(void **sta
 
 static void body_exactly_at_the_limit_is_accepted(void **state)
 {
-    static uint8_t buf[8];
-    struct vda_parser p;
     struct stream s = { .n = 0 };
     struct parsed r = { .n = 0 };
     (void)state;
     grab_text(&s);                 /* body of 8 bytes, limit 8 */
-    vda_parser_init(&p, buf, sizeof buf);
-    feed(&p, s.b, s.n, s.n, &r);
+    parse_stream(&s, 8, s.n, &r);
     assert_int_equal(r.n, 1);
     expect_grab_text(&r, 0);
 }
 
 static void wrong_protocol_is_skipped(void **state)
 {
-    static uint8_t buf[CAP];
-    struct vda_parser p;
     struct stream s = { .n = 0 };
     struct parsed r = { .n = 0 };
     (void)state;
@@ -223,8 +222,7 @@ static void wrong_protocol_is_skipped(void **state)
     chunk(&s, 1, 20);
     msg_hdr(&s, 9, 9, 0);          /* bad protocol, empty body: nothing left to skip */
     grab_text(&s);
-    vda_parser_init(&p, buf, CAP);
-    feed(&p, s.b, s.n, s.n, &r);
+    parse_stream(&s, CAP, s.n, &r);
     assert_int_equal(r.n, 3);
     assert_int_equal(r.results[0], VDA_E_PROTOCOL);
     assert_int_equal(r.results[1], VDA_E_PROTOCOL);
@@ -233,8 +231,6 @@ static void wrong_protocol_is_skipped(void **state)
 
 static void chunk_for_an_unknown_port_is_skipped(void **state)
 {
-    static uint8_t buf[CAP];
-    struct vda_parser p;
     struct stream s = { .n = 0 };
     struct parsed r = { .n = 0 };
     (void)state;
@@ -244,8 +240,7 @@ static void chunk_for_an_unknown_port_is_skipped(void **state)
     w32(&s, 1);
     chunk(&s, 1, 0);               /* empty chunk: harmless */
     grab_text(&s);
-    vda_parser_init(&p, buf, CAP);
-    feed(&p, s.b, s.n, 5, &r);
+    parse_stream(&s, CAP, 5, &r);
     assert_int_equal(r.n, 2);
     assert_int_equal(r.results[0], VDA_E_CHUNK_PORT);
     expect_grab_text(&r, 1);
@@ -253,8 +248,6 @@ static void chunk_for_an_unknown_port_is_skipped(void **state)
 
 static void message_switching_port_midway_is_dropped(void **state)
 {
-    static uint8_t buf[CAP];
-    struct vda_parser p;
     struct stream s = { .n = 0 };
     struct parsed r = { .n = 0 };
     (void)state;
@@ -262,8 +255,7 @@ static void message_switching_port_midway_is_dropped(void **state)
     msg_hdr(&s, 1, 7, 8);
     s.n -= 10;                     /* only the first 10 header bytes on port 2 */
     grab_text(&s);                 /* then a whole message on port 1 */
-    vda_parser_init(&p, buf, CAP);
-    feed(&p, s.b, s.n, s.n, &r);
+    parse_stream(&s, CAP, s.n, &r);
     assert_int_equal(r.n, 2);
     assert_int_equal(r.results[0], VDA_E_PORT_SWITCH);
     expect_grab_text(&r, 1);
@@ -271,16 +263,13 @@ static void message_switching_port_midway_is_dropped(void **state)
 
 static void empty_body_message(void **state)
 {
-    static uint8_t buf[CAP];
-    struct vda_parser p;
     struct stream s = { .n = 0 };
     struct parsed r = { .n = 0 };
     struct vda_clip c;
     (void)state;
     chunk(&s, 1, 20);
     msg_hdr(&s, 1, 9, 0);          /* RELEASE without selection header */
-    vda_parser_init(&p, buf, CAP);
-    feed(&p, s.b, s.n, s.n, &r);
+    parse_stream(&s, CAP, s.n, &r);
     assert_int_equal(r.n, 1);
     assert_int_equal(r.msgs[0].type, VDA_CLIPBOARD_RELEASE);
     assert_int_equal(r.msgs[0].size, 0);
