@@ -118,7 +118,11 @@ int vgpu_set_mode(struct vgpu_dev *dev, unsigned scanout, const struct vgpu_fram
 int vgpu_disable_scanout(struct vgpu_dev *dev, unsigned scanout);
 /* Transfer a rectangle of the current framebuffer to the host and flush it; waits. */
 int vgpu_flush_rect(struct vgpu_dev *dev, unsigned scanout, const struct vgpu_rect *rect);
-/* Queue transfer+flush for each rectangle with fences and return at once; one notification. */
+/*
+ * Queue transfer+flush for each rectangle with fences and return at once; one notification.
+ * All or nothing: VGPU_E_BUSY means nothing was queued (retry after completions); a batch larger
+ * than the queue can ever hold is sent as its bounding rectangle.
+ */
 int vgpu_flush_rects_async(struct vgpu_dev *dev, unsigned scanout, const struct vgpu_rect *rects, size_t n);
 /* Wait until every queued command has completed (or the timeout passed). */
 int vgpu_wait_idle(struct vgpu_dev *dev);
