@@ -120,6 +120,26 @@ static int parse_detailed_timing(const uint8_t *d, struct vgpu_edid_info *info, 
     return VGPU_OK;
 }
 
+/* The whole timing of a progressive detailed timing descriptor: sync fields are split between
+ * their own bytes and shared nibbles (bytes 8-11); polarities mean something only for digital
+ * separate sync (byte 17 bits 4-3 = 11), else we report negative. */
+static void decode_detailed_timing(const uint8_t *d, struct vgpu_timing *t)
+{
+    bool digital_separate = (d[17] & 0x18) == 0x18;
+
+    t->pixel_clock_hz = ((uint64_t)d[0] | (uint64_t)d[1] << 8) * 10000u;
+    t->h_active = d[2] | (uint32_t)(d[4] & 0xF0) << 4;
+    t->h_blank = d[3] | (uint32_t)(d[4] & 0x0F) << 8;
+    t->v_active = d[5] | (uint32_t)(d[7] & 0xF0) << 4;
+    t->v_blank = d[6] | (uint32_t)(d[7] & 0x0F) << 8;
+    t->h_sync_offset = d[8] | (uint32_t)(d[11] & 0xC0) << 2;
+    t->h_sync_width = d[9] | (uint32_t)(d[11] & 0x30) << 4;
+    t->v_sync_offset = (uint32_t)(d[10] >> 4) | (uint32_t)(d[11] & 0x0C) << 2;
+    t->v_sync_width = (uint32_t)(d[10] & 0x0F) | (uint32_t)(d[11] & 0x03) << 4;
+    t->h_sync_positive = digital_separate && (d[17] & 0x02);
+    t->v_sync_positive = digital_separate && (d[17] & 0x04);
+}
+
 /* Name text: up to 13 bytes, ended by 0x0A and padded with spaces (section 3.10.3.4). */
 static void copy_name(const uint8_t *text, char name[14])
 {
@@ -222,6 +242,25 @@ static int parse_base_block(const uint8_t *b, size_t len, struct vgpu_edid_info 
     parse_standard_timings(b, info);
     parse_established_timings(b, info);
     return VGPU_OK;
+}
+
+int vgpu_edid_timing(const uint8_t *edid, size_t len, uint32_t width, uint32_t height,
+                     struct vgpu_timing *out)
+{
+    if (!edid || !out || check_base_block(edid, len) != VGPU_OK)
+        return VGPU_E_INVAL;
+    for (int i = 0; i < EDID_NDESCRIPTORS; i++) {
+        const uint8_t *d = edid + EDID_DESCRIPTORS + i * EDID_DESCRIPTOR_LEN;
+        struct vgpu_timing t;
+        if (!is_detailed_timing(d) || (d[17] & 0x80))
+            continue;
+        decode_detailed_timing(d, &t);
+        if (t.h_active == width && t.v_active == height) {
+            *out = t;
+            return VGPU_OK;
+        }
+    }
+    return VGPU_E_UNSUPPORTED;
 }
 
 int vgpu_edid_parse(const uint8_t *edid, size_t len, struct vgpu_edid_info *out)

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "timing.h"
 #include "vgpu.h"
 
 #define VGPU_EDID_BLOCK     128
@@ -44,5 +45,13 @@ struct vgpu_edid_info {
  * active area.
  */
 int vgpu_edid_parse(const uint8_t *edid, size_t len, struct vgpu_edid_info *out);
+
+/*
+ * The EDID's own timing for a width x height mode: the first progressive detailed timing
+ * descriptor of the base block with that active size.  VGPU_E_INVAL for a malformed or missing
+ * blob, VGPU_E_UNSUPPORTED when no descriptor has that size.
+ */
+int vgpu_edid_timing(const uint8_t *edid, size_t len, uint32_t width, uint32_t height,
+                     struct vgpu_timing *out);
 
 #endif /* VGPU_EDID_H */

@@ -138,16 +138,23 @@ static void schedule(struct vgpu_refresh *r, bool changed, uint64_t now_ns)
     r->deadline_ns = now_ns + vgpu_refresh_rate_next(&r->rate, changed, now_ns);
 }
 
-int vgpu_refresh_tick(struct vgpu_refresh *r, uint64_t now_ns)
+bool vgpu_refresh_scan(struct vgpu_refresh *r)
 {
-    bool changed;
-    int rc;
-
     r->stats.ticks++;
-    changed = find_damage(r);
-    rc = flush_pending(r);
+    return find_damage(r);
+}
+
+int vgpu_refresh_submit(struct vgpu_refresh *r, bool changed, uint64_t now_ns)
+{
+    int rc = flush_pending(r);
+
     schedule(r, changed, now_ns);
     return rc;
+}
+
+int vgpu_refresh_tick(struct vgpu_refresh *r, uint64_t now_ns)
+{
+    return vgpu_refresh_submit(r, vgpu_refresh_scan(r), now_ns);
 }
 
 int vgpu_refresh_damage(struct vgpu_refresh *r, const struct vgpu_rect *rects, size_t n,

@@ -91,6 +91,12 @@ void vgpu_refresh_fini(struct vgpu_refresh *r);
  * status of vgpu_flush_rects_async (VGPU_E_BUSY etc.), in which case the damage is kept. */
 int  vgpu_refresh_tick(struct vgpu_refresh *r, uint64_t now_ns);
 
+/* The same tick in two halves, for hosts that must not hold their device lock during the scan:
+ * vgpu_refresh_scan reads only the framebuffer and the engine (no device access) and says whether
+ * anything changed; vgpu_refresh_submit queues what was found and schedules the next tick.  Both
+ * are serialised with every other call into this engine; only submit needs the device's turn. */
+bool vgpu_refresh_scan(struct vgpu_refresh *r);
+int  vgpu_refresh_submit(struct vgpu_refresh *r, bool changed, uint64_t now_ns);
 /* Damage the OS knows about (a blit it did, a cursor it drew): queue it now without a scan and go
  * back to 60 Hz.  Rectangles are clipped to the frame.  Returns as vgpu_refresh_tick. */
 int  vgpu_refresh_damage(struct vgpu_refresh *r, const struct vgpu_rect *rects, size_t n,

@@ -549,6 +549,77 @@ static void null_arguments(void **state)
     assert_int_equal(vgpu_edid_parse(b, sizeof(b), NULL), VGPU_E_INVAL);
 }
 
+/* ---- the whole detailed timing (vgpu_edid_timing) ---- */
+
+/* CEA-861's 1920x1080p60 descriptor as displays ship it: 148.5 MHz, blanking 280/45, sync
+ * 88+44 / 4+5, digital separate sync with both polarities positive (byte 17 = 0x1E). */
+static const uint8_t dtd_1080p60[18] = { 0x02, 0x3A, 0x80, 0x18, 0x71, 0x38, 0x2D, 0x40, 0x58,
+                                         0x2C, 0x45, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x1E };
+
+static void edid_timing_decodes_every_field(void **state)
+{
+    (void)state;
+    uint8_t b[128];
+    struct vgpu_timing t;
+    build_base(b, 4);
+    put_dtd(b, 0, 6500, 1024, 320, 768, 38, false);
+    memcpy(slot_ptr(b, 1), dtd_1080p60, sizeof(dtd_1080p60));
+    put_checksum(b);
+    assert_int_equal(vgpu_edid_timing(b, sizeof(b), 1920, 1080, &t), VGPU_OK);
+    assert_int_equal(t.pixel_clock_hz, 148500000u);
+    assert_int_equal(t.h_active, 1920);
+    assert_int_equal(t.h_blank, 280);
+    assert_int_equal(t.h_sync_offset, 88);
+    assert_int_equal(t.h_sync_width, 44);
+    assert_int_equal(t.v_active, 1080);
+    assert_int_equal(t.v_blank, 45);
+    assert_int_equal(t.v_sync_offset, 4);
+    assert_int_equal(t.v_sync_width, 5);
+    assert_true(t.h_sync_positive);
+    assert_true(t.v_sync_positive);
+}
+
+/* The high bits of the sync fields live in byte 11; analog sync has no polarity to report. */
+static void edid_timing_high_sync_bits_and_analog_sync(void **state)
+{
+    (void)state;
+    uint8_t b[128];
+    struct vgpu_timing t;
+    build_base(b, 4);
+    put_dtd(b, 0, 10000, 2000, 600, 1000, 100, false);
+    uint8_t *d = slot_ptr(b, 0);
+    d[8] = 0x10;                  /* h offset 0x310 = 784 */
+    d[9] = 0x20;                  /* h width 0x120 = 288 */
+    d[10] = 0x37;                 /* v offset 0x13 = 19, v width 0x27 = 39 */
+    d[11] = 0xC0 | 0x10 | 0x04 | 0x02;
+    d[17] = 0x06;                 /* analog composite: bits 1-2 are not polarities */
+    put_checksum(b);
+    assert_int_equal(vgpu_edid_timing(b, sizeof(b), 2000, 1000, &t), VGPU_OK);
+    assert_int_equal(t.h_sync_offset, 784);
+    assert_int_equal(t.h_sync_width, 288);
+    assert_int_equal(t.v_sync_offset, 19);
+    assert_int_equal(t.v_sync_width, 39);
+    assert_false(t.h_sync_positive);
+    assert_false(t.v_sync_positive);
+}
+
+static void edid_timing_refuses_other_sizes_interlace_and_bad_blobs(void **state)
+{
+    (void)state;
+    uint8_t b[128];
+    struct vgpu_timing t;
+    build_base(b, 4);
+    put_dtd(b, 0, 7425, 1920, 280, 540, 22, true);   /* 1080i: one field of 540 lines */
+    put_checksum(b);
+    assert_int_equal(vgpu_edid_timing(b, sizeof(b), 1920, 1080, &t), VGPU_E_UNSUPPORTED);
+    assert_int_equal(vgpu_edid_timing(b, sizeof(b), 1920, 540, &t), VGPU_E_UNSUPPORTED);
+    assert_int_equal(vgpu_edid_timing(b, sizeof(b), 800, 600, &t), VGPU_E_UNSUPPORTED);
+    b[127] ^= 1;                                       /* bad checksum */
+    assert_int_equal(vgpu_edid_timing(b, sizeof(b), 1920, 540, &t), VGPU_E_INVAL);
+    assert_int_equal(vgpu_edid_timing(NULL, 128, 1920, 540, &t), VGPU_E_INVAL);
+    assert_int_equal(vgpu_edid_timing(b, 100, 1920, 540, &t), VGPU_E_INVAL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -576,6 +647,9 @@ int main(void)
         cmocka_unit_test(zero_active_sizes_are_rejected),
         cmocka_unit_test(versions_other_than_1_are_rejected),
         cmocka_unit_test(null_arguments),
+        cmocka_unit_test(edid_timing_decodes_every_field),
+        cmocka_unit_test(edid_timing_high_sync_bits_and_analog_sync),
+        cmocka_unit_test(edid_timing_refuses_other_sizes_interlace_and_bad_blobs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
