@@ -85,22 +85,48 @@ static void take_vendor_cap(struct vpci *t, uint8_t pos)
     w->len = len;
 }
 
+/* The capability list, bounded: 0 ends it (no list, a pointer into the header, or too long). */
+static uint8_t first_cap(void *os)
+{
+    if (!(vgpu_os_pci_read16(os, PCI_CFG_STATUS) & PCI_STATUS_CAP_LIST))
+        return 0;
+    return vgpu_os_pci_read8(os, PCI_CFG_CAP_PTR) & 0xfc;
+}
+
+static uint8_t next_cap(void *os, uint8_t pos)
+{
+    return vgpu_os_pci_read8(os, pos + VIRTIO_PCI_CAP_NEXT) & 0xfc;
+}
+
 static int walk_capabilities(struct vpci *t)
 {
     void *os = t->os;
+    uint8_t pos = first_cap(os);
+    unsigned n;
+
+    if (!pos)
+        return VGPU_E_NODEV;
+    for (n = 0; pos >= 0x40 && n < CAP_WALK_LIMIT; n++, pos = next_cap(os, pos))
+        if (vgpu_os_pci_read8(os, pos) == PCI_CAP_ID_VENDOR)
+            take_vendor_cap(t, pos);
+    return VGPU_OK;
+}
+
+bool vpci_identify(void *os, uint16_t device_id)
+{
     uint8_t pos;
     unsigned n;
 
-    if (!(vgpu_os_pci_read16(os, PCI_CFG_STATUS) & PCI_STATUS_CAP_LIST))
-        return VGPU_E_NODEV;
-    pos = vgpu_os_pci_read8(os, PCI_CFG_CAP_PTR) & 0xfc;
-    for (n = 0; pos >= 0x40 && n < CAP_WALK_LIMIT; n++) {
-        uint8_t id = vgpu_os_pci_read8(os, pos);
-        if (id == PCI_CAP_ID_VENDOR)
-            take_vendor_cap(t, pos);
-        pos = vgpu_os_pci_read8(os, pos + VIRTIO_PCI_CAP_NEXT) & 0xfc;
-    }
-    return VGPU_OK;
+    if (vgpu_os_pci_read16(os, PCI_CFG_VENDOR_ID) != VIRTIO_PCI_VENDOR_ID ||
+        vgpu_os_pci_read16(os, PCI_CFG_DEVICE_ID) != device_id)
+        return false;
+    pos = first_cap(os);
+    for (n = 0; pos >= 0x40 && n < CAP_WALK_LIMIT; n++, pos = next_cap(os, pos))
+        if (vgpu_os_pci_read8(os, pos) == PCI_CAP_ID_VENDOR &&
+            (uint32_t)pos + VIRTIO_PCI_CAP_SIZE <= PCI_CFG_SPACE &&
+            vgpu_os_pci_read8(os, pos + VIRTIO_PCI_CAP_CFG_TYPE) == VIRTIO_PCI_CAP_COMMON_CFG)
+            return true;
+    return false;
 }
 
 int vpci_probe(struct vpci *t, void *os, uint16_t device_id)

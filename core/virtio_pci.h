@@ -25,6 +25,9 @@ struct vpci {
     bool     master_cut;       /* bus mastering turned off because a reset never finished */
 };
 
+/* Whether the function is 1AF4:device_id and modern (a virtio common-configuration capability),
+ * from configuration space alone: no BAR is mapped or touched, so a driver's probe may ask. */
+bool vpci_identify(void *os, uint16_t device_id);
 /* Check the PCI identity (1AF4:device_id, modern) and find the configuration structures. */
 int  vpci_probe(struct vpci *t, void *os, uint16_t device_id);
 int  vpci_reset(struct vpci *t, uint32_t timeout_ms);

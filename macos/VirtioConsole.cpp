@@ -9,6 +9,10 @@
 #include "VirtioConsole.hpp"
 #include "UserClientCommon.hpp"
 
+extern "C" {
+#include "virtio_console_proto.h"
+}
+
 OSDefineMetaClassAndStructors(VirtioConsoleDevice, IOService);
 OSDefineMetaClassAndStructors(VirtioConsoleUserClient, IOUserClient);
 
@@ -21,6 +25,16 @@ struct VirtioConsoleDevice::Call {
 };
 
 /* ---- start / stop ---- */
+
+/* The modern function (1043) or QEMU's transitional one (1003), which has the modern structures
+ * too; a legacy-only device has no common-configuration capability and is left alone. */
+IOService *VirtioConsoleDevice::probe(IOService *provider, SInt32 *score)
+{
+    static const uint16_t ids[] = { VIRTIO_PCI_DEVICE_CONSOLE, VIRTIO_PCI_DEVICE_CONSOLE_TRANSITIONAL };
+    if (!virtioProbeFunction(provider, ids, 2, "console"))
+        return NULL;
+    return super::probe(provider, score);
+}
 
 bool VirtioConsoleDevice::start(IOService *provider)
 {

@@ -37,6 +37,7 @@ class VirtioConsoleDevice : public IOService {
     typedef IOService super;
 
 public:
+    IOService  *probe(IOService *provider, SInt32 *score) override;
     bool        start(IOService *provider) override;
     void        stop(IOService *provider) override;
     IOWorkLoop *getWorkLoop() const override;

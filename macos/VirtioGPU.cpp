@@ -15,6 +15,7 @@
 
 extern "C" {
 #include "vgpu3d.h"
+#include "virtio_pci_regs.h"
 }
 
 OSDefineMetaClassAndStructors(VirtioGPUDevice, IOService);
@@ -38,7 +39,17 @@ struct VirtioGPUDevice::CoreCall {
     uint32_t epoch;
 };
 
-/* ---- start / stop ---- */
+/* ---- probe / start / stop ---- */
+
+/* Only the modern virtio-gpu function, checked before anything is turned on (see
+ * virtioProbeFunction). */
+IOService *VirtioGPUDevice::probe(IOService *provider, SInt32 *score)
+{
+    static const uint16_t ids[] = { VIRTIO_PCI_DEVICE_GPU };
+    if (!virtioProbeFunction(provider, ids, 1, "gpu"))
+        return NULL;
+    return super::probe(provider, score);
+}
 
 bool VirtioGPUDevice::start(IOService *provider)
 {
@@ -62,9 +73,12 @@ void VirtioGPUDevice::stop(IOService *provider)
     super::stop(provider);
 }
 
-/* Exactly the reverse of start(); each step undoes only what its counterpart got. */
+/* The reverse of start(), except that the service thread stops first: its timer and cursor
+ * source reach the framebuffers, so they must be off (removeEventSource waits for an action that
+ * is running) before the framebuffers go.  Each step undoes only what its counterpart got. */
 void VirtioGPUDevice::teardown()
 {
+    stopServiceLoop();
     for (unsigned i = 0; i < fNumFramebuffers; i++)
         OSSafeReleaseNULL(fFramebuffers[i]);   /* they stopped before us: they are our clients */
     fNumFramebuffers = 0;
@@ -72,12 +86,21 @@ void VirtioGPUDevice::teardown()
         PMstop();
         fPMStarted = false;
     }
-    if (fServiceTimer)
-        fServiceTimer->cancelTimeout();
-    removeAndRelease(fServiceLoop, &fServiceTimer);
-    OSSafeReleaseNULL(fServiceLoop);
     closeCore();
     fPlumbing.teardown();
+}
+
+void VirtioGPUDevice::stopServiceLoop()
+{
+    if (fServiceTimer) {
+        fServiceTimer->cancelTimeout();
+        fServiceTimer->disable();
+    }
+    if (fCursorSource)
+        fCursorSource->disable();
+    removeAndRelease(fServiceLoop, &fServiceTimer);
+    removeAndRelease(fServiceLoop, &fCursorSource);
+    OSSafeReleaseNULL(fServiceLoop);
 }
 
 IOWorkLoop *VirtioGPUDevice::getWorkLoop() const
@@ -92,6 +115,9 @@ bool VirtioGPUDevice::createServiceLoop()
         return false;
     fServiceTimer = IOTimerEventSource::timerEventSource(this, serviceTimerFired);
     if (!addSourceOrRelease(fServiceLoop, &fServiceTimer))
+        return false;
+    fCursorSource = IOInterruptEventSource::interruptEventSource(this, cursorWork);
+    if (!addSourceOrRelease(fServiceLoop, &fCursorSource))
         return false;
     if (__atomic_load_n(&fPendingEvents, __ATOMIC_ACQUIRE))   /* raised during vgpu_open */
         scheduleService(0);
@@ -111,13 +137,37 @@ bool VirtioGPUDevice::joinPowerTree()
     return true;
 }
 
-/* The framebuffers do the display power work (IOFramebuffer power states); the device itself
- * keeps its state, so this level only acknowledges. */
+/* The framebuffers (our power children) are already dark when this goes to 0 and come back
+ * after it returns to 1 (IOServicePM orders children before parents going down, after them
+ * coming up).  Asleep, nothing reaches the device; awake, it is reset and restored: the host may
+ * have reset it while the guest slept (QEMU resets devices on an S3 resume). */
 IOReturn VirtioGPUDevice::setPowerState(unsigned long state, IOService *device)
 {
     (void)device;
     VGPU_DLOG("device power state %lu", state);
+    if (state == 0 && !fAsleep)
+        sleepDevice();
+    else if (state != 0 && fAsleep)
+        wakeDevice();
     return kIOPMAckImplied;
+}
+
+void VirtioGPUDevice::sleepDevice()
+{
+    __atomic_store_n(&fAsleep, true, __ATOMIC_RELEASE);
+    if (fServiceTimer)
+        fServiceTimer->cancelTimeout();
+}
+
+void VirtioGPUDevice::wakeDevice()
+{
+    __atomic_store_n(&fAsleep, false, __ATOMIC_RELEASE);
+    VGPU_LOG("woken: resetting and restoring the device");
+    int r = runCore(recoverInGate, this);
+    if (r != VGPU_OK)
+        VGPU_LOG("recovery after wake failed: %s", vgpu_status_name(r));
+    scheduleService(0);
+    refreshNeeded();
 }
 
 /* ---- the core ---- */
@@ -246,14 +296,37 @@ void VirtioGPUDevice::coreEvent(enum vgpu_os_event ev)
     uint32_t bit = ev == VGPU_OS_EVENT_NEEDS_RESET ? kEventNeedsReset : kEventDisplayChanged;
     __atomic_fetch_or(&fPendingEvents, bit, __ATOMIC_RELEASE);
     IOTimerEventSource *timer = __atomic_load_n(&fServiceTimer, __ATOMIC_ACQUIRE);
+    if (__atomic_load_n(&fAsleep, __ATOMIC_ACQUIRE))
+        return;   /* wakeDevice() recovers the device and handles what waits */
     if (timer && timer->setTimeoutUS(kServiceSoonUs) != kIOReturnSuccess)
         VGPU_LOG("could not schedule event handling");
 }
 
 void VirtioGPUDevice::refreshNeeded()
 {
+    if (__atomic_load_n(&fAsleep, __ATOMIC_ACQUIRE))
+        return;   /* wakeDevice() starts it again */
     if (fServiceTimer && fServiceTimer->setTimeoutUS(kServiceSoonUs) != kIOReturnSuccess)
         VGPU_LOG("could not start the refresh timer");
+}
+
+void VirtioGPUDevice::cursorNeeded()
+{
+    IOInterruptEventSource *src = __atomic_load_n(&fCursorSource, __ATOMIC_ACQUIRE);
+    if (src)
+        src->interruptOccurred(NULL, NULL, 0);
+}
+
+/* Service thread: no IOFramebuffer lock is held here, so the cursor commands may wait. */
+void VirtioGPUDevice::cursorWork(OSObject *owner, IOInterruptEventSource *src, int count)
+{
+    (void)src;
+    (void)count;
+    VirtioGPUDevice *me = static_cast<VirtioGPUDevice *>(owner);
+    if (__atomic_load_n(&me->fAsleep, __ATOMIC_ACQUIRE))
+        return;   /* the cursor comes back with the framebuffer's power */
+    for (unsigned i = 0; i < me->fNumFramebuffers; i++)
+        me->fFramebuffers[i]->sendCursor();
 }
 
 void *VirtioGPUDevice::coreOs()
@@ -269,6 +342,8 @@ void VirtioGPUDevice::serviceTimerFired(OSObject *owner, IOTimerEventSource *tim
 
 void VirtioGPUDevice::serviceTick()
 {
+    if (__atomic_load_n(&fAsleep, __ATOMIC_ACQUIRE))
+        return;
     uint32_t events = __atomic_exchange_n(&fPendingEvents, 0u, __ATOMIC_ACQUIRE);
     if (events & kEventNeedsReset)
         handleReset();
@@ -294,6 +369,8 @@ void VirtioGPUDevice::scheduleService(uint64_t dueNs)
         us = dueNs > now ? (dueNs - now + 999) / 1000 : 1;
     else
         return;   /* refreshNeeded() or coreEvent() starts it again */
+    if (__atomic_load_n(&fAsleep, __ATOMIC_ACQUIRE) || !fServiceTimer)
+        return;
     if (fServiceTimer->setTimeoutUS((UInt32)us) != kIOReturnSuccess)
         VGPU_LOG("could not reschedule the service timer");
 }

@@ -18,6 +18,7 @@ class VirtioGPUDevice : public IOService {
     typedef IOService super;
 
 public:
+    IOService  *probe(IOService *provider, SInt32 *score) override;
     bool        start(IOService *provider) override;
     void        stop(IOService *provider) override;
     IOWorkLoop *getWorkLoop() const override;
@@ -34,6 +35,9 @@ public:
     void coreEvent(enum vgpu_os_event ev);
     /* A framebuffer got a mode: tick soon, so that its refresh engine starts. */
     void refreshNeeded();
+    /* A framebuffer has cursor work: any context, even under IOFramebuffer's cursor spinlock
+     * (it only triggers an event source; the device is reached later on the service thread). */
+    void cursorNeeded();
     /* The core's `os` context (for core helpers that allocate, such as core/refresh.h). */
     void *coreOs();
 
@@ -60,8 +64,10 @@ private:
     struct vgpu_dev              *fDev;          /* set in the gate; read atomically by the filter */
     IOWorkLoop                   *fServiceLoop;  /* events and refresh, off the interrupt thread */
     IOTimerEventSource           *fServiceTimer;
+    IOInterruptEventSource       *fCursorSource; /* on fServiceLoop: cursorNeeded() -> cursorWork */
     uint32_t                      fPendingEvents;
     bool                          fPMStarted;
+    bool                          fAsleep;       /* power state 0: no service ticks, no device */
     VirtioGPUFramebuffer         *fFramebuffers[VGPU_MAX_SCANOUTS];
     unsigned                      fNumFramebuffers;
     bool                          f3D;           /* set once the core is open */
@@ -90,6 +96,10 @@ private:
     static bool     irqFilter(OSObject *owner, IOFilterInterruptEventSource *src);
     static void     irqAction(OSObject *owner, IOInterruptEventSource *src, int count);
     static void     serviceTimerFired(OSObject *owner, IOTimerEventSource *timer);
+    static void     cursorWork(OSObject *owner, IOInterruptEventSource *src, int count);
+    void            stopServiceLoop();
+    void            sleepDevice();
+    void            wakeDevice();
 
     void serviceTick();
     void handleDisplayChange();

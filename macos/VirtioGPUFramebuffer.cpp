@@ -6,13 +6,19 @@
 #include "VirtioGPUFramebuffer.hpp"
 
 extern "C" {
+#include "edid.h"
 #include "refresh.h"
 #include "timing.h"
 }
 
 OSDefineMetaClassAndStructors(VirtioGPUFramebuffer, IOFramebuffer);
 
-enum { kPowerOff = 0, kPowerOn = 2 };   /* IOFramebuffer power states (1 = dimmed) */
+/* IONDRVFramebuffer's three states (see kPowerStates in the header). */
+static IOPMPowerState sFbPowerStates[] = {
+    { kIOPMPowerStateVersion1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
+    { kIOPMPowerStateVersion1, 0, 0, kIOPMPowerOn, 0, 0, 0, 0, 0, 0, 0, 0 },
+    { kIOPMPowerStateVersion1, kIOPMDeviceUsable, kIOPMPowerOn, kIOPMPowerOn, 0, 0, 0, 0, 0, 0, 0, 0 },
+};
 
 static const uint32_t kMinModeDim      = 128;   /* the family treats a narrower screen as absent */
 static const uint64_t kAperturePage    = 4096;
@@ -35,6 +41,12 @@ VirtioGPUFramebuffer *VirtioGPUFramebuffer::withScanout(VirtioGPUDevice *device,
     VirtioGPUFramebuffer *fb = OSTypeAlloc(VirtioGPUFramebuffer);
     if (fb && !fb->init(NULL))
         OSSafeReleaseNULL(fb);
+    if (fb) {
+        fb->fRefreshLock = IOLockAlloc();
+        fb->fCursorLock = IOSimpleLockAlloc();
+        if (!fb->fRefreshLock || !fb->fCursorLock)
+            OSSafeReleaseNULL(fb);
+    }
     if (fb) {
         fb->fDevice = device;
         fb->fOs = device->coreOs();
@@ -67,10 +79,14 @@ void VirtioGPUFramebuffer::stop(IOService *provider)
 {
     fConnectEnabled = false;   /* the service thread must not call into a closed family */
     if (fCurrent.width) {
-        int r = fDevice->runCore(gatedDisable, this);
-        if (r != VGPU_OK)
-            VGPU_LOG("scanout %u: disable on stop failed: %s", fScanout, vgpu_status_name(r));
+        IOReturn ret = disableScanout();
+        if (ret != kIOReturnSuccess)
+            VGPU_LOG("scanout %u: disable on stop failed", fScanout);
         fCurrent.width = 0;
+    }
+    if (fPMRegistered) {
+        PMstop();
+        fPMRegistered = false;
     }
     super::stop(provider);
 }
@@ -81,6 +97,10 @@ void VirtioGPUFramebuffer::free()
     OSSafeReleaseNULL(fApertureRange);
     if (fAperture.mem)
         dmaBlockFree(&fAperture);
+    if (fRefreshLock)
+        IOLockFree(fRefreshLock);
+    if (fCursorLock)
+        IOSimpleLockFree(fCursorLock);
     super::free();
 }
 
@@ -199,6 +219,20 @@ uint32_t VirtioGPUFramebuffer::modeFlags(const struct vgpu_mode *m) const
     return flags;
 }
 
+/* What IODisplay puts in place of a mode's Valid/Safe/Default bits before WindowServer sees
+ * them (IOGraphics-600 IOFramebuffer.cpp:11480-11485 through IODisplay.cpp:916-939): without
+ * this, every mode is Valid|Safe and the host's preferred size is not the default. */
+IOReturn VirtioGPUFramebuffer::connectFlags(IOIndex connect, IODisplayModeID mode, IOOptionBits *flags)
+{
+    const struct vgpu_mode *m = findMode(mode);
+    if (connect != 0 || !flags)
+        return kIOReturnBadArgument;
+    if (!m)
+        return kIOReturnUnsupportedMode;
+    *flags = modeFlags(m) & kDisplayModeSafetyFlags;
+    return kIOReturnSuccess;
+}
+
 /* ---- setup and the aperture ---- */
 
 IOReturn VirtioGPUFramebuffer::enableController()
@@ -208,7 +242,28 @@ IOReturn VirtioGPUFramebuffer::enableController()
         VGPU_LOG("scanout %u: no mode to start with", fScanout);
         return kIOReturnNotFound;
     }
-    return applyMode(m);
+    IOReturn ret = applyMode(m);
+    if (ret == kIOReturnSuccess)
+        registerPower();
+    return ret;
+}
+
+/* As IONDRVFramebuffer's initForPM (IONDRVFramebuffer.cpp:3948-3994): only a registered power
+ * driver gets setPowerState, and only through it does IOFramebuffer send the power attribute
+ * that brings its paging state back after sleep (IOFramebuffer.cpp:7346-7470, 6569-6597) and
+ * let close() give the console back (10357-10361: it needs a non-zero power state). */
+void VirtioGPUFramebuffer::registerPower()
+{
+    if (fPMRegistered)
+        return;
+    IOReturn ret = registerPowerDriver(this, sFbPowerStates, sizeof(sFbPowerStates) / sizeof(sFbPowerStates[0]));
+    if (ret != kIOReturnSuccess) {
+        VGPU_LOG("scanout %u: registerPowerDriver failed: 0x%x", fScanout, ret);
+        return;
+    }
+    fPMRegistered = true;
+    temporaryPowerClampOn();              /* no sleep before the display is set up */
+    changePowerStateTo(kPowerDoze);       /* and not below doze until the system sleeps */
 }
 
 /* The console is the head the firmware booted on, as IONDRVFramebuffer decides it. */
@@ -334,7 +389,8 @@ IOReturn VirtioGPUFramebuffer::getStartupDisplayMode(IODisplayModeID *mode, IOIn
     return kIOReturnSuccess;
 }
 
-/* A virtual display has no real timing: the core describes each mode as CVT reduced blanking. */
+/* A mode the EDID describes gets the EDID's own timing and no Apple timing id, so macOS can
+ * recognise the display's native mode; any other mode is described as CVT reduced blanking. */
 IOReturn VirtioGPUFramebuffer::getTimingInfoForDisplayMode(IODisplayModeID mode,
                                                            IOTimingInformation *info)
 {
@@ -342,8 +398,10 @@ IOReturn VirtioGPUFramebuffer::getTimingInfoForDisplayMode(IODisplayModeID mode,
     struct vgpu_timing t;
     if (!m || !info)
         return kIOReturnBadArgument;
-    info->appleTimingID = kIOTimingIDApple_FixedRateLCD;
-    if (vgpu_mode_timing(m, &t) != VGPU_OK) {
+    bool fromEdid = (m->flags & VGPU_MODE_EDID) &&
+                    vgpu_edid_timing(fEdid, fEdidLen, m->width, m->height, &t) == VGPU_OK;
+    info->appleTimingID = fromEdid ? kIOTimingIDInvalid : kIOTimingIDApple_FixedRateLCD;
+    if (!fromEdid && vgpu_mode_timing(m, &t) != VGPU_OK) {
         info->flags &= ~kIODetailedTimingValid;   /* the family then ignores detailedInfo */
         return kIOReturnSuccess;
     }
@@ -411,7 +469,9 @@ IOReturn VirtioGPUFramebuffer::applyMode(const struct vgpu_mode *m)
     SetModeArgs args = { this, { m->width, m->height, fAperture.nsegs, fAperture.segs } };
     if (pageRound(modeBytes(m)) > fAperture.size)
         return kIOReturnNoSpace;
+    IOLockLock(fRefreshLock);
     int r = fDevice->runCore(gatedSetMode, &args);
+    IOLockUnlock(fRefreshLock);
     if (r != VGPU_OK) {
         VGPU_LOG("scanout %u: mode %ux%u failed: %s", fScanout, m->width, m->height,
                  vgpu_status_name(r));
@@ -423,6 +483,15 @@ IOReturn VirtioGPUFramebuffer::applyMode(const struct vgpu_mode *m)
     return kIOReturnSuccess;
 }
 
+IOReturn VirtioGPUFramebuffer::disableScanout()
+{
+    IOLockLock(fRefreshLock);
+    int r = fDevice->runCore(gatedDisable, this);
+    IOLockUnlock(fRefreshLock);
+    return r == VGPU_OK ? kIOReturnSuccess : kIOReturnIOError;
+}
+
+/* Below "on" the scanout is dark: the mode is recorded and shown when the power comes back. */
 IOReturn VirtioGPUFramebuffer::setDisplayMode(IODisplayModeID mode, IOIndex depth)
 {
     const struct vgpu_mode *m = findMode(mode);
@@ -430,59 +499,77 @@ IOReturn VirtioGPUFramebuffer::setDisplayMode(IODisplayModeID mode, IOIndex dept
         return kIOReturnUnsupportedMode;
     if (!m)
         return kIOReturnBadArgument;
-    if (fPowerState == kPowerOff)
-        return kIOReturnNotReady;
+    if (fPowerState == kPowerSleep)
+        return kIOReturnNotReady;   /* as IONDRVFramebuffer at power state 0 */
     return applyMode(m);
 }
 
-/* IOFramebuffer power states arrive as kIOPowerAttribute: the scanout goes dark at 0 and comes
- * back with the same mode and aperture above it. */
+/* IOFramebuffer power states arrive as kIOPowerAttribute, on the family's power thread, with
+ * the notifications IONDRVFramebuffer sends around them (IONDRVFramebuffer.cpp:4170-4345):
+ * leaving "on" darkens the scanout, sleep tells the accelerators to let go, waking from sleep
+ * and reaching "on" again (same mode, same aperture) are announced. */
 IOReturn VirtioGPUFramebuffer::setPower(uintptr_t state)
 {
+    if (state > kPowerOn)
+        state = kPowerOn;
     if (state == fPowerState)
         return kIOReturnSuccess;
-    /* handleEvent's result may be ignored (IOFramebuffer.h). */
-    if (fPowerState == kPowerOn)
-        (void)handleEvent(kIOFBNotifyWillPowerOff);
+    uintptr_t old = fPowerState;
     IOReturn ret = kIOReturnSuccess;
-    if (state == kPowerOff && fCurrent.width) {
-        int r = fDevice->runCore(gatedDisable, this);
-        if (r != VGPU_OK)
-            VGPU_LOG("scanout %u: power off failed: %s", fScanout, vgpu_status_name(r));
-    } else if (fPowerState == kPowerOff && fCurrent.width) {
-        struct vgpu_mode m = fCurrent;
-        ret = applyMode(&m);
+    if (old == kPowerOn) {
+        (void)handleEvent(kIOFBNotifyWillPowerOff);   /* its result may be ignored (IOFramebuffer.h) */
+        if (fCurrent.width && disableScanout() != kIOReturnSuccess)
+            VGPU_LOG("scanout %u: power off failed", fScanout);
     }
+    if (state == kPowerSleep)
+        (void)handleEvent(kIOFBNotifyWillSleep, (void *)true);
     fPowerState = state;
-    if (state == kPowerOn)
+    if (old == kPowerSleep)
+        (void)handleEvent(kIOFBNotifyDidWake, (void *)true);
+    if (state == kPowerOn) {
+        if (fCurrent.width) {
+            struct vgpu_mode m = fCurrent;
+            ret = applyMode(&m);
+            fCursorShown = false;   /* the host forgot it with the scanout */
+            fDevice->cursorNeeded();
+        }
         (void)handleEvent(kIOFBNotifyDidPowerOn);
+    }
     return ret;
 }
 
 /* ---- refresh (service thread) ---- */
 
-struct RefreshJob {
+struct SubmitJob {
     VirtioGPUFramebuffer *fb;
-    uint64_t              due;   /* the engine's next deadline, 0 when nothing is shown */
+    bool                  changed;
+    uint64_t              due;   /* the engine's next deadline */
 };
 
-int VirtioGPUFramebuffer::gatedRefresh(struct vgpu_dev *dev, void *arg)
+int VirtioGPUFramebuffer::gatedSubmit(struct vgpu_dev *dev, void *arg)
 {
     (void)dev;
-    RefreshJob *job = static_cast<RefreshJob *>(arg);
+    SubmitJob *job = static_cast<SubmitJob *>(arg);
     VirtioGPUFramebuffer *fb = job->fb;
-    if (!fb->fRefreshing)
-        return VGPU_OK;
-    int r = vgpu_refresh_tick(&fb->fRefresh, vgpu_os_now_ns(fb->fOs));
+    int r = vgpu_refresh_submit(&fb->fRefresh, job->changed, vgpu_os_now_ns(fb->fOs));
     job->due = vgpu_refresh_deadline(&fb->fRefresh);
     return r;
 }
 
-/* VGPU_E_BUSY (ring full) is normal under load: the engine keeps the damage for the next tick. */
+/* The scan reads the whole frame (milliseconds at 4K), so it runs under this head's own lock,
+ * outside the device gate every other core call needs; only the submission goes through the gate.
+ * VGPU_E_BUSY (ring full) is normal under load: the engine keeps the damage for the next tick.
+ * Returns when to call again (ns), 0 when nothing is shown. */
 uint64_t VirtioGPUFramebuffer::refresh()
 {
-    RefreshJob job = { this, 0 };
-    int r = fDevice->runCore(gatedRefresh, &job);
+    SubmitJob job = { this, false, 0 };
+    int r = VGPU_OK;
+    IOLockLock(fRefreshLock);
+    if (fRefreshing) {
+        job.changed = vgpu_refresh_scan(&fRefresh);
+        r = fDevice->runCore(gatedSubmit, &job);
+    }
+    IOLockUnlock(fRefreshLock);
     if (r != VGPU_OK && r != VGPU_E_BUSY && r != fLastFlushStatus)
         VGPU_LOG("scanout %u: refresh failed: %s", fScanout, vgpu_status_name(r));
     fLastFlushStatus = r;

@@ -28,6 +28,8 @@ public:
     uint64_t refresh();
     /* Service thread, after vgpu_query_displays: post a connection change if this head changed. */
     void hostDisplayChanged();
+    /* Service thread: send what setCursorImage/setCursorState left pending. */
+    void sendCursor();
 
     /* IOService */
     bool start(IOService *provider) override;
@@ -53,6 +55,7 @@ public:
     IOReturn         getStartupDisplayMode(IODisplayModeID *mode, IOIndex *depth) override;
     IOReturn         getTimingInfoForDisplayMode(IODisplayModeID mode,
                                                  IOTimingInformation *info) override;
+    IOReturn         connectFlags(IOIndex connect, IODisplayModeID mode, IOOptionBits *flags) override;
 
     /* IOFramebuffer: attributes, connection, EDID, hotplug (VirtioGPUConnection.cpp) */
     IOReturn getAttribute(IOSelect attribute, uintptr_t *value) override;
@@ -76,6 +79,9 @@ public:
 private:
     /* Every mode the core can list, plus the current mode when the host dropped it. */
     enum { kMaxModes = VGPU_MODES_MAX + 1, kCursorPixels = VGPU_CURSOR_SIZE * VGPU_CURSOR_SIZE };
+    /* IOFramebuffer power states, as IONDRVFramebuffer has them (IOGraphics-600
+     * IONDRVFramebuffer.cpp:3948-3994): sleep, doze (display dark, ready to come back), on. */
+    enum { kPowerSleep = 0, kPowerDoze = 1, kPowerOn = 2 };
 
     VirtioGPUDevice *fDevice;
     void            *fOs;              /* the core's os context, for the refresh engine */
@@ -95,8 +101,10 @@ private:
 
     struct vgpu_mode  fCurrent;            /* width 0 until the first successful mode set */
     IODisplayModeID   fStartupMode;
-    uintptr_t         fPowerState;         /* IOFramebuffer power state: 0 off .. 2 on */
+    uintptr_t         fPowerState;         /* IOFramebuffer power state: 0 sleep, 1 doze, 2 on */
+    bool              fPMRegistered;       /* registerPowerDriver done (first enableController) */
     int               fLastFlushStatus;
+    IOLock           *fRefreshLock;        /* fRefresh and fRefreshing; taken before the gate */
     struct vgpu_refresh fRefresh;          /* change finder + pacing for the current mode */
     bool              fRefreshing;         /* fRefresh is set up: the scanout shows fCurrent */
 
@@ -108,12 +116,16 @@ private:
     bool              fConnectPending;
     bool              fCaptured;
 
-    /* Hardware cursor. */
+    /* Hardware cursor.  IOFramebuffer calls in with its cursor spinlock held, so those calls
+     * only convert and record (fCursorLock, a spinlock too); sendCursor() talks to the device. */
+    IOSimpleLock     *fCursorLock;
     uint32_t          fCursorConverted[kCursorPixels];   /* convertCursorImage output, packed rows */
+    uint32_t          fCursorNext[kCursorPixels];        /* 64x64, waiting for sendCursor (lock) */
     uint32_t          fCursor[kCursorPixels];            /* the 64x64 image for the core */
-    uint32_t          fHotX, fHotY;
+    uint32_t          fHotX, fHotY, fNextHotX, fNextHotY;
     SInt32            fCursorX, fCursorY;                /* image top-left, as macOS gives it */
     bool              fCursorHaveImage, fCursorVisible, fCursorDirty, fCursorShown;
+    bool              fCursorImagePending, fCursorStatePending;   /* under fCursorLock */
 
     bool     allocateAperture();
     bool     snapshot();
@@ -122,13 +134,16 @@ private:
     uint32_t modeFlags(const struct vgpu_mode *m) const;
     IOReturn applyMode(const struct vgpu_mode *m);
     IOReturn setPower(uintptr_t state);
+    void     registerPower();
+    IOReturn disableScanout();
     void     postConnectChange();
-    IOReturn sendCursor();
+    bool     takeCursorWork();
+    IOReturn showCursor();
 
     static int gatedSnapshot(struct vgpu_dev *dev, void *fb);
     static int gatedSetMode(struct vgpu_dev *dev, void *args);
     static int gatedDisable(struct vgpu_dev *dev, void *fb);
-    static int gatedRefresh(struct vgpu_dev *dev, void *job);
+    static int gatedSubmit(struct vgpu_dev *dev, void *job);
     static int gatedInfo(struct vgpu_dev *dev, void *args);
     static int gatedCursor(struct vgpu_dev *dev, void *fb);
     static int gatedCursorHide(struct vgpu_dev *dev, void *fb);

@@ -12,17 +12,28 @@
 #include <IOKit/IOLocks.h>
 #include <IOKit/pci/IOPCIDevice.h>
 
+#include "ClassNames.hpp"
+
 extern "C" {
 #include "vgpu.h"
 #include "vgpu_os.h"
 }
 
 #define VGPU_LOG(fmt, ...) IOLog("[VirtIO-GPU] " fmt "\n", ##__VA_ARGS__)
-#if DEBUG
-#define VGPU_DLOG(fmt, ...) VGPU_LOG(fmt, ##__VA_ARGS__)
+/* Verbose lines: in DEBUG builds, or with the -vgpudbg boot argument (BootArgs.cpp). */
+#if defined(DEBUG) && DEBUG
+#define VGPU_DEBUG_BUILD 1
 #else
-#define VGPU_DLOG(fmt, ...) do { if (0) VGPU_LOG(fmt, ##__VA_ARGS__); } while (0)
+#define VGPU_DEBUG_BUILD 0
 #endif
+#define VGPU_DLOG(fmt, ...) \
+    do { if (VGPU_DEBUG_BUILD || vgpuVerbose()) VGPU_LOG(fmt, ##__VA_ARGS__); } while (0)
+
+/* ---- boot arguments (BootArgs.cpp), read once from the kernel's command line ---- */
+/* -vgpuoff: no driver of this kext starts (a way back when it keeps macOS from booting). */
+bool vgpuDisabled();
+/* -vgpudbg: verbose [VirtIO-GPU] logging in release builds too. */
+bool vgpuVerbose();
 
 class VirtioGPUDevice;
 

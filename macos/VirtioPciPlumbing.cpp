@@ -3,6 +3,25 @@
  */
 #include "VirtioPciPlumbing.hpp"
 
+extern "C" {
+#include "virtio_pci.h"
+}
+
+bool virtioProbeFunction(IOService *provider, const uint16_t *ids, unsigned nids, const char *name)
+{
+    if (vgpuDisabled()) {
+        VGPU_LOG("%s: -vgpuoff: not starting", name);
+        return false;
+    }
+    VgpuOs os;
+    bzero(&os, sizeof(os));
+    os.pci = OSDynamicCast(IOPCIDevice, provider);
+    for (unsigned i = 0; os.pci && i < nids; i++)
+        if (vpci_identify(&os, ids[i]))
+            return true;
+    return false;
+}
+
 bool VirtioPciPlumbing::open(IOService *owner, IOService *provider, const char *deviceName)
 {
     name = deviceName;

@@ -34,6 +34,13 @@ template <class T> inline void removeAndRelease(IOWorkLoop *loop, T **src)
     OSSafeReleaseNULL(*src);
 }
 
+/* For probe(): whether this kext may drive `provider` — not turned off by -vgpuoff, a PCI
+ * device, 1AF4 with one of `ids`, and modern (core/virtio_pci.h vpci_identify).  Reads only
+ * configuration space: IOService::probeCandidates probes every matching personality before it
+ * starts any (xnu-6153.11.26 iokit/Kernel/IOService.cpp:3829), so a probe must not touch
+ * what another category's winner will own. */
+bool virtioProbeFunction(IOService *provider, const uint16_t *ids, unsigned nids, const char *name);
+
 struct VirtioPciPlumbing {
     VgpuOs                        os;          /* the core's context; os.pci is the provider */
     const char                   *name;        /* names the device in log lines */

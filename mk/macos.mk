@@ -135,7 +135,7 @@ KEXT_TEST_LIBS      = $(shell pkg-config --libs cmocka)
 KEXT_TEST_WRAPPED  := vgpu3d_capset_info vgpu3d_get_capset vgpu3d_ctx_create vgpu3d_ctx_destroy \
                       vgpu3d_ctx_attach vgpu3d_ctx_detach vgpu3d_resource_create vgpu3d_resource_destroy \
                       vgpu3d_submit vgpu3d_fence_wait vgpu3d_ctx_fences vgpu3d_transfer_to_host \
-                      vgpu3d_transfer_from_host vgpu_recover
+                      vgpu3d_transfer_from_host vgpu_recover vgpu_damage_scan vgpu_damage_probe
 KEXT_TEST_WRAP     := $(foreach f,$(KEXT_TEST_WRAPPED),-Wl,--wrap=$(f))
 KEXT_TEST_CXX_SRCS := $(filter-out macos/vgpu_os_mmio.cpp,$(KEXT_CXX_SRCS)) \
                       $(wildcard tests/kext/*.cpp tests/kext/fakeiokit/*.cpp)
@@ -157,6 +157,7 @@ $(KEXT_TEST_DIR)/test_kext: $(KEXT_TEST_OBJS) mk/macos.mk
 
 test-kext: $(KEXT_TEST_DIR)/test_kext $(KEXT_PLIST_OUT)
 	$(PYTHON) tests/kext/check_plist.py $(KEXT_PLIST_OUT) $(KEXT_BUNDLE_ID) $(KEXT_VERSION) $(KEXT_NAME) macos
+	KEXT_PLIST=$(abspath $(KEXT_PLIST_OUT)) $(PYTHON) -m pytest -p no:cacheprovider -q tests/kext/test_matching.py
 	$(KEXT_TEST_DIR)/test_kext
 
 -include $(shell find $(KEXT_TEST_DIR) -name '*.d' 2>/dev/null)

@@ -1,13 +1,17 @@
 #!/usr/bin/python3
 """check_plist.py PLIST BUNDLE_ID VERSION EXECUTABLE SRC_DIR: checks the kext's filled-in
 Info.plist against what the kernel needs and against the sources: every placeholder filled, the
-bundle keys the build says, and exactly two personalities, each with an IOClass the sources
-define on IOService and an IOUserClientClass they define on IOUserClient: VirtioGPU matching
-virtio-gpu (1AF4:1050) in the IOFramebuffer category above IONDRVFramebuffer's score (20000,
-IOGraphics-600 Info-IONDRVSupport.plist), and VirtioConsole matching virtio-console (1AF4:1043,
-or 1AF4:1003 as QEMU 7.2 shows it on q35).  Every driver key (VirtioGPU*) is a positive integer
-the sources read, and the libraries are exactly the ones the sources use.  Prints each failure;
-exit 1 if any."""
+bundle keys the build says, and exactly three personalities, each with an IOClass the sources
+define on IOService (and, where it has one, an IOUserClientClass they define on IOUserClient),
+every class name carrying the bundle's reverse-DNS prefix: VirtioGPU matching virtio-gpu
+(1AF4:1050) in the IOFramebuffer category above IONDRVFramebuffer's score (20000, IOGraphics-600
+Info-IONDRVSupport.plist), VirtioGPUTransportClaim holding the same function's default category,
+and VirtioConsole matching virtio-console (1AF4:1043, or 1AF4:1003 as QEMU 7.2 shows it on q35).
+A personality on IOPCIDevice uses only the matching keys IOPCIFamily knows (IOPCIDevice.h), at
+least one of them: any other IOPCI* key is ignored by IOPCIBridge::pciMatchNub, which then
+matches every PCI device.  Which driver wins each device is tests/kext/test_matching.py's job.
+Every driver key (VirtioGPU*) is a positive integer the sources read, and the libraries are
+exactly the ones the sources use.  Prints each failure; exit 1 if any."""
 import glob
 import plistlib
 import re
@@ -16,28 +20,51 @@ import sys
 LIBRARIES = {"com.apple.kpi.iokit", "com.apple.kpi.libkern", "com.apple.kpi.mach",
              "com.apple.iokit.IOPCIFamily", "com.apple.iokit.IOGraphicsFamily"}
 NDRV_SCORE = 20000
+CLASS_PREFIX = "com_osxkvm_driver_"
+# IOPCIFamily-370.0.2 IOKit/pci/IOPCIDevice.h:242-245, the keys IOPCIBridge::pciMatchNub reads.
+PCI_MATCH_KEYS = {"IOPCIMatch", "IOPCIPrimaryMatch", "IOPCISecondaryMatch", "IOPCIClassMatch"}
+# Other IOPCI* keys a personality may carry that are not matching keys.
+PCI_OTHER_KEYS = {"IOPCITunnelCompatible", "IOPCIPauseCompatible"}
 PERSONALITIES = {
-    "VirtioGPU": {"IOPCIMatching": "0x10501af4", "IOMatchCategory": "IOFramebuffer"},
-    "VirtioConsole": {"IOPCIMatch": "0x10431af4 0x10031af4"},
+    "VirtioGPU": {"IOPCIMatch": "0x10501af4", "IOMatchCategory": "IOFramebuffer"},
+    "VirtioGPUTransportClaim": {"IOPCIMatch": "0x10501af4", "IOMatchCategory": None},
+    "VirtioConsole": {"IOPCIMatch": "0x10431af4 0x10031af4", "IOMatchCategory": None},
 }
 
 
 def read_sources(src_dir):
     texts = []
-    for path in sorted(glob.glob(src_dir + "/*.cpp")):
+    for path in sorted(glob.glob(src_dir + "/*.cpp") + glob.glob(src_dir + "/*.hpp")):
         with open(path, encoding="utf-8") as f:
             texts.append(f.read())
     return "\n".join(texts)
 
 
 def defined_classes(sources):
-    return {m.group(1): m.group(2)
+    """Class name -> superclass, as the kernel sees them: the sources' short names go through
+    their #define (macos/ClassNames.hpp)."""
+    macros = dict(re.findall(r"^#define\s+(\w+)\s+(\w+)\s*$", sources, re.M))
+    return {macros.get(m.group(1), m.group(1)): m.group(2)
             for m in re.finditer(r"OSDefineMetaClassAndStructors\((\w+),\s*(\w+)\)", sources)}
+
+
+def check_matching_keys(name, p):
+    errors = []
+    if p.get("IOProviderClass") != "IOPCIDevice":
+        return errors
+    keys = {k for k in p if k.startswith("IOPCI")}
+    for k in sorted(keys - PCI_MATCH_KEYS - PCI_OTHER_KEYS):
+        errors.append(f"personality {name}: {k} is not a key IOPCIFamily matches on "
+                      f"(known: {sorted(PCI_MATCH_KEYS)})")
+    if not keys & PCI_MATCH_KEYS:
+        errors.append(f"personality {name}: no PCI matching key: it would match every PCI device")
+    return errors
 
 
 def check_driver_keys(name, p, sources):
     errors = []
-    if defined_classes(sources).get(p.get("IOUserClientClass")) != "IOUserClient":
+    if "IOUserClientClass" in p and \
+            defined_classes(sources).get(p.get("IOUserClientClass")) != "IOUserClient":
         errors.append(f"personality {name}: IOUserClientClass {p.get('IOUserClientClass')!r} is not "
                       f"an IOUserClient subclass the sources define")
     for key, value in p.items():
@@ -66,6 +93,10 @@ def check(info, bundle_id, version, executable, sources):
     for name, p in personalities.items():
         want = {"CFBundleIdentifier": bundle_id, "IOProviderClass": "IOPCIDevice",
                 **PERSONALITIES.get(name, {})}
+        for key in ("IOClass", "IOUserClientClass"):
+            if key in p and not str(p[key]).startswith(CLASS_PREFIX):
+                errors.append(f"personality {name}: {key} {p[key]!r} lacks the prefix {CLASS_PREFIX!r}")
+        errors += check_matching_keys(name, p)
         for key, value in want.items():
             if p.get(key) != value:
                 errors.append(f"personality {name}: {key} is {p.get(key)!r}, expected {value!r}")

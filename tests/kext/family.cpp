@@ -67,6 +67,10 @@ bool familyOpen(Family *f, IOFramebuffer *fb)
     f->console = fb->isConsoleDevice();
     if (fb->enableController() != kIOReturnSuccess)
         return fail("enableController failed: the framebuffer is dead");
+    /* A power driver registered with its clamp on is taken to its highest state at once
+     * (xnu IOServicePM.cpp:2260 temporaryPowerClampOn). */
+    if (fb->fakePowerStates)
+        fake::powerTree(fb, true);
     (void)fb->registerForInterruptType(kIOFBVBLInterruptType, connectProc, NULL, f, &vblRef);
     if (fb->registerForInterruptType(kIOFBConnectInterruptType, connectProc, NULL, f,
                                      &f->connectRef) != kIOReturnSuccess)
@@ -135,6 +139,13 @@ std::vector<FamilyMode> familyModes(Family *f)
         if (f->fb->getInformationForDisplayMode(m.id, &m.info) != kIOReturnSuccess ||
             f->fb->getPixelInformation(m.id, 0, kIOFBSystemAperture, &m.pixels) != kIOReturnSuccess)
             fail("a listed mode has no information");
+        /* What WindowServer gets: IOFramebuffer::extGetInformationForDisplayMode replaces the
+         * safety flags with IODisplay's (IOFramebuffer.cpp:11478-11485), which are the driver's
+         * connectFlags or, when it has none, Valid|Safe (IODisplay.cpp:916-939). */
+        IOOptionBits flags = 0;
+        if (f->fb->connectFlags(0, m.id, &flags) == kIOReturnUnsupported)
+            flags = kDisplayModeValidFlag | kDisplayModeSafeFlag;
+        m.info.flags = (m.info.flags & ~(UInt32)kDisplayModeSafetyFlags) | flags;
         out.push_back(m);
     }
     return out;
@@ -163,5 +174,36 @@ bool familyConnectChange(Family *f)
 
 IOReturn familyPower(Family *f, uintptr_t state)
 {
-    return f->fb->setAttribute(kIOPowerStateAttribute, state);
+    if (!f->fb->fakePowerStates)
+        return kIOReturnNotReady;
+    return f->fb->setPowerState(state, f->fb) == kIOPMAckImplied ? kIOReturnSuccess : kIOReturnError;
+}
+
+bool familySleepWake(Family *f, IOService *root)
+{
+    f->fb->fakePagingState = false;
+    fake::powerTree(root, false);
+    fake::powerTree(root, true);
+    return f->fb->fakePagingState;
+}
+
+IOReturn familyCursorImage(Family *f)
+{
+    fake::spinlockEnter();
+    IOReturn r = f->fb->setCursorImage(NULL);
+    fake::spinlockExit();
+    return r;
+}
+
+IOReturn familyCursorState(Family *f, SInt32 x, SInt32 y, bool visible)
+{
+    fake::spinlockEnter();
+    IOReturn r = f->fb->setCursorState(x, y, visible);
+    fake::spinlockExit();
+    return r;
+}
+
+bool familyCloseReturnsConsole(Family *f)
+{
+    return f->fb->getPowerState() != 0;
 }

@@ -47,6 +47,18 @@ std::vector<FamilyMode> familyModes(Family *f);
 IOReturn familySetMode(Family *f, IODisplayModeID id);
 /* processConnectChange: kConnectionChanged, online check, modes, cursor probe. */
 bool familyConnectChange(Family *f);
+/* Power management's call on the framebuffer: only a registered power driver gets it (xnu
+ * IOServicePM.cpp:3985-4004); kIOReturnNotReady when PM would never call. */
 IOReturn familyPower(Family *f, uintptr_t state);
+/* System sleep then wake of the whole tree under `root`, with IOFramebuffer's paging state
+ * cleared before it (IOFramebuffer.cpp:6917-6921).  Returns whether WindowServer may go on
+ * afterwards (it waits while pagingState is false, IOFramebuffer.cpp:4184). */
+bool familySleepWake(Family *f, IOService *root);
+/* The cursor calls as IOFramebuffer makes them: inside its OSSpinLock cursorSema
+ * (IOFramebuffer.cpp:689-699, 4993-5059). */
+IOReturn familyCursorImage(Family *f);
+IOReturn familyCursorState(Family *f, SInt32 x, SInt32 y, bool visible);
+/* close() gives the boot console back only at a non-zero power state (IOFramebuffer.cpp:10357). */
+bool familyCloseReturnsConsole(Family *f);
 
 #endif /* KEXT_TEST_FAMILY_HPP */

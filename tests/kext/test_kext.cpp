@@ -269,8 +269,9 @@ static void cursor_image_and_position_reach_the_host(void **state)
     c.pixels[1] = 0x80402010;      /* half transparent, premultiplied */
     c.pixels[2] = 0x00FFFFFF;      /* transparent white: inverted by macOS */
     c.pixels[3] = 0x00000000;      /* transparent */
-    assert_int_equal(f.fb->setCursorImage(NULL), kIOReturnSuccess);
-    assert_int_equal(f.fb->setCursorState(100, 200, true), kIOReturnSuccess);
+    assert_int_equal(familyCursorImage(&f), kIOReturnSuccess);
+    assert_int_equal(familyCursorState(&f, 100, 200, true), kIOReturnSuccess);
+    assert_true(fake::runSources() >= 1);   /* the service thread sends it */
     struct sim_cursor_view v;
     assert_true(sim_cursor(r->sim, 0, &v));
     assert_true(v.visible);
@@ -290,19 +291,27 @@ static void cursor_image_and_position_reach_the_host(void **state)
             assert_int_equal(v.image[y * SIM_CURSOR_SIZE + x], want);
         }
     }
-    assert_int_equal(f.fb->setCursorState(-3, 10, true), kIOReturnSuccess);
+    assert_int_equal(familyCursorState(&f, -3, 10, true), kIOReturnSuccess);
+    fake::runSources();
     assert_true(sim_cursor(r->sim, 0, &v));
     assert_true(v.visible);
     assert_int_equal(v.x, 2);
     assert_int_equal(v.y, 16);
-    assert_int_equal(f.fb->setCursorState(-3, 10, false), kIOReturnSuccess);
+    assert_int_equal(familyCursorState(&f, -3, 10, false), kIOReturnSuccess);
+    fake::runSources();
     assert_true(sim_cursor(r->sim, 0, &v));
     assert_false(v.visible);
-    assert_int_equal(f.fb->setCursorState(50, 60, true), kIOReturnSuccess);
+    /* A burst of moves between two service-thread runs reaches the host as its last position. */
+    uint64_t sent = sim_stats(r->sim)->notifies[1];   /* cursor queue doorbells */
+    for (int i = 0; i < 10; i++)
+        assert_int_equal(familyCursorState(&f, 40 + i, 50 + i, true), kIOReturnSuccess);
+    assert_int_equal(sim_stats(r->sim)->notifies[1], sent);   /* nothing sent under the lock */
+    fake::runSources();
+    assert_int_equal(sim_stats(r->sim)->notifies[1], sent + 1);
     assert_true(sim_cursor(r->sim, 0, &v));
     assert_true(v.visible);
-    assert_int_equal(v.x, 55);
-    assert_int_equal(v.y, 66);
+    assert_int_equal(v.x, 54);
+    assert_int_equal(v.y, 65);
 }
 
 /* ---- hotplug: a host-side resize reaches macOS as a connection change ---- */
@@ -369,21 +378,208 @@ static void power_off_blanks_and_power_on_restores(void **state)
     Family f;
     bootOne(r, &f, 1024, 768);
     IODisplayModeID mode = f.setup.mode;
-    assert_int_equal(familyPower(&f, 0), kIOReturnSuccess);
+    size_t events = f.fb->fakeEvents.size();
+    assert_int_equal(familyPower(&f, 1), kIOReturnSuccess);   /* doze: dark, not asleep */
     assertScanout(r, 0, false, 0, 0);
-    assert_int_equal(f.fb->fakeEvents.size(), 1);
-    assert_int_equal(f.fb->fakeEvents[0], kIOFBNotifyWillPowerOff);
+    assert_int_equal(f.fb->fakeEvents.size(), events + 1);
+    assert_int_equal(f.fb->fakeEvents[events], kIOFBNotifyWillPowerOff);
+    assert_int_equal(familyPower(&f, 0), kIOReturnSuccess);
+    assert_int_equal(f.fb->fakeEvents.back(), kIOFBNotifyWillSleep);
     assert_int_equal(f.fb->setDisplayMode(idOf(&f, 800, 600), 0), kIOReturnNotReady);
     fake::fireTimers();
     assert_int_equal(familyPower(&f, 2), kIOReturnSuccess);
     assertScanout(r, 0, true, 1024, 768);
-    assert_int_equal(f.fb->fakeEvents.size(), 2);
-    assert_int_equal(f.fb->fakeEvents[1], kIOFBNotifyDidPowerOn);
+    assert_int_equal(f.fb->fakeEvents.back(), kIOFBNotifyDidPowerOn);
+    assert_int_equal(f.fb->fakeEvents[f.fb->fakeEvents.size() - 2], kIOFBNotifyDidWake);
     assert_true(familyDoSetup(&f));
     assert_int_equal(f.setup.mode, mode);
     drawPattern(&f.setup, 21);
     assert_true(fake::fireTimers() >= 1);
     assert_int_equal(hostMismatches(r, 0, 1024, 768, 21), 0);
+}
+
+/* ---- issue 13: what Apple's code does that the first stand-in did not ---- */
+
+/* Fault 3: IOFramebuffer sends power only to a registered power driver; after system sleep its
+ * paging state comes back only through that path, and WindowServer waits until it does. */
+static void sleep_and_wake_bring_windowserver_back(void **state)
+{
+    Rig *r = rig(state);
+    Family f;
+    bootOne(r, &f, 1024, 768);
+    assert_true(familyCloseReturnsConsole(&f));
+    drawPattern(&f.setup, 4);
+    fake::fireTimers();
+    f.fb->fakePagingState = false;
+    fake::powerTree(r->pci, false);
+    assert_int_equal(fake::nextTimerUS(), 0);        /* the provider quiesced: no service ticks */
+    assertScanout(r, 0, false, 0, 0);
+    fake::powerTree(r->pci, true);
+    assert_true(f.fb->fakePagingState);
+    assertScanout(r, 0, true, 1024, 768);
+    assert_true(familyDoSetup(&f));
+    drawPattern(&f.setup, 5);
+    assert_true(fake::fireTimers() >= 1);
+    assert_int_equal(hostMismatches(r, 0, 1024, 768, 5), 0);
+}
+
+/* Fault 4: the preferred mode's Default flag as WindowServer receives it (through IODisplay),
+ * and the EDID's own timing for the EDID's mode, decoded here from the bytes IODisplay read. */
+static void default_flag_and_edid_timing_reach_windowserver(void **state)
+{
+    Rig *r = rig(state);
+    Family f;
+    bootOne(r, &f, 1280, 800);
+    unsigned defaults = 0;
+    for (const FamilyMode &m : familyModes(&f)) {
+        if (m.info.flags & kDisplayModeDefaultFlag) {
+            defaults++;
+            assert_int_equal(m.info.nominalWidth, 1280);
+            assert_int_equal(m.info.nominalHeight, 800);
+        }
+    }
+    assert_int_equal(defaults, 1);
+    assert_true(f.edid.size() >= 128);
+    const uint8_t *d = &f.edid[54];   /* the first descriptor: the preferred detailed timing */
+    assert_true(d[0] || d[1]);
+    uint32_t ha = d[2] | (d[4] & 0xF0u) << 4, va = d[5] | (d[7] & 0xF0u) << 4;
+    IOTimingInformation t = {};
+    t.flags = kIODetailedTimingValid;
+    assert_int_equal(f.fb->getTimingInfoForDisplayMode(idOf(&f, ha, va), &t), kIOReturnSuccess);
+    assert_int_equal(t.appleTimingID, kIOTimingIDInvalid);
+    assert_true(t.flags & kIODetailedTimingValid);
+    const IODetailedTimingInformationV2 &v2 = t.detailedInfo.v2;
+    assert_int_equal(v2.pixelClock, (uint64_t)(d[0] | d[1] << 8) * 10000u);
+    assert_int_equal(v2.horizontalActive, ha);
+    assert_int_equal(v2.horizontalBlanking, d[3] | (d[4] & 0x0Fu) << 8);
+    assert_int_equal(v2.verticalActive, va);
+    assert_int_equal(v2.verticalBlanking, d[6] | (d[7] & 0x0Fu) << 8);
+    assert_int_equal(v2.horizontalSyncOffset, d[8] | (d[11] & 0xC0u) << 2);
+    assert_int_equal(v2.horizontalSyncPulseWidth, d[9] | (d[11] & 0x30u) << 4);
+    assert_int_equal(v2.verticalSyncOffset, (d[10] >> 4) | (d[11] & 0x0Cu) << 2);
+    assert_int_equal(v2.verticalSyncPulseWidth, (d[10] & 0x0Fu) | (d[11] & 0x03u) << 4);
+}
+
+/* Fault 5a: nothing the cursor calls do may block: IOFramebuffer holds a spinlock around them. */
+static void cursor_calls_never_block_under_the_cursor_spinlock(void **state)
+{
+    Rig *r = rig(state);
+    Family f;
+    bootOne(r, &f, 1024, 768);
+    FakeCursorImage &c = f.fb->fakeCursor;
+    c.width = c.height = 8;
+    c.hotX = c.hotY = 4;
+    c.pixels.assign(64, 0xFF00FF00u);
+    unsigned before = fake::violations();
+    familyCursorImage(&f);
+    familyCursorState(&f, 10, 20, true);
+    familyCursorState(&f, 10, 20, false);
+    assert_int_equal(fake::violations(), before);
+}
+
+/* Fault 5b: the frame scan runs outside the device gate that mode sets and cursor moves need. */
+static unsigned gScanCalls, gScansInGate;
+extern "C" {
+uint32_t __real_vgpu_damage_scan(struct vgpu_damage *d, const uint32_t *fb);
+bool __real_vgpu_damage_probe(const struct vgpu_damage *d, const uint32_t *fb, uint32_t stride, uint32_t phase);
+uint32_t __wrap_vgpu_damage_scan(struct vgpu_damage *d, const uint32_t *fb)
+{
+    gScanCalls++;
+    gScansInGate += fake::gateDepth() != 0;
+    return __real_vgpu_damage_scan(d, fb);
+}
+bool __wrap_vgpu_damage_probe(const struct vgpu_damage *d, const uint32_t *fb, uint32_t stride, uint32_t phase)
+{
+    gScanCalls++;
+    gScansInGate += fake::gateDepth() != 0;
+    return __real_vgpu_damage_probe(d, fb, stride, phase);
+}
+}
+
+static void frame_scan_runs_outside_the_device_gate(void **state)
+{
+    Rig *r = rig(state);
+    Family f;
+    bootOne(r, &f, 1024, 768);
+    gScanCalls = gScansInGate = 0;
+    for (int i = 0; i < 20; i++) {
+        drawPattern(&f.setup, 30 + i);
+        fake::fireTimers();
+    }
+    assert_true(gScanCalls >= 20);
+    assert_int_equal(gScansInGate, 0);
+    assert_int_equal(hostMismatches(r, 0, 1024, 768, 49), 0);
+}
+
+/* Fault 7: a service tick can run while the provider tears down (a timer thread); the
+ * framebuffers it reaches must outlive it.  The stand-in fires armed timers at every release. */
+static void teardown_stops_the_service_thread_before_the_framebuffers_go(void **state)
+{
+    Rig *r = rig(state);
+    r->cfg.num_scanouts = 2;
+    r->cfg.display[1] = (struct sim_display){ 800, 600, true };
+    Family f;
+    bootOne(r, &f, 1024, 768);
+    assert_int_equal(rigFbCount(r), 2);
+    drawPattern(&f.setup, 8);
+    assert_true(fake::nextTimerUS() != 0);
+    fake::setTimersFireOnRelease(true);
+    rigTerminate(r);
+    fake::setTimersFireOnRelease(false);
+}
+
+/* Fault 9: a generic class name taken by our kext would make another virtio kext fail to load. */
+static void class_names_leave_generic_names_to_other_kexts(void **state)
+{
+    (void)state;
+    static const char *const generic[] = { "VirtioGPUDevice", "VirtioGPUFramebuffer",
+                                           "VirtioGPUUserClient", "VirtioConsoleDevice",
+                                           "VirtioConsoleUserClient" };
+    for (const char *name : generic)
+        assert_false(fake::classLoaded(name));
+    assert_true(fake::classLoaded("com_osxkvm_driver_VirtioGPUDevice"));
+}
+
+/* Fault 1: probe reads only configuration space and refuses what is not the modern GPU. */
+static IOService *probeOnly(Rig *r)
+{
+    r->sim = sim_create(&r->cfg, fake::dmaMap, NULL);
+    r->pci = IOPCIDevice::fakeWithSim(r->sim, r->offerMsi);
+    fake::setPci(r->pci);
+    VirtioGPUDevice *dev = OSTypeAlloc(VirtioGPUDevice);
+    SInt32 score = 60000;
+    uint16_t command = sim_pci_command(r->sim);
+    IOService *got = dev->init() ? dev->probe(r->pci, &score) : NULL;
+    assert_null(r->pci->fakeOpenedBy);
+    assert_int_equal(sim_pci_command(r->sim), command);
+    assert_int_equal(r->pci->fakeLiveMaps, 0);
+    dev->release();
+    return got;
+}
+
+static void probe_refuses_other_functions_before_touching_them(void **state)
+{
+    Rig *r = rig(state);
+    r->cfg.layout_faults = SIM_LAYOUT_WRONG_DEVICE_ID;
+    assert_null(probeOnly(r));
+}
+
+static void probe_refuses_a_function_without_the_modern_structures(void **state)
+{
+    Rig *r = rig(state);
+    r->cfg.layout_faults = SIM_LAYOUT_NO_COMMON_CAP;
+    assert_null(probeOnly(r));
+}
+
+static void probe_takes_the_modern_gpu_and_vgpuoff_turns_it_down(void **state)
+{
+    Rig *r = rig(state);
+    assert_non_null(probeOnly(r));
+    fake::setBootArgs("keepsyms=1 -vgpuoff");
+    OSSafeReleaseNULL(r->pci);
+    sim_destroy(r->sim);
+    r->sim = NULL;
+    assert_null(probeOnly(r));
 }
 
 /* ---- refresh pacing: the core's engine sets the timer ---- */
@@ -562,6 +758,15 @@ int main(void)
         cmocka_unit_test_setup_teardown(stop_after_power_off, rigTestSetup, rigTestTeardown),
         cmocka_unit_test_setup_teardown(two_d_device_negotiates_what_vgpu_open_did, rigTestSetup, rigTestTeardown),
         cmocka_unit_test_setup_teardown(virgl_is_negotiated_when_offered_and_2d_works_alike, rigTestSetup, rigTestTeardown),
+        cmocka_unit_test_setup_teardown(sleep_and_wake_bring_windowserver_back, rigTestSetup, rigTestTeardown),
+        cmocka_unit_test_setup_teardown(default_flag_and_edid_timing_reach_windowserver, rigTestSetup, rigTestTeardown),
+        cmocka_unit_test_setup_teardown(cursor_calls_never_block_under_the_cursor_spinlock, rigTestSetup, rigTestTeardown),
+        cmocka_unit_test_setup_teardown(frame_scan_runs_outside_the_device_gate, rigTestSetup, rigTestTeardown),
+        cmocka_unit_test_setup_teardown(teardown_stops_the_service_thread_before_the_framebuffers_go, rigTestSetup, rigTestTeardown),
+        cmocka_unit_test_setup_teardown(class_names_leave_generic_names_to_other_kexts, rigTestSetup, rigTestTeardown),
+        cmocka_unit_test_setup_teardown(probe_refuses_other_functions_before_touching_them, rigTestSetup, rigTestTeardown),
+        cmocka_unit_test_setup_teardown(probe_refuses_a_function_without_the_modern_structures, rigTestSetup, rigTestTeardown),
+        cmocka_unit_test_setup_teardown(probe_takes_the_modern_gpu_and_vgpuoff_turns_it_down, rigTestSetup, rigTestTeardown),
     };
     int failed = cmocka_run_group_tests_name("kext", tests, NULL, NULL);
     return failed + runUserClientTests();

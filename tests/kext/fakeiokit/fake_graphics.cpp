@@ -11,8 +11,21 @@ bool IOFramebuffer::start(IOService *provider)
     PMinit();
     provider->joinPMtree(this);
     registerService();
+    fakePagingState = true;
     return true;
 }
+
+IOReturn IOFramebuffer::setPowerState(unsigned long state, IOService *)
+{
+    fakeOnPowerThread = true;
+    (void)setAttribute(kIOPowerStateAttribute, state);
+    fakeOnPowerThread = false;
+    fakePowerState = state;   /* acknowledgeSetPowerState */
+    return kIOPMAckImplied;
+}
+
+/* IOFramebuffer.cpp:13455-13461: no opinion; IODisplay then uses Valid|Safe (IODisplay.cpp:933-937). */
+IOReturn IOFramebuffer::connectFlags(IOIndex, IODisplayModeID, IOOptionBits *) { return kIOReturnUnsupported; }
 
 IOReturn IOFramebuffer::enableController() { return kIOReturnSuccess; }
 bool IOFramebuffer::isConsoleDevice() { return false; }
@@ -54,9 +67,11 @@ IOReturn IOFramebuffer::getAttributeForConnection(IOIndex connectIndex, IOSelect
     return kIOReturnUnsupported;
 }
 
-IOReturn IOFramebuffer::handleEvent(IOIndex event, void *)
+IOReturn IOFramebuffer::handleEvent(IOIndex event, void *info)
 {
     fakeEvents.push_back(event);
+    if (fakeOnPowerThread && ((event == kIOFBNotifyDidWake && info) || event == kIOFBNotifyDidPowerOn))
+        fakePagingState = true;
     return kIOReturnSuccess;
 }
 

@@ -42,6 +42,7 @@ struct IODisplayModeInformation {
 enum {
     kDisplayModeValidFlag = 0x00000001, kDisplayModeSafeFlag = 0x00000002,
     kDisplayModeDefaultFlag = 0x00000004, kDisplayModeValidForHiResFlag = 0x00800000,
+    kDisplayModeSafetyFlags = 0x00000007,
 };
 
 struct IODetailedTimingInformationV1 {
@@ -72,7 +73,8 @@ struct IOTimingInformation {
     } detailedInfo;
 };
 enum { kIODetailedTimingValid = 0x80000000, kIOSyncPositivePolarity = 0x00000001 };
-enum { kIOTimingIDInvalid = 0, kIOTimingIDApple_FixedRateLCD = 42 };
+enum { kIOTimingIDInvalid = 0, kIOTimingIDApple_FixedRateLCD = 42,
+       kIOTimingIDApple_0x0_0hz_Offline = 550 };
 
 enum {
     kIOPowerStateAttribute = 'pwrs', kIOPowerAttribute = 'powr',
@@ -86,7 +88,8 @@ enum {
 };
 enum { kIOFBVBLInterruptType = 'vbl ', kIOFBConnectInterruptType = 'dci ' };
 enum { kIODDCBlockTypeEDID = 0 };
-enum { kIOFBNotifyWillPowerOff = 7, kIOFBNotifyDidPowerOn = 8 };
+enum { kIOFBNotifyWillSleep = 2, kIOFBNotifyDidWake = 3, kIOFBNotifyWillPowerOff = 7,
+       kIOFBNotifyDidPowerOn = 8 };
 #define kIOFBDependentIDKey    "IOFBDependentID"
 #define kIOFBDependentIndexKey "IOFBDependentIndex"
 
@@ -122,6 +125,12 @@ struct FakeCursorImage {
 class IOFramebuffer : public IOService {
 public:
     bool start(IOService *provider) override;
+    /* IOGraphics-600 IOFramebuffer.cpp:8012-8048 queues the change for the controller thread,
+     * whose checkPowerWork (7346-7470) calls setAttribute(kIOPowerStateAttribute) and
+     * acknowledges; here both happen at once, on the "power thread". */
+    IOReturn setPowerState(unsigned long state, IOService *device) override;
+    virtual IOReturn connectFlags(IOIndex connectIndex, IODisplayModeID displayMode,
+                                  IOOptionBits *flags);
     virtual IOReturn enableController();
     virtual bool isConsoleDevice();
     virtual IODeviceMemory *getApertureRange(IOPixelAperture aperture) = 0;
@@ -165,6 +174,11 @@ public:
     std::vector<IOHardwareCursorDescriptor> fakeCursorFormats;
     FakeCursorImage fakeCursor;                      /* what convertCursorImage converts */
     bool fakeCaptured = false;
+    /* pagingState: set by open() (IOFramebuffer.cpp:9185), cleared for system sleep (6917-6921),
+     * set again only by handleEvent(kIOFBNotifyDidWake / kIOFBNotifyDidPowerOn) on the power
+     * thread (6540-6597).  WindowServer waits while it is false (4184). */
+    bool fakePagingState = false;
+    bool fakeOnPowerThread = false;
 
 protected:
     IOReturn handleEvent(IOIndex event, void *info = 0);

@@ -16,6 +16,8 @@ bool IOService::init(OSDictionary *dictionary)
     return OSObject::init();
 }
 
+IOService *IOService::probe(IOService *, SInt32 *) { return this; }
+
 bool IOService::start(IOService *provider)
 {
     if (provider != provider_)
@@ -117,6 +119,15 @@ IOReturn IOService::registerPowerDriver(IOService *controllingDriver, IOPMPowerS
     return kIOReturnSuccess;
 }
 
+IOReturn IOService::changePowerStateTo(unsigned long ordinal)
+{
+    fakePowerWanted = ordinal;
+    return kIOReturnSuccess;
+}
+
+void IOService::temporaryPowerClampOn(void) {}
+IOReturn IOService::acknowledgeSetPowerState(void) { return kIOReturnSuccess; }
+
 bool IOService::setProperty(const char *key, unsigned long long number, unsigned int numberOfBits)
 {
     (void)numberOfBits;
@@ -150,6 +161,24 @@ void IOService::free()
         kv.second->release();
     properties_.clear();
     OSObject::free();
+}
+
+/* ---- power tree ---- */
+
+void fake::powerTree(IOService *root, bool wake)
+{
+    std::vector<IOService *> children(root->fakeClients);
+    if (wake && root->fakePowerStates) {
+        root->fakePowerState = root->fakePowerStates - 1;
+        (void)root->setPowerState(root->fakePowerState, root);
+    }
+    for (IOService *c : children)
+        if (c->fakePMParent == root)
+            powerTree(c, wake);
+    if (!wake && root->fakePowerStates) {
+        (void)root->setPowerState(0, root);
+        root->fakePowerState = 0;
+    }
 }
 
 /* ---- IOWorkLoop ---- */
@@ -195,6 +224,7 @@ IOCommandGate *IOCommandGate::commandGate(OSObject *owner, Action)
 
 IOReturn IOCommandGate::runAction(Action action, void *arg0, void *arg1, void *arg2, void *arg3)
 {
+    fake::mayBlock("IOCommandGate::runAction (the work loop's gate is a mutex)");
     if (!fakeLoop)
         return kIOReturnNotReady;   /* the real gate needs a work loop */
     depth_++;
@@ -306,6 +336,37 @@ void IOFilterInterruptEventSource::free()
     IOPCIDevice *pci = static_cast<IOPCIDevice *>(fakeProvider);
     if (pci && pci->fakeHandler[fakeIndex] == this)
         pci->fakeHandler[fakeIndex] = NULL;
+    OSObject::free();
+}
+
+IOInterruptEventSource *IOInterruptEventSource::interruptEventSource(OSObject *owner, Action action,
+                                                                     IOService *provider, int intIndex)
+{
+    if (provider)
+        return NULL;   /* hardware sources: IOFilterInterruptEventSource in this stand-in */
+    (void)intIndex;
+    IOInterruptEventSource *s = new IOInterruptEventSource;
+    s->owner_ = owner;
+    s->fakeAction = action;
+    fake::registerSource(s, true);
+    return s;
+}
+
+void IOInterruptEventSource::interruptOccurred(void *, IOService *, int) { pending_++; }
+
+bool IOInterruptEventSource::fakeRun()
+{
+    if (!pending_ || !enabled_ || !fakeLoop || !fakeAction)
+        return false;
+    int count = (int)pending_;
+    pending_ = 0;
+    fakeAction(owner_, this, count);
+    return true;
+}
+
+void IOInterruptEventSource::free()
+{
+    fake::registerSource(this, false);
     OSObject::free();
 }
 

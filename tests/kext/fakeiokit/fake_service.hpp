@@ -35,6 +35,7 @@ enum { kIOPMPowerOn = 0x00000002, kIOPMDeviceUsable = 0x00008000 };
 class IOService : public OSObject {
 public:
     virtual bool init(OSDictionary *dictionary = NULL);
+    virtual IOService *probe(IOService *provider, SInt32 *score);
     virtual bool start(IOService *provider);
     virtual void stop(IOService *provider);
     virtual bool attach(IOService *provider);
@@ -50,6 +51,10 @@ public:
     virtual void joinPMtree(IOService *driver);
     virtual IOReturn registerPowerDriver(IOService *controllingDriver, IOPMPowerState *states,
                                          unsigned long numberOfStates);
+    virtual IOReturn changePowerStateTo(unsigned long ordinal);
+    virtual void temporaryPowerClampOn(void);
+    virtual IOReturn acknowledgeSetPowerState(void);
+    unsigned long getPowerState(void) const { return fakePowerState; }
     /* As in XNU: the 5-argument form (what IOServiceOpen calls) tries the 4-argument one. */
     virtual IOReturn newUserClient(task_t owningTask, void *securityID, UInt32 type,
                                    OSDictionary *properties, IOUserClient **handler);
@@ -70,6 +75,8 @@ public:
     bool fakePMInited = false;
     IOService *fakePMParent = NULL;        /* who called joinPMtree(this) */
     unsigned long fakePowerStates = 0;     /* registerPowerDriver count */
+    unsigned long fakePowerState = 0;      /* the ordinal PM last set (0 until it sets one) */
+    unsigned long fakePowerWanted = 0;     /* changePowerStateTo */
     std::vector<IOService *> fakeClients;  /* attached children, in order */
     IOService *fakeOpenedBy = NULL;
     bool fakeGetNumber(const char *key, uint64_t *value) const;
@@ -133,9 +140,21 @@ private:
 class IOInterruptEventSource : public IOEventSource {
 public:
     typedef void (*Action)(OSObject *owner, IOInterruptEventSource *sender, int count);
+    /* A software-triggered source: interruptOccurred from any context, the action runs later
+     * on the work loop, once for any number of triggers (IOInterruptEventSource.cpp). */
+    static IOInterruptEventSource *interruptEventSource(OSObject *owner, Action action,
+                                                        IOService *provider = NULL, int intIndex = 0);
+    virtual void interruptOccurred(void *nub, IOService *provider, int source);
     Action fakeAction = NULL;
     IOService *fakeProvider = NULL;
     int fakeIndex = 0;
+    bool fakeRun();           /* the work loop runs the action if triggered, enabled and added */
+
+protected:
+    void free() override;
+
+private:
+    unsigned pending_ = 0;
 };
 
 class IOFilterInterruptEventSource : public IOInterruptEventSource {

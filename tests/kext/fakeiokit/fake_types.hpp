@@ -83,7 +83,15 @@ public:                                \
     cls() {}                           \
                                        \
 private:
-#define OSDefineMetaClassAndStructors(cls, superclass)
+/* Each class registers its name as OSMetaClass does when its kext loads (see fake::loadClass);
+ * FAKE_STR expands the argument first, so a name #defined to a longer one registers the long one. */
+#define FAKE_STR2(x) #x
+#define FAKE_STR(x)  FAKE_STR2(x)
+#define FAKE_CAT2(a, b) a##b
+#define FAKE_CAT(a, b)  FAKE_CAT2(a, b)
+namespace fake { bool loadClass(const char *name); }
+#define OSDefineMetaClassAndStructors(cls, superclass) \
+    static const bool FAKE_CAT(fakeClassLoaded_, __LINE__) = fake::loadClass(FAKE_STR(cls));
 #define OSTypeAlloc(type)         (new type)
 #define OSDynamicCast(type, inst) (dynamic_cast<type *>(inst))
 #define OSSafeReleaseNULL(inst) \
@@ -109,6 +117,11 @@ void  IOFree(void *p, size_t size);
 void  IOSleep(unsigned milliseconds);   /* the clock moves on; other "threads" run (fake::setSleepHook) */
 
 typedef struct fake_lock IOLock;
+typedef struct fake_lock IOSimpleLock;   /* a spinlock: never blocks, never sleeps */
+IOSimpleLock *IOSimpleLockAlloc(void);
+void          IOSimpleLockFree(IOSimpleLock *lock);
+void          IOSimpleLockLock(IOSimpleLock *lock);
+void          IOSimpleLockUnlock(IOSimpleLock *lock);
 IOLock *IOLockAlloc(void);
 void    IOLockFree(IOLock *lock);
 void    IOLockLock(IOLock *lock);

@@ -9,6 +9,7 @@
 #include <set>
 
 #include "fake_world.hpp"
+#include "pexpert/pexpert.h"
 
 extern "C" {
 #include "../../../sim/sim.h"
@@ -38,7 +39,19 @@ struct World {
     void *sleepCtx = NULL;
     uint64_t sleeps = 0;
     unsigned gateDepth = 0;
+    std::string bootArgs;
+    unsigned spinDepth = 0;
+    bool timersOnRelease = false;
+    bool inReleaseHook = false;
+    std::set<IOInterruptEventSource *> sources;
 };
+
+/* Loaded classes outlive reset(): like the kernel's table, they stay for the process. */
+std::set<std::string> &classTable()
+{
+    static std::set<std::string> *t = new std::set<std::string>;
+    return *t;
+}
 
 World *w = new World;
 
@@ -101,7 +114,7 @@ void setPci(IOPCIDevice *pci) { w->pci = pci; }
 
 bool pump()
 {
-    bool did = false;
+    bool did = runSources() > 0;
     if (w->pci && w->pci->fakeSim && sim_work_pending(w->pci->fakeSim))
         did |= sim_run(w->pci->fakeSim) > 0;
     if (w->pci)
@@ -186,6 +199,59 @@ long liveObjects() { return w->objects; }
 size_t liveMallocs() { return w->mallocs.size(); }
 size_t liveDma() { return w->dma.size(); }
 
+bool loadClass(const char *name)
+{
+    return classTable().insert(name).second;
+}
+
+bool classLoaded(const char *name) { return classTable().count(name) != 0; }
+
+void setBootArgs(const char *args) { w->bootArgs = args ? args : ""; }
+
+static bool bootArgPresent(const char *name)
+{
+    std::string words = " " + w->bootArgs + " ";
+    return words.find(" " + std::string(name) + " ") != std::string::npos;
+}
+
+void spinlockEnter() { w->spinDepth++; }
+void spinlockExit() { w->spinDepth--; }
+
+void mayBlock(const char *what)
+{
+    if (w->spinDepth)
+        violation((std::string(what) + " with a spinlock held (the kernel panics)").c_str());
+}
+
+void setTimersFireOnRelease(bool on) { w->timersOnRelease = on; }
+
+static void releaseHook()
+{
+    if (!w->timersOnRelease || w->inReleaseHook || w->gateDepth)
+        return;
+    w->inReleaseHook = true;
+    fireTimers();
+    w->inReleaseHook = false;
+}
+
+void registerSource(IOInterruptEventSource *s, bool add)
+{
+    if (add)
+        w->sources.insert(s);
+    else
+        w->sources.erase(s);
+}
+
+unsigned runSources()
+{
+    std::set<IOInterruptEventSource *> now(w->sources);
+    unsigned ran = 0;
+    for (IOInterruptEventSource *s : now)
+        if (w->sources.count(s) && s->fakeRun())
+            ran++;
+    return ran;
+}
+
 void logLine(const char *text)
 {
     w->log += text;
@@ -212,13 +278,18 @@ void IOLog(const char *format, ...)
 
 void *IOMalloc(size_t size)
 {
+    fake::mayBlock("IOMalloc");
     void *p = malloc(size ? size : 1);
     if (p)
         fake::noteMalloc(p, size);
     return p;
 }
 
-void IOSleep(unsigned milliseconds) { fake::sleepFor(milliseconds * 1000000ull); }
+void IOSleep(unsigned milliseconds)
+{
+    fake::mayBlock("IOSleep");
+    fake::sleepFor(milliseconds * 1000000ull);
+}
 
 void IOFree(void *p, size_t size)
 {
@@ -239,6 +310,7 @@ void IOLockFree(IOLock *lock)
 
 void IOLockLock(IOLock *lock)
 {
+    fake::mayBlock("IOLockLock");
     if (lock->held)
         fake::violation("IOLockLock of a lock already held (single thread: a deadlock)");
     lock->held = true;
@@ -249,6 +321,32 @@ void IOLockUnlock(IOLock *lock)
     if (!lock->held)
         fake::violation("IOLockUnlock of a lock not held");
     lock->held = false;
+}
+
+IOSimpleLock *IOSimpleLockAlloc(void) { return new fake_lock{ false }; }
+void IOSimpleLockFree(IOSimpleLock *lock) { IOLockFree(lock); }
+
+void IOSimpleLockLock(IOSimpleLock *lock)
+{
+    if (lock->held)
+        fake::violation("IOSimpleLockLock of a lock already held (single thread: a deadlock)");
+    lock->held = true;
+    fake::spinlockEnter();
+}
+
+void IOSimpleLockUnlock(IOSimpleLock *lock)
+{
+    if (!lock->held)
+        fake::violation("IOSimpleLockUnlock of a lock not held");
+    lock->held = false;
+    fake::spinlockExit();
+}
+
+extern "C" boolean_t PE_parse_boot_argn(const char *arg_string, void *arg_ptr, int max_arg)
+{
+    (void)arg_ptr;
+    (void)max_arg;
+    return fake::bootArgPresent(arg_string);
 }
 
 extern "C" {
@@ -278,6 +376,7 @@ void OSObject::release() const
         fake::violation("release of an object with no references");
         return;
     }
+    fake::releaseHook();
     if (--refs == 0)
         const_cast<OSObject *>(this)->free();
 }

@@ -58,6 +58,36 @@ long liveObjects();
 size_t liveMallocs();
 size_t liveDma();
 
+/* ---- classes (OSMetaClass's table, xnu-6153.11.26 libkern/c++/OSMetaClass.cpp:853-873) ----
+ * A class whose name is already loaded is refused ("is a duplicate") and its kext fails. */
+bool loadClass(const char *name);
+bool classLoaded(const char *name);
+
+/* ---- boot arguments (PE_parse_boot_argn): a flag is present when it is a word of `args` ---- */
+void setBootArgs(const char *args);
+
+/* ---- spinlocks: nothing may block while one is held (the kernel panics: "preemption
+ * disabled").  IOFramebuffer holds its OSSpinLock cursorSema around the driver's cursor calls
+ * (IOGraphics-600 IOFramebuffer.cpp:689-699 SETSEMA/CLEARSEMA, 5047-5059 _setCursorState). */
+void spinlockEnter();
+void spinlockExit();
+void mayBlock(const char *what);           /* a violation when a spinlock is held */
+
+/* ---- other threads at a release: the stand-in for a timer thread running between two
+ * statements of a teardown.  While on, every OSObject::release first fires the timers whose
+ * work loop is not gated, as a timer thread could at that moment. */
+void setTimersFireOnRelease(bool on);
+
+/* ---- work-loop event sources other than timers (IOInterruptEventSource::interruptOccurred) */
+void registerSource(IOInterruptEventSource *s, bool add);
+unsigned runSources();                      /* pending sources run once; returns how many */
+
+/* ---- power management (xnu-6153.11.26 iokit/Kernel/IOServicePM.cpp): only a service that
+ * called registerPowerDriver (1098) is a power driver, and only a power driver is asked to
+ * setPowerState (driverSetPowerState, 3985-4004).  System sleep takes the tree below `root` to
+ * state 0, children before parents; wake takes it to each driver's highest state, parents first. */
+void powerTree(IOService *root, bool wake);
+
 void logLine(const char *text);
 const std::string &log();
 bool logContains(const char *needle);
