@@ -522,6 +522,9 @@ static void teardown_stops_the_service_thread_before_the_framebuffers_go(void **
     bootOne(r, &f, 1024, 768);
     assert_int_equal(rigFbCount(r), 2);
     drawPattern(&f.setup, 8);
+    /* A host display event arrives as the guest shuts the driver down: its tick walks the heads. */
+    sim_display_change(r->sim, 1, 640, 480, true);
+    fake::pump();
     assert_true(fake::nextTimerUS() != 0);
     fake::setTimersFireOnRelease(true);
     rigTerminate(r);

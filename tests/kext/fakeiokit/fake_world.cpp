@@ -376,9 +376,9 @@ void OSObject::release() const
         fake::violation("release of an object with no references");
         return;
     }
-    fake::releaseHook();
     if (--refs == 0)
         const_cast<OSObject *>(this)->free();
+    fake::releaseHook();
 }
 
 void OSObject::free() { delete this; }

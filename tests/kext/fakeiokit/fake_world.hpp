@@ -74,8 +74,8 @@ void spinlockExit();
 void mayBlock(const char *what);           /* a violation when a spinlock is held */
 
 /* ---- other threads at a release: the stand-in for a timer thread running between two
- * statements of a teardown.  While on, every OSObject::release first fires the timers whose
- * work loop is not gated, as a timer thread could at that moment. */
+ * statements of a teardown.  While on, every OSObject::release then fires the timers whose
+ * work loop is not gated, as a timer thread could at that moment (after the object went). */
 void setTimersFireOnRelease(bool on);
 
 /* ---- work-loop event sources other than timers (IOInterruptEventSource::interruptOccurred) */
