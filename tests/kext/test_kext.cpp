@@ -511,8 +511,10 @@ static void frame_scan_runs_outside_the_device_gate(void **state)
     assert_int_equal(hostMismatches(r, 0, 1024, 768, 49), 0);
 }
 
-/* Fault 7: a service tick can run while the provider tears down (a timer thread); the
- * framebuffers it reaches must outlive it.  The stand-in fires armed timers at every release. */
+/* Fault 7: a service tick can run while the provider tears down (a timer thread); what it reaches
+ * must still be there.  Termination as IOService::terminate does it (clients stop and detach,
+ * then the provider), with a host display event arriving after the clients went, and the
+ * stand-in firing armed timers after every release, as a timer thread could. */
 static void teardown_stops_the_service_thread_before_the_framebuffers_go(void **state)
 {
     Rig *r = rig(state);
@@ -521,14 +523,21 @@ static void teardown_stops_the_service_thread_before_the_framebuffers_go(void **
     Family f;
     bootOne(r, &f, 1024, 768);
     assert_int_equal(rigFbCount(r), 2);
-    drawPattern(&f.setup, 8);
-    /* A host display event arrives as the guest shuts the driver down: its tick walks the heads. */
+    r->dev->fakeInactive = true;
+    while (!r->dev->fakeClients.empty()) {
+        IOService *client = r->dev->fakeClients.back();
+        client->fakeInactive = true;
+        client->stop(r->dev);
+        client->detach(r->dev);
+    }
     sim_display_change(r->sim, 1, 640, 480, true);
     fake::pump();
     assert_true(fake::nextTimerUS() != 0);
     fake::setTimersFireOnRelease(true);
-    rigTerminate(r);
+    r->dev->stop(r->pci);
+    r->dev->detach(r->pci);
     fake::setTimersFireOnRelease(false);
+    r->started = false;
 }
 
 /* Fault 9: a generic class name taken by our kext would make another virtio kext fail to load. */

@@ -376,9 +376,12 @@ void OSObject::release() const
         fake::violation("release of an object with no references");
         return;
     }
+    static int depth = 0;   /* releases inside a free() are not the moment the caller sees */
+    depth++;
     if (--refs == 0)
         const_cast<OSObject *>(this)->free();
-    fake::releaseHook();
+    if (--depth == 0)
+        fake::releaseHook();
 }
 
 void OSObject::free() { delete this; }
