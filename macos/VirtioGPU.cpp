@@ -413,29 +413,19 @@ void VirtioGPUDevice::handleReset()
 
 /* ---- framebuffers ---- */
 
-/* Enabled scanouts as a bit mask; scanout 0 when the host reports none, so there is a console. */
-static int enabledScanouts(struct vgpu_dev *dev, void *arg)
+static int countScanouts(struct vgpu_dev *dev, void *arg)
 {
-    uint32_t *mask = static_cast<uint32_t *>(arg);
-    unsigned n = vgpu_scanout_count(dev);
-    *mask = 0;
-    for (unsigned i = 0; i < n && i < VGPU_MAX_SCANOUTS; i++) {
-        struct vgpu_scanout_info info;
-        if (vgpu_scanout_info(dev, i, &info) == VGPU_OK && info.enabled)
-            *mask |= 1u << i;
-    }
-    if (*mask == 0 && n > 0)
-        *mask = 1;
+    *static_cast<unsigned *>(arg) = vgpu_scanout_count(dev);
     return VGPU_OK;
 }
 
+/* One framebuffer per scanout the device has, enabled or not: QEMU enables outputs later (a
+ * second window, a VNC client), and a head that is off reports itself offline until then. */
 bool VirtioGPUDevice::createFramebuffers()
 {
-    uint32_t mask = 0;
-    int r = runCore(enabledScanouts, &mask);
-    for (unsigned i = 0; r == VGPU_OK && i < VGPU_MAX_SCANOUTS; i++) {
-        if (!(mask & (1u << i)))
-            continue;
+    unsigned count = 0;
+    int r = runCore(countScanouts, &count);
+    for (unsigned i = 0; r == VGPU_OK && i < count && i < VGPU_MAX_SCANOUTS; i++) {
         VirtioGPUFramebuffer *fb = VirtioGPUFramebuffer::withScanout(this, i);
         if (fb && fb->attach(this)) {
             if (fb->start(this)) {

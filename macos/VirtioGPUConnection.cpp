@@ -45,7 +45,7 @@ IOReturn VirtioGPUFramebuffer::getAttributeForConnection(IOIndex connect, IOSele
         /* Scanout 0 stays online so that the system always has a display. */
         if (!value)
             return kIOReturnBadArgument;
-        *value = (fInfo.enabled || fScanout == 0) ? 1 : 0;
+        *value = headOnline() ? 1 : 0;
         return kIOReturnSuccess;
     case kConnectionFlags:
         if (!value)

@@ -66,7 +66,7 @@ bool VirtioGPUFramebuffer::start(IOService *provider)
     for (uint32_t i = 0; i < fModeCount; i++)
         if (fModes[i].flags & VGPU_MODE_PREFERRED)
             fStartupMode = fModeIds[i];
-    if (!fStartupMode && fModeCount)
+    if (!fStartupMode && fModeCount && fModeIds[0] != kOfflineModeId)
         fStartupMode = fModeIds[0];
     /* Heads of one device open together (IOFramebuffer::open links equal dependent ids). */
     if (!setProperty(kIOFBDependentIDKey, fDevice->getRegistryEntryID(), 64) ||
@@ -191,12 +191,22 @@ void VirtioGPUFramebuffer::rebuildModes()
     }
     IODisplayModeID current = vgpuModeId(fCurrent.width, fCurrent.height);
     if (fCurrent.width && !offersId(fModeIds, kept, current)) {
-        kept = kept < kMaxModes ? kept + 1 : kMaxModes;
+        kept = kept < kMaxModes - 1 ? kept + 1 : kMaxModes - 1;
         fModes[kept - 1] = fCurrent;
         fModes[kept - 1].flags &= ~VGPU_MODE_PREFERRED;
         fModeIds[kept - 1] = current;
     }
+    if (!headOnline()) {
+        bzero(&fModes[kept], sizeof(fModes[kept]));
+        fModeIds[kept++] = kOfflineModeId;
+    }
     fModeCount = kept;
+}
+
+/* A head the host has not enabled is offline, except head 0: the system always has a display. */
+bool VirtioGPUFramebuffer::headOnline() const
+{
+    return fInfo.enabled || fScanout == 0;
 }
 
 const struct vgpu_mode *VirtioGPUFramebuffer::findMode(IODisplayModeID id) const
@@ -229,7 +239,7 @@ IOReturn VirtioGPUFramebuffer::connectFlags(IOIndex connect, IODisplayModeID mod
         return kIOReturnBadArgument;
     if (!m)
         return kIOReturnUnsupportedMode;
-    *flags = modeFlags(m) & kDisplayModeSafetyFlags;
+    *flags = mode == kOfflineModeId ? 0 : modeFlags(m) & kDisplayModeSafetyFlags;
     return kIOReturnSuccess;
 }
 
@@ -237,6 +247,10 @@ IOReturn VirtioGPUFramebuffer::connectFlags(IOIndex connect, IODisplayModeID mod
 
 IOReturn VirtioGPUFramebuffer::enableController()
 {
+    if (!headOnline()) {
+        registerPower();   /* dark until the host enables the head (a connection change) */
+        return kIOReturnSuccess;
+    }
     const struct vgpu_mode *m = findMode(fStartupMode);
     if (!m) {
         VGPU_LOG("scanout %u: no mode to start with", fScanout);
@@ -317,6 +331,8 @@ IOReturn VirtioGPUFramebuffer::getInformationForDisplayMode(IODisplayModeID mode
     if (!m || !info)
         return kIOReturnBadArgument;
     bzero(info, sizeof(*info));
+    if (mode == kOfflineModeId)
+        return kIOReturnSuccess;   /* 0x0, no flags: never offered to the user */
     info->nominalWidth = m->width;
     info->nominalHeight = m->height;
     info->refreshRate = m->refresh_mhz ? (IOFixed1616)(((uint64_t)m->refresh_mhz << 16) / 1000)
@@ -360,10 +376,10 @@ IOReturn VirtioGPUFramebuffer::getPixelInformation(IODisplayModeID mode, IOIndex
 
 IOReturn VirtioGPUFramebuffer::getCurrentDisplayMode(IODisplayModeID *mode, IOIndex *depth)
 {
-    if (!fCurrent.width)
+    if (!fCurrent.width && headOnline())
         return kIOReturnNotReady;
     if (mode)
-        *mode = vgpuModeId(fCurrent.width, fCurrent.height);
+        *mode = fCurrent.width ? vgpuModeId(fCurrent.width, fCurrent.height) : kOfflineModeId;
     if (depth)
         *depth = 0;
     return kIOReturnSuccess;
@@ -398,6 +414,11 @@ IOReturn VirtioGPUFramebuffer::getTimingInfoForDisplayMode(IODisplayModeID mode,
     struct vgpu_timing t;
     if (!m || !info)
         return kIOReturnBadArgument;
+    if (mode == kOfflineModeId) {
+        info->appleTimingID = kIOTimingIDApple_0x0_0hz_Offline;
+        info->flags &= ~kIODetailedTimingValid;
+        return kIOReturnSuccess;
+    }
     bool fromEdid = (m->flags & VGPU_MODE_EDID) &&
                     vgpu_edid_timing(fEdid, fEdidLen, m->width, m->height, &t) == VGPU_OK;
     info->appleTimingID = fromEdid ? kIOTimingIDInvalid : kIOTimingIDApple_FixedRateLCD;
@@ -501,6 +522,12 @@ IOReturn VirtioGPUFramebuffer::setDisplayMode(IODisplayModeID mode, IOIndex dept
         return kIOReturnBadArgument;
     if (fPowerState == kPowerSleep)
         return kIOReturnNotReady;   /* as IONDRVFramebuffer at power state 0 */
+    if (mode == kOfflineModeId) {
+        IOReturn ret = fCurrent.width ? disableScanout() : kIOReturnSuccess;
+        if (ret == kIOReturnSuccess)
+            fCurrent.width = fCurrent.height = 0;
+        return ret;
+    }
     return applyMode(m);
 }
 

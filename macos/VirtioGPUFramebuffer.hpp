@@ -77,8 +77,8 @@ public:
     IOReturn setCursorState(SInt32 x, SInt32 y, bool visible) override;
 
 private:
-    /* Every mode the core can list, plus the current mode when the host dropped it. */
-    enum { kMaxModes = VGPU_MODES_MAX + 1, kCursorPixels = VGPU_CURSOR_SIZE * VGPU_CURSOR_SIZE };
+    /* Every mode the core lists, the current one when the host dropped it, the offline one. */
+    enum { kMaxModes = VGPU_MODES_MAX + 2, kCursorPixels = VGPU_CURSOR_SIZE * VGPU_CURSOR_SIZE };
     /* IOFramebuffer power states, as IONDRVFramebuffer has them (IOGraphics-600
      * IONDRVFramebuffer.cpp:3948-3994): sleep, doze (display dark, ready to come back), on. */
     enum { kPowerSleep = 0, kPowerDoze = 1, kPowerOn = 2 };
@@ -130,6 +130,7 @@ private:
     bool     allocateAperture();
     bool     snapshot();
     void     rebuildModes();
+    bool     headOnline() const;
     const struct vgpu_mode *findMode(IODisplayModeID id) const;
     uint32_t modeFlags(const struct vgpu_mode *m) const;
     IOReturn applyMode(const struct vgpu_mode *m);
@@ -149,8 +150,11 @@ private:
     static int gatedCursorHide(struct vgpu_dev *dev, void *fb);
 };
 
-/* Mode ids carry the size: 14 bits each, so never 0, never negative, never the alias bit. */
+/* Mode ids carry the size: 14 bits each, so never 0, never negative, never the alias bit.  The
+ * one id above them is the offline mode a head without a display offers (0x0, appleTimingID
+ * kIOTimingIDApple_0x0_0hz_Offline): IOFramebuffer sets it itself (IOFramebuffer.cpp:7720-7750). */
 enum { kModeIdDimBits = 14, kModeIdDimLimit = 1u << kModeIdDimBits };
+static const IODisplayModeID kOfflineModeId = (IODisplayModeID)(1u << (2 * kModeIdDimBits));
 static inline IODisplayModeID vgpuModeId(uint32_t width, uint32_t height)
 {
     return (IODisplayModeID)((width << kModeIdDimBits) | height);

@@ -18,13 +18,32 @@ static bool fail(const char *what)
     return false;
 }
 
-/* updateOnline: online when kConnectionCheckEnable fails or answers non-zero. */
+/* updateOnline (IOFramebuffer.cpp:7767-7835): online when kConnectionCheckEnable fails or
+ * answers non-zero; offline, the mode whose timing is kIOTimingIDApple_0x0_0hz_Offline is
+ * remembered, and processConnectChange sets it (7720-7750). */
 static bool updateOnline(Family *f)
 {
     uintptr_t enabled = 0;
     IOReturn r = f->fb->getAttributeForConnection(0, kConnectionCheckEnable, &enabled);
     f->online = r != kIOReturnSuccess || enabled != 0;
-    return f->online;
+    f->offlineMode = 0;
+    if (f->online)
+        return true;
+    IOItemCount n = f->fb->getDisplayModeCount();
+    std::vector<IODisplayModeID> ids(n);
+    if (n && f->fb->getDisplayModes(ids.data()) == kIOReturnSuccess) {
+        for (IODisplayModeID id : ids) {
+            IOTimingInformation t = {};
+            if (f->fb->getTimingInfoForDisplayMode(id, &t) == kIOReturnSuccess &&
+                t.appleTimingID == kIOTimingIDApple_0x0_0hz_Offline) {
+                f->offlineMode = id;
+                break;
+            }
+        }
+    }
+    if (f->offlineMode)
+        f->offlineResult = f->fb->setDisplayMode(f->offlineMode, 0);
+    return false;
 }
 
 /* IODisplay::readFramebufferEDID: the base block, then as many blocks as it says follow. */
@@ -77,8 +96,9 @@ bool familyOpen(Family *f, IOFramebuffer *fb)
         return fail("no connect interrupt");
     (void)fb->getAttribute(kIOHardwareCursorAttribute, &cursor);
     (void)fb->getAttributeForConnection(0, kConnectionSupportsLLDDCSense, NULL);
-    if (updateOnline(f))
-        readDisplay(f);
+    if (!updateOnline(f))
+        return true;   /* no display: doSetup finds activeWidth < 128 and leaves it absent */
+    readDisplay(f);
     if (!familyDoSetup(f))
         return false;
     probeCursor(f);
@@ -164,8 +184,9 @@ bool familyConnectChange(Family *f)
     uintptr_t unused = 0;
     if (f->fb->getAttributeForConnection(0, kConnectionChanged, &unused) != kIOReturnSuccess)
         return fail("kConnectionChanged failed");
-    if (updateOnline(f))
-        readDisplay(f);
+    if (!updateOnline(f))
+        return true;
+    readDisplay(f);
     if (familyModes(f).empty())
         return fail("no modes after a connection change");
     probeCursor(f);

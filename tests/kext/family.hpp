@@ -34,6 +34,8 @@ struct Family {
     void          *connectRef;         /* interruptRef from registerForInterruptType */
     unsigned       connectChanges;     /* times the driver fired the connect proc */
     bool           online;
+    IODisplayModeID offlineMode;       /* the offline mode updateOnline found, 0 when none */
+    IOReturn       offlineResult;      /* what setDisplayMode(offlineMode) answered */
     bool           console;
     std::vector<uint8_t> edid;         /* what IODisplay read with getDDCBlock */
     FamilySetup    setup;

@@ -74,7 +74,7 @@ static void assertScanout(Rig *r, unsigned scanout, bool active, uint32_t w, uin
 
 /* ---- start: PCI, interrupts, power tree, one framebuffer per enabled scanout ---- */
 
-static void start_publishes_a_framebuffer_per_enabled_scanout(void **state)
+static void start_publishes_a_framebuffer_per_scanout(void **state)
 {
     Rig *r = rig(state);
     r->cfg.num_scanouts = 3;
@@ -82,7 +82,7 @@ static void start_publishes_a_framebuffer_per_enabled_scanout(void **state)
     r->cfg.display[1] = (struct sim_display){ 0, 0, false };
     r->cfg.display[2] = (struct sim_display){ 1280, 800, true };
     assert_true(rigBoot(r));
-    assert_int_equal(rigFbCount(r), 2);
+    assert_int_equal(rigFbCount(r), 3);   /* the disabled head too: offline until enabled */
     assert_ptr_equal(r->pci->fakeOpenedBy, r->dev);
     uint16_t cmd = sim_pci_command(r->sim);
     assert_true(cmd & kIOPCICommandMemorySpace);
@@ -92,14 +92,14 @@ static void start_publishes_a_framebuffer_per_enabled_scanout(void **state)
     assert_ptr_equal(r->dev->fakePMParent, r->pci);
     assert_int_equal(r->dev->fakePowerStates, 2);
     uint64_t depId = 0, idx = 0;
-    for (unsigned i = 0; i < 2; i++) {
+    for (unsigned i = 0; i < 3; i++) {
         VirtioGPUFramebuffer *fb = rigFb(r, i);
         assert_true(fb->fakeStarted && fb->fakeRegistered);
         assert_ptr_equal(fb->fakePMParent, r->dev);
         assert_true(fb->fakeGetNumber(kIOFBDependentIDKey, &depId));
         assert_int_equal(depId, r->dev->getRegistryEntryID());
         assert_true(fb->fakeGetNumber(kIOFBDependentIndexKey, &idx));
-        assert_int_equal(idx, i == 0 ? 0 : 2);
+        assert_int_equal(idx, i);
     }
     assert_true(fake::logContains("[VirtIO-GPU] device up: 3 scanout(s), MSI-X interrupts"));
 }
@@ -540,6 +540,36 @@ static void teardown_stops_the_service_thread_before_the_framebuffers_go(void **
     r->started = false;
 }
 
+/* Fault 6: every scanout gets a framebuffer; one the host has not enabled is offline (the
+ * family sets its offline mode) until the host enables it, then works like any head. */
+static void a_head_the_host_enables_later_comes_online(void **state)
+{
+    Rig *r = rig(state);
+    r->cfg.num_scanouts = 2;
+    r->cfg.display[1] = (struct sim_display){ 0, 0, false };
+    Family f0, f1;
+    bootOne(r, &f0, 1024, 768);
+    assert_int_equal(rigFbCount(r), 2);
+    *(&f1) = Family();
+    assert_true(familyOpen(&f1, rigFb(r, 1)));
+    assert_false(f1.online);
+    assert_int_not_equal(f1.offlineMode, 0);
+    assert_int_equal(f1.offlineResult, kIOReturnSuccess);
+    assertScanout(r, 1, false, 0, 0);
+    sim_display_change(r->sim, 1, 800, 600, true);
+    fake::pump();
+    fake::fireTimers();
+    assert_int_equal(f1.connectChanges, 1);
+    assert_true(familyConnectChange(&f1));
+    assert_true(f1.online);
+    assert_int_equal(familySetMode(&f1, idOf(&f1, 800, 600)), kIOReturnSuccess);
+    assertScanout(r, 1, true, 800, 600);
+    drawPattern(&f1.setup, 61);
+    fake::fireTimers();
+    assert_int_equal(hostMismatches(r, 1, 800, 600, 61), 0);
+    assertScanout(r, 0, true, 1024, 768);
+}
+
 /* Fault 9: a generic class name taken by our kext would make another virtio kext fail to load. */
 static void class_names_leave_generic_names_to_other_kexts(void **state)
 {
@@ -751,7 +781,7 @@ static void stop_after_power_off(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(start_publishes_a_framebuffer_per_enabled_scanout, rigTestSetup, rigTestTeardown),
+        cmocka_unit_test_setup_teardown(start_publishes_a_framebuffer_per_scanout, rigTestSetup, rigTestTeardown),
         cmocka_unit_test_setup_teardown(open_shows_the_host_size_with_a_complete_description, rigTestSetup, rigTestTeardown),
         cmocka_unit_test_setup_teardown(mode_list_is_consistent_and_stable, rigTestSetup, rigTestTeardown),
         cmocka_unit_test_setup_teardown(set_mode_switches_and_pixels_reach_the_host, rigTestSetup, rigTestTeardown),
@@ -776,6 +806,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(frame_scan_runs_outside_the_device_gate, rigTestSetup, rigTestTeardown),
         cmocka_unit_test_setup_teardown(teardown_stops_the_service_thread_before_the_framebuffers_go, rigTestSetup, rigTestTeardown),
         cmocka_unit_test_setup_teardown(class_names_leave_generic_names_to_other_kexts, rigTestSetup, rigTestTeardown),
+        cmocka_unit_test_setup_teardown(a_head_the_host_enables_later_comes_online, rigTestSetup, rigTestTeardown),
         cmocka_unit_test_setup_teardown(probe_refuses_other_functions_before_touching_them, rigTestSetup, rigTestTeardown),
         cmocka_unit_test_setup_teardown(probe_refuses_a_function_without_the_modern_structures, rigTestSetup, rigTestTeardown),
         cmocka_unit_test_setup_teardown(probe_takes_the_modern_gpu_and_vgpuoff_turns_it_down, rigTestSetup, rigTestTeardown),
