@@ -161,7 +161,7 @@ void VirtioConsoleDevice::irqAction(OSObject *owner, IOInterruptEventSource *src
 #endif
 
 /* The ports carry the clipboard of the user at the screen: only processes of the user whose
- * login session is on the console may open one (not root, not a switched-out session). */
+ * login session is on the console may open one (not a daemon, not a switched-out session). */
 IOReturn VirtioConsoleDevice::newUserClient(task_t owningTask, void *securityID, UInt32 type,
                                             OSDictionary *properties, IOUserClient **handler)
 {
