@@ -168,12 +168,22 @@ void VirtioConsoleDevice::irqAction(OSObject *owner, IOInterruptEventSource *src
     me->fPlumbing.serviceInterrupt(me->fDev, vcon_msix_causes, vcon_handle_interrupt);
 }
 
+/* Private in xnu (iokit/IOKit/IOKitKeysPrivate.h:64), so not in the SDK; clientHasPrivilege
+ * compares the string. */
+#ifndef kIOClientPrivilegeConsoleUser
+#define kIOClientPrivilegeConsoleUser "console"
+#endif
+
+/* The ports carry the clipboard of the user at the screen: only processes of the user whose
+ * login session is on the console may open one (not a daemon, not a switched-out session). */
 IOReturn VirtioConsoleDevice::newUserClient(task_t owningTask, void *securityID, UInt32 type,
                                             OSDictionary *properties, IOUserClient **handler)
 {
     if (type != kVconUcConnectType || !handler)
         return kIOReturnBadArgument;
     *handler = NULL;
+    if (IOUserClient::clientHasPrivilege(owningTask, kIOClientPrivilegeConsoleUser) != kIOReturnSuccess)
+        return kIOReturnNotPrivileged;
     if (isInactive() || !__atomic_load_n(&fDev, __ATOMIC_ACQUIRE))
         return kIOReturnNotReady;
     *handler = startUserClient<VirtioConsoleUserClient>(this, owningTask, securityID, type, properties);

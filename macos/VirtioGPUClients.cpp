@@ -22,7 +22,9 @@ struct RetireCall {
 
 /*
  * IOServiceOpen lands here.  Refusing a type here is final: IOService's own 5-argument version
- * would fall back to IOUserClientClass and open our client for any type.
+ * would fall back to IOUserClientClass and open our client for any type.  A client wires memory
+ * and sends command streams to the host, so only root processes (effective uid 0: what
+ * kIOClientPrivilegeAdministrator means to xnu) may open one; see README.md.
  */
 IOReturn VirtioGPUDevice::newUserClient(task_t owningTask, void *securityID, UInt32 type,
                                         OSDictionary *properties, IOUserClient **handler)
@@ -30,6 +32,8 @@ IOReturn VirtioGPUDevice::newUserClient(task_t owningTask, void *securityID, UIn
     if (type != kVgpuUcConnectType || !handler)
         return kIOReturnBadArgument;
     *handler = NULL;
+    if (IOUserClient::clientHasPrivilege(owningTask, kIOClientPrivilegeAdministrator) != kIOReturnSuccess)
+        return kIOReturnNotPrivileged;
     if (isInactive() || !__atomic_load_n(&fDev, __ATOMIC_ACQUIRE))
         return kIOReturnNotReady;
     if (__atomic_add_fetch(&fUserClients, 1u, __ATOMIC_ACQ_REL) > kMaxUserClients) {

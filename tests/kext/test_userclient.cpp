@@ -26,6 +26,11 @@ extern "C" {
 
 static Rig *rig(void **state) { return static_cast<Rig *>(*state); }
 
+/* The other groups this binary runs after this one (one main per binary: test_kext.cpp's). */
+int runPrivilegeTests(void);   /* test_privilege.cpp */
+int runConsoleTests(void);     /* test_console.cpp */
+int runDmaTests(void);         /* test_dma.cpp */
+
 /* ---- user space's side ---- */
 
 static IOUserClient *open3d(Rig *r)
@@ -775,5 +780,6 @@ int runUserClientTests(void)
         cmocka_unit_test_setup_teardown(a_device_reset_drops_every_id_without_touching_new_ones, rigTestSetup, rigTestTeardown),
         cmocka_unit_test_setup_teardown(unconfirmed_release_keeps_the_memory_until_a_reset, rigTestSetup, rigTestTeardown),
     };
-    return cmocka_run_group_tests_name("kext user client", tests, NULL, NULL);
+    return cmocka_run_group_tests_name("kext user client", tests, NULL, NULL) + runPrivilegeTests() +
+           runConsoleTests() + runDmaTests();
 }

@@ -161,6 +161,10 @@ IODeviceMemory *IODeviceMemory::withSubRange(IODeviceMemory *of, IOPhysicalAddre
 
 /* ---- IODMACommand: device addresses from the fake's own range, chunked when asked ---- */
 
+static bool adjacentChunks = false;
+
+void fake::setDmaChunksAdjacent(bool on) { adjacentChunks = on; }
+
 bool IODMACommand::OutputHost64(IODMACommand *, Segment64 seg, void *segs, UInt32 ind)
 {
     static_cast<Segment64 *>(segs)[ind] = seg;
@@ -185,11 +189,21 @@ IOReturn IODMACommand::setMemoryDescriptor(const IOMemoryDescriptor *mem, bool a
     mem_ = mem;
     mem->retain();
     chunk_ = fake::dmaChunkPages() ? fake::dmaChunkPages() * kPage : mem->length_;
+    uint64_t whole = adjacentChunks ? fake::newIova(mem->length_) : 0;
+    if (adjacentChunks) {
+        fake::registerDma(whole, mem->bytes_, mem->length_);
+        ranges_.push_back(whole);
+    }
     for (uint64_t off = 0; off < mem->length_; off += chunk_) {
         uint64_t len = mem->length_ - off < chunk_ ? mem->length_ - off : chunk_;
+        if (adjacentChunks) {
+            iovas_.push_back(whole + off);
+            continue;
+        }
         uint64_t iova = fake::newIova(len);
         fake::registerDma(iova, mem->bytes_ + off, len);
         iovas_.push_back(iova);
+        ranges_.push_back(iova);
     }
     return kIOReturnSuccess;
 }
@@ -198,8 +212,9 @@ IOReturn IODMACommand::clearMemoryDescriptor(bool)
 {
     if (!mem_)
         return kIOReturnNotReady;
-    for (uint64_t iova : iovas_)
+    for (uint64_t iova : ranges_)
         fake::unregisterDma(iova);
+    ranges_.clear();
     iovas_.clear();
     mem_->release();
     mem_ = NULL;

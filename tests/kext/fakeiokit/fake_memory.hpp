@@ -116,8 +116,17 @@ protected:
 private:
     const IOMemoryDescriptor *mem_ = NULL;
     std::vector<uint64_t> iovas_;   /* device address of each chunk */
+    std::vector<uint64_t> ranges_;  /* the device ranges registered for them */
     uint64_t chunk_ = 0;            /* bytes per chunk */
 };
 #define kIODMACommandOutputHost64 (IODMACommand::OutputHost64)
+
+namespace fake {
+/* While on, a descriptor's chunks (fake::setDmaChunkPages) get consecutive device addresses, one
+ * segment per gen64IOVMSegments call all the same: segments that end where the next begins, as
+ * IODMACommand may hand out when it splits a range the mapper made contiguous.  Off by default;
+ * the test that turns it on turns it off again (fake::reset does not know it). */
+void setDmaChunksAdjacent(bool on);
+}  // namespace fake
 
 #endif /* FAKE_MEMORY_HPP */

@@ -77,18 +77,65 @@ void IOUserClient::free()
     IOService::free();
 }
 
-/* ---- IOKitLib, as the kernel sees it ---- */
+/* ---- who the caller is ---- */
 namespace fake {
 
-task_t userTask = reinterpret_cast<task_t>(0x2);
+static struct fake_task rootProcess = { 0 };
+task_t userTask = &rootProcess;
+static std::vector<ConsoleSession> consoleUsers;
+
+void setConsoleUsers(const std::vector<ConsoleSession> &sessions) { consoleUsers = sessions; }
+
+/* xnu's CopyConsoleUser: the first IOConsoleUsers entry whose session uid is `uid`. */
+static const ConsoleSession *consoleUser(uint32_t uid)
+{
+    for (const ConsoleSession &s : consoleUsers)
+        if (s.uid == uid)
+            return &s;
+    return NULL;
+}
+
+}  // namespace fake
+
+/*
+ * As xnu's IOUserClient::clientHasPrivilege (iokit/Kernel/IOUserClient.cpp:1291-1384 in
+ * 6153.11.26, 1390-1483 in 10002.1.13; CopyConsoleUser at 1225-1247 / 1324-1346): the token is
+ * the task; task_info(TASK_SECURITY_TOKEN) fails for no task; "root" wants uid 0; "local" wants
+ * the uid to have a login session; "console" wants that session to be the one on the console
+ * (OnConsole true); other names are unsupported.  "foreground", "consolesession" and
+ * "secureprocess" look at things not modelled here, so a call with them is a test-rig violation.
+ */
+IOReturn IOUserClient::clientHasPrivilege(void *securityToken, const char *privilegeName)
+{
+    static const kern_return_t kKernInvalidArgument = 4;   /* task_info(TASK_NULL) */
+    const struct fake_task *task = static_cast<const struct fake_task *>(securityToken);
+    if (!strcmp(privilegeName, kIOClientPrivilegeForeground) || !strcmp(privilegeName, "consolesession") ||
+        !strcmp(privilegeName, "secureprocess")) {
+        fake::violation("clientHasPrivilege: a privilege the stand-in does not model");
+        return kIOReturnUnsupported;
+    }
+    if (!task)
+        return kKernInvalidArgument;
+    const fake::ConsoleSession *user = fake::consoleUser(task->uid);
+    if (!strcmp(privilegeName, kIOClientPrivilegeAdministrator))
+        return task->uid == 0 ? kIOReturnSuccess : kIOReturnNotPrivileged;
+    if (!strcmp(privilegeName, kIOClientPrivilegeLocalUser))
+        return user ? kIOReturnSuccess : kIOReturnNotPrivileged;
+    if (!strcmp(privilegeName, "console"))
+        return user && user->onConsole ? kIOReturnSuccess : kIOReturnNotPrivileged;
+    return kIOReturnUnsupported;
+}
+
+/* ---- IOKitLib, as the kernel sees it ---- */
+namespace fake {
 
 static const size_t kInband = 4096;   /* sizeof(io_struct_inband_t) */
 static const size_t kMaxScalars = 16;
 
-IOReturn serviceOpen(IOService *service, UInt32 type, IOUserClient **out)
+IOReturn serviceOpen(IOService *service, UInt32 type, IOUserClient **out, task_t task)
 {
     *out = NULL;
-    return service->newUserClient(userTask, userTask, type, NULL, out);
+    return service->newUserClient(task, task, type, NULL, out);
 }
 
 void serviceClose(IOUserClient *client)

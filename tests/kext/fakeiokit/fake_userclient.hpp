@@ -4,7 +4,8 @@
  * IOUserClient.cpp does them: IOServiceOpen (newUserClient, 5 arguments), IOConnectCallMethod
  * (arguments inline up to 4096 bytes, else out of line as user-memory descriptors; dispatch-table
  * checks in IOUserClient::externalMethod), IOConnectMapMemory (clientMemoryForType, a mapping the
- * client keeps) and IOServiceClose (clientClose).
+ * client keeps) and IOServiceClose (clientClose).  Who the caller is (uid, console session) is
+ * modelled only as far as IOUserClient::clientHasPrivilege reads it.
  */
 #ifndef FAKE_USERCLIENT_HPP
 #define FAKE_USERCLIENT_HPP
@@ -18,6 +19,20 @@ typedef struct fake_port *mach_port_t;
 typedef uint64_t io_user_reference_t;
 
 enum { kIOUCVariableStructureSize = 0xffffffff };
+
+#define kIOReturnNotPrivileged iokit_common_err(0x2c1)   /* IOReturn.h: privilege violation */
+
+/* The public privilege names (xnu iokit/IOKit/IOUserClient.h:106-108 in 6153.11.26, 107-109 in
+ * 10002.1.13).  "console" is private (IOKitKeysPrivate.h) and not declared here, as in the SDK. */
+#define kIOClientPrivilegeAdministrator "root"
+#define kIOClientPrivilegeLocalUser     "local"
+#define kIOClientPrivilegeForeground    "foreground"
+
+/* A process as clientHasPrivilege sees it: its security token's val[0], the effective uid
+ * (xnu bsd/kern/kern_prot.c:2071 in 6153.11.26, :1680 in 10002.1.13; cr_uid is the euid). */
+struct fake_task {
+    uint32_t uid;
+};
 
 struct IOExternalMethodArguments {
     uint32_t              version;
@@ -63,6 +78,7 @@ public:
                                     IOExternalMethodDispatch *dispatch = NULL,
                                     OSObject *target = NULL, void *reference = NULL);
     IOMemoryMap *removeMappingForDescriptor(IOMemoryDescriptor *memory);
+    static IOReturn clientHasPrivilege(void *securityToken, const char *privilegeName);
 
     std::vector<IOMemoryMap *> fakeMappings;   /* XNU's `mappings` set */
     task_t fakeTask = NULL;
@@ -74,10 +90,19 @@ protected:
 /* ---- what user space does through IOKitLib, as the kernel receives it ---- */
 namespace fake {
 
-extern task_t userTask;   /* the calling process */
+extern task_t userTask;   /* the calling process by default: a root process (uid 0) */
 
-/* IOServiceOpen: newUserClient with 5 arguments; *out holds the connection's reference. */
-IOReturn serviceOpen(IOService *service, UInt32 type, IOUserClient **out);
+/* One entry of the registry root's IOConsoleUsers array (loginwindow keeps it): a login session's
+ * uid and whether that session is the one on the console (fast user switching keeps others). */
+struct ConsoleSession {
+    uint32_t uid;
+    bool     onConsole;
+};
+void setConsoleUsers(const std::vector<ConsoleSession> &sessions);   /* empty: nobody logged in */
+
+/* IOServiceOpen from `task`: newUserClient with 5 arguments, the task as owner and security token
+ * (is_io_service_open_extended); *out holds the connection's reference. */
+IOReturn serviceOpen(IOService *service, UInt32 type, IOUserClient **out, task_t task = userTask);
 /* IOServiceClose: clientClose, then the connection's reference goes. */
 void serviceClose(IOUserClient *client);
 
