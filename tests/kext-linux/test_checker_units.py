@@ -61,23 +61,24 @@ def write_xnu(root):
     config = root / "config"
     plugin = config / "System.kext" / "PlugIns" / "Widget.kext"
     plugin.mkdir(parents=True)
-    (config / "MasterVersion").write_text("# comment line\n\n19.4.0\n#ignored\n")
     plistlib.dump({"CFBundleIdentifier": "com.apple.kpi.widget", "CFBundleVersion": "###KERNEL_VERSION_LONG###",
                    "OSBundleCompatibleVersion": "8.0.0b1"}, (plugin / "Info.plist").open("wb"))
     (config / "Widget.exports").write_text("# header\n_widget_open\n\n_widget_lock:_lck_mtx_lock\n")
-    (config / "Widget.x86_64.exports").write_text("_widget_x86\n")
+    (config / "Widget.x86_64.exports").write_text("_widget_x86")  # no final newline, as xnu-8019.41.5 Libkern.exports
+    (config / "Widget.x86_64.MacOSX.exports").write_text("_widget_x86_mac\n")
     (config / "Widget.arm64.exports").write_text("_widget_arm\n")
+    (config / "Widget.arm64.MacOSX.exports").write_text("_widget_arm_mac\n")
     # A plug-in without an export list (like Kasan) is no symbol set.
     (config / "System.kext" / "PlugIns" / "Empty.kext").mkdir()
     return root
 
 
 def test_xnu_export_set_from_config(tmp_path):
-    sets = xnu_exports.load_kpi_sets(write_xnu(tmp_path))
+    sets = xnu_exports.load_kpi_sets(write_xnu(tmp_path), "19.4.0")
     assert list(sets) == ["com.apple.kpi.widget"]
     widget = sets["com.apple.kpi.widget"]
     assert (widget.version, widget.compatible) == ("19.4.0", "8.0.0b1")
-    assert widget.symbols == {"_widget_open", "_widget_lock", "_widget_x86"}
+    assert widget.symbols == {"_widget_open", "_widget_lock", "_widget_x86", "_widget_x86_mac"}
 
 
 def widget_sets():
@@ -175,6 +176,6 @@ def test_family_symbols_from_headers(tmp_path):
 
 def test_kext_check_reports_a_bundle_without_plist(tmp_path):
     (tmp_path / "x.kext").mkdir()
-    result = run(["tools/kext-build/kext-check", tmp_path / "x.kext", "--sdk", tmp_path, "--xnu", tmp_path])
+    result = run(["tools/kext-build/kext-check", tmp_path / "x.kext", "--sdk", tmp_path, "--releases", tmp_path / "none.tsv"])
     assert result.returncode == 2
     assert "cannot read" in result.stderr and "Info.plist" in result.stderr

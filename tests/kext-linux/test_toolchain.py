@@ -19,7 +19,8 @@ def toolchain(what, tmp_path, **env):
 @pytest.mark.parametrize("what,names", [
     ("sdk", ["MACKERNELSDK=", "05094e5e88cec7caedbfb35e8449ed0db94bf95b", "make kext-fetch"]),
     ("ld64", ["LD64=", "CCTOOLS_PORT=", "164f42296d56fd9456cb9e969ad6cf95e430cb39", "make kext-fetch"]),
-    ("xnu", ["XNU=", "xnu-6153.11.26", "make kext-fetch"]),
+    ("releases", ["XNU=", "xnu-6153.11.26", "a5e7219620fa69943647714baaf632196f37249e", "macOS 10.15",
+                  "IOGRAPHICS=", "IOPCIFAMILY=", "make kext-fetch"]),
 ])
 def test_missing_input_says_what_to_provide(tmp_path, what, names):
     result = toolchain(what, tmp_path)
