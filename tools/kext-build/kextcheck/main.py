@@ -108,21 +108,33 @@ def check_binary(kext, args):
             + kmodinfo.problems(macho, info, kext.bundle_id, kext.version) + per_release)
 
 
+class ReleaseExports:
+    """Export sets of each release: its KPIs, and its families (derived once, then cached)."""
+
+    def __init__(self, args):
+        self.sdk, self.clang, self.flags = args.sdk, args.clang, header_flags(args.macos_min)
+        self.cache = family_exports.SymbolCache(args.cache, self.sdk, self.clang, self.flags)
+        sdk_dirs = [os.path.join(self.sdk, "Headers", spec["dir"]) for spec in family_exports.FAMILIES.values()]
+        self.closed = self.cache.get(sdk_dirs, lambda: family_exports.closed_source_symbols(
+            self.sdk, self.clang, self.flags))
+
+    def of(self, release):
+        """{bundle id: ExportSet} on the release."""
+        sets = xnu_exports.load_kpi_sets(release.xnu_dir, release.kernel_version)
+        published = self.cache.get([release.iographics_dir, release.iopcifamily_dir],
+                                   lambda: family_exports.release_symbols(self.sdk, self.clang, self.flags, release))
+        sets.update(family_exports.load_release_sets(release, self.closed, published))
+        return sets
+
+
 def check_releases(kext, undefined, macho, args):
     """Libraries and symbols against each release; a problem found on several releases is
     reported once, naming them all."""
-    flags = header_flags(args.macos_min)
-    cache = family_exports.SymbolCache(args.cache, args.sdk, args.clang, flags)
-    sdk_dirs = [os.path.join(args.sdk, "Headers", spec["dir"]) for spec in family_exports.FAMILIES.values()]
-    closed = cache.get(sdk_dirs, lambda: family_exports.closed_source_symbols(args.sdk, args.clang, flags))
+    exports = ReleaseExports(args)
     found = {}   # problem -> names of the releases that have it
     releases = releases_mod.read(args.releases)
     for i, release in enumerate(releases):
-        export_sets = xnu_exports.load_kpi_sets(release.xnu_dir, release.kernel_version)
-        family_dirs = [release.iographics_dir, release.iopcifamily_dir]
-        published = cache.get(family_dirs, lambda r=release: family_exports.release_symbols(
-            args.sdk, args.clang, flags, r))
-        export_sets.update(family_exports.load_release_sets(release, closed, published))
+        export_sets = exports.of(release)
         resolution = symbols.resolve(undefined, kext.libraries, export_sets)
         if i == 0:
             report_libraries(kext, release, export_sets, resolution, references.used_from_code(macho))
