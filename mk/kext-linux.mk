@@ -3,8 +3,10 @@
 # Nothing from those projects is in this tree: tools/kext-build/kext-toolchain finds the user's
 # copies (or builds ld64 once into ~/.cache/virtio-gpu-kext). See tools/kext-build/README.md.
 #   make kext [MACKERNELSDK=dir] [LD64=ld | CCTOOLS_PORT=git-dir]   -> $(BUILD)/virtio-gpu.kext
-#   make kext-fetch          clone the pinned MacKernelSDK, cctools-port, xnu into the cache (network)
-#   make kext-check          check the built bundle: Mach-O, kmod_info, every symbol [XNU=dir]
+#   make kext-fetch          clone the pinned MacKernelSDK, cctools-port and the sources of every
+#                            checked macOS release (xnu, IOGraphics, IOPCIFamily) into the cache (network)
+#   make kext-check          check the built bundle: Mach-O, kmod_info, every symbol on every macOS
+#                            release from 10.15 to 15 [XNU= IOGRAPHICS= IOPCIFAMILY= git copies]
 #   make test-kext-linux     the checker's tests and the product check; skip if inputs are missing
 # mk/macos.mk leaves `kext` to this file on Linux (and keeps `sign`, which needs Apple's codesign).
 
@@ -21,7 +23,8 @@ KEXT_OBJDUMP      ?= llvm-objdump
 # Only what differs from the macOS build: the headers come from MacKernelSDK instead of Xcode.
 KEXT_LINUX_FLAGS   = -target $(KEXT_TARGET_x86_64) -isystem $(MACKERNELSDK)/Headers
 KEXT_TOOLCHAIN_ENV = MACKERNELSDK="$(MACKERNELSDK)" LD64="$(LD64)" CCTOOLS_PORT="$(CCTOOLS_PORT)" \
-                     XNU="$(XNU)" KEXT_CACHE="$(KEXT_CACHE)"
+                     XNU="$(XNU)" IOGRAPHICS="$(IOGRAPHICS)" IOPCIFAMILY="$(IOPCIFAMILY)" \
+                     KEXT_CACHE="$(KEXT_CACHE)"
 
 .PHONY: kext kext-fetch kext-check test-kext-linux
 ifneq ($(shell uname -s),Darwin)
@@ -37,8 +40,8 @@ kext-fetch:
 	@$(KEXT_TOOLCHAIN_ENV) $(KEXT_TOOLCHAIN) fetch
 
 kext-check:
-	@sdk=$$($(KEXT_TOOLCHAIN_ENV) $(KEXT_TOOLCHAIN) sdk) && xnu=$$($(KEXT_TOOLCHAIN_ENV) $(KEXT_TOOLCHAIN) xnu) && \
-	  $(KEXT_CHECKER) $(KEXT_BUNDLE) --sdk "$$sdk" --xnu "$$xnu" --clang $(KEXT_CLANGXX) \
+	@sdk=$$($(KEXT_TOOLCHAIN_ENV) $(KEXT_TOOLCHAIN) sdk) && rel=$$($(KEXT_TOOLCHAIN_ENV) $(KEXT_TOOLCHAIN) releases) && \
+	  $(KEXT_TOOLCHAIN_ENV) $(KEXT_CHECKER) $(KEXT_BUNDLE) --sdk "$$sdk" --releases "$$rel" --clang $(KEXT_CLANGXX) \
 	    --objdump $(KEXT_OBJDUMP) --macos-min $(KEXT_MIN_MACOS) \
 	    --expect-bundle-id "$(KEXT_BUNDLE_ID)" --expect-version "$(KEXT_VERSION)" $(KEXT_CHECK_FLAGS)
 

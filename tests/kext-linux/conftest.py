@@ -36,9 +36,9 @@ def toolchain_path(what, env=None):
 
 @pytest.fixture(scope="session")
 def toolchain():
-    """{'sdk', 'ld64', 'xnu'} paths; skips the test with kext-toolchain's message when one is missing."""
+    """{'sdk', 'ld64', 'releases'} paths; skips the test with kext-toolchain's message when one is missing."""
     paths = {}
-    for what in ("sdk", "ld64", "xnu"):
+    for what in ("sdk", "ld64", "releases"):
         paths[what], why = toolchain_path(what)
         if paths[what] is None:
             reason = why.splitlines()[0].removeprefix("kext-toolchain: ")
@@ -75,5 +75,5 @@ def build_probe(build_dir, defines=(), libraries=PROBE_LIBRARIES):
 
 
 def kext_check(bundle, toolchain, *extra):
-    return run([TOOLS / "kext-check", bundle, "--sdk", toolchain["sdk"], "--xnu", toolchain["xnu"],
+    return run([TOOLS / "kext-check", bundle, "--sdk", toolchain["sdk"], "--releases", toolchain["releases"],
                 *extra], timeout=300)

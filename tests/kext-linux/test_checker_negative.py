@@ -1,12 +1,23 @@
 """kext-check must fail on kexts the kernel would refuse. Each test builds the probe driver (a tiny
-IOService) in a variant into its own temp dir; the unchanged probe is the control that passes."""
+IOService) in a variant into its own temp dir; the unchanged probe is the control that passes.
+A problem found on every checked macOS release is reported once, naming the first and the last."""
 import plistlib
 import shutil
 
-from kextcheck import references
+import pytest
+
+from kextcheck import references, releases
 from kextcheck.macho import MachO
 
 from conftest import PROBE_ID, PROBE_LIBRARIES, PROBE_VERSION, build_probe, kext_check, run
+
+
+@pytest.fixture(scope="module")
+def on_all(toolchain):
+    """Prefix of a problem every release has: 'all 12 releases (macOS 10.15 (xnu-...) to ...)'."""
+    table = releases.read(toolchain["releases"])
+    return (f"all {len(table)} releases (macOS {table[0].label} ({table[0].xnu_tag}) to "
+            f"macOS {table[-1].label} ({table[-1].xnu_tag})): ")
 
 
 def problems(result):
@@ -30,47 +41,73 @@ def test_unchanged_probe_passes(tmp_path, toolchain):
     assert not {"__ZN9IOService5startEPS_", "__ZN9IOService4stopEPS_"} & code
 
 
-def test_call_to_unexported_kernel_function_fails(tmp_path, toolchain):
+def test_call_to_unexported_kernel_function_fails(tmp_path, toolchain, on_all):
     result = kext_check(build_probe(tmp_path, ["PROBE_UNEXPORTED"]), toolchain)
     assert result.returncode == 1
-    assert problems(result) == ["undefined symbol _kernel_memory_allocate: "
+    assert problems(result) == [on_all + "undefined symbol _kernel_memory_allocate: "
                                 "not exported by any KPI or family the check knows"]
 
 
-def test_kpi_symbol_from_a_library_not_named_fails(tmp_path, toolchain):
+def test_kpi_symbol_from_a_library_not_named_fails(tmp_path, toolchain, on_all):
     result = kext_check(build_probe(tmp_path, ["PROBE_UNLISTED_KPI"]), toolchain)
     assert result.returncode == 1
-    assert problems(result) == ["undefined symbol _kalloc: exported by com.apple.kpi.unsupported, "
+    assert problems(result) == [on_all + "undefined symbol _kalloc: exported by com.apple.kpi.unsupported, "
                                 "which OSBundleLibraries does not name"]
 
 
-def test_128_bit_division_fails_naming_the_helper(tmp_path, toolchain):
+def test_symbol_a_later_release_removed_fails_naming_those_releases(tmp_path, toolchain):
+    """vfs_setnoswap: com.apple.kpi.bsd exports it on 10.15 (xnu-6153.11.26 config/BSDKernel.exports:687);
+    xnu-7195.50.7.100.1 (macOS 11.0.1) moved it to config/Private.exports:937, where it stays (15.5: :1368)."""
+    libraries = dict(PROBE_LIBRARIES, **{"com.apple.kpi.bsd": "19.0"})
+    result = kext_check(build_probe(tmp_path, ["PROBE_REMOVED_LATER"], libraries), toolchain)
+    assert result.returncode == 1
+    later = ", ".join(r.name for r in releases.read(toolchain["releases"]) if not r.label.startswith("10."))
+    assert later.startswith("macOS 11.0.1 (xnu-7195.50.7.100.1), macOS 11.5 (xnu-7195.141.2), ")
+    assert problems(result) == [f"{later}: undefined symbol _vfs_setnoswap: exported only by "
+                                "com.apple.kpi.private, which a third-party kext cannot link against"]
+
+
+def test_symbol_added_after_10_15_fails_naming_10_15(tmp_path, toolchain):
+    result = kext_check(build_probe(tmp_path, ["PROBE_ADDED_LATER"]), toolchain)
+    assert result.returncode == 1
+    assert problems(result) == ["macOS 10.15 (xnu-6153.11.26), macOS 10.15.6 (xnu-6153.141.1): undefined symbol "
+                                "_IOMallocPageableZero: not exported by any KPI or family the check knows"]
+
+
+def test_family_method_newer_than_the_release_fails_naming_it(tmp_path, toolchain):
+    result = kext_check(build_probe(tmp_path, ["PROBE_FAMILY_ADDED_LATER"]), toolchain)
+    assert result.returncode == 1
+    assert problems(result) == ["macOS 10.15 (xnu-6153.11.26): undefined symbol __ZN11IOPCIDevice11MemoryRead8EhyPh: "
+                                "not exported by any KPI or family the check knows"]
+
+
+def test_128_bit_division_fails_naming_the_helper(tmp_path, toolchain, on_all):
     result = kext_check(build_probe(tmp_path, ["PROBE_DIV128"]), toolchain)
     assert result.returncode == 1
     assert len(problems(result)) == 1
-    assert problems(result)[0].startswith("undefined symbol ___udivti3: compiler helper")
+    assert problems(result)[0].startswith(on_all + "undefined symbol ___udivti3: compiler helper")
 
 
-def test_complex_multiply_fails_naming_the_helper(tmp_path, toolchain):
+def test_complex_multiply_fails_naming_the_helper(tmp_path, toolchain, on_all):
     result = kext_check(build_probe(tmp_path, ["PROBE_COMPLEX_MUL"]), toolchain)
     assert result.returncode == 1
     assert len(problems(result)) == 1
-    assert problems(result)[0].startswith("undefined symbol ___muldc3: compiler helper")
+    assert problems(result)[0].startswith(on_all + "undefined symbol ___muldc3: compiler helper")
 
 
-def test_thread_local_variable_fails(tmp_path, toolchain):
+def test_thread_local_variable_fails(tmp_path, toolchain, on_all):
     result = kext_check(build_probe(tmp_path, ["PROBE_THREAD_LOCAL"]), toolchain)
     assert result.returncode == 1
     found = problems(result)
     assert "section __DATA,__thread_vars present: the kernel has no thread-local storage" in found
-    assert "undefined symbol __tlv_bootstrap: not exported by any KPI or family the check knows" in found
+    assert on_all + "undefined symbol __tlv_bootstrap: not exported by any KPI or family the check knows" in found
 
 
-def test_family_symbols_need_the_family_in_the_plist(tmp_path, toolchain):
+def test_family_symbols_need_the_family_in_the_plist(tmp_path, toolchain, on_all):
     libraries = {k: v for k, v in PROBE_LIBRARIES.items() if k != "com.apple.iokit.IOPCIFamily"}
     result = kext_check(build_probe(tmp_path, libraries=libraries), toolchain)
     assert result.returncode == 1
-    assert "undefined symbol __ZN11IOPCIDevice9metaClassE: exported by com.apple.iokit.IOPCIFamily, " \
+    assert on_all + "undefined symbol __ZN11IOPCIDevice9metaClassE: exported by com.apple.iokit.IOPCIFamily, " \
            "which OSBundleLibraries does not name" in problems(result)
 
 
@@ -78,15 +115,19 @@ def test_library_version_newer_than_10_15_fails(tmp_path, toolchain):
     result = kext_check(build_probe(tmp_path, libraries=dict(PROBE_LIBRARIES, **{"com.apple.kpi.iokit": "20.0"})),
                         toolchain)
     assert result.returncode == 1
-    assert problems(result) == ["com.apple.kpi.iokit: asks for 20.0, but the checked export set is version "
-                                "19.0.0 accepting 7.0 to 19.0.0"]
+    # Refused by both 10.15 kernels (Darwin 19.0.0 and 19.6.0); macOS 11.0.1 is Darwin 20.1.0.
+    assert problems(result) == [
+        "macOS 10.15 (xnu-6153.11.26): com.apple.kpi.iokit: asks for 20.0, but the checked export set is "
+        "version 19.0.0 accepting 7.0 to 19.0.0",
+        "macOS 10.15.6 (xnu-6153.141.1): com.apple.kpi.iokit: asks for 20.0, but the checked export set is "
+        "version 19.6.0 accepting 7.0 to 19.6.0"]
 
 
-def test_private_kpi_is_refused(tmp_path, toolchain):
+def test_private_kpi_is_refused(tmp_path, toolchain, on_all):
     result = kext_check(build_probe(tmp_path, libraries=dict(PROBE_LIBRARIES, **{"com.apple.kpi.private": "19.0"})),
                         toolchain)
     assert result.returncode == 1
-    assert problems(result)[0].startswith("com.apple.kpi.private: Apple-internal KPI")
+    assert problems(result)[0].startswith(on_all + "com.apple.kpi.private: Apple-internal KPI")
 
 
 def test_kmod_info_must_agree_with_the_plist(tmp_path, toolchain):

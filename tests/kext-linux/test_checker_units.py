@@ -5,7 +5,7 @@ import shutil
 import pytest
 
 from conftest import run
-from kextcheck import family_exports, libraries, relocations, symbols, versions, xnu_exports
+from kextcheck import family_exports, libraries, releases, relocations, symbols, versions, xnu_exports
 from kextcheck.exportset import ExportSet
 from kextcheck.macho import Relocation
 
@@ -61,23 +61,24 @@ def write_xnu(root):
     config = root / "config"
     plugin = config / "System.kext" / "PlugIns" / "Widget.kext"
     plugin.mkdir(parents=True)
-    (config / "MasterVersion").write_text("# comment line\n\n19.4.0\n#ignored\n")
     plistlib.dump({"CFBundleIdentifier": "com.apple.kpi.widget", "CFBundleVersion": "###KERNEL_VERSION_LONG###",
                    "OSBundleCompatibleVersion": "8.0.0b1"}, (plugin / "Info.plist").open("wb"))
     (config / "Widget.exports").write_text("# header\n_widget_open\n\n_widget_lock:_lck_mtx_lock\n")
-    (config / "Widget.x86_64.exports").write_text("_widget_x86\n")
+    (config / "Widget.x86_64.exports").write_text("_widget_x86")  # no final newline, as xnu-8019.41.5 Libkern.exports
+    (config / "Widget.x86_64.MacOSX.exports").write_text("_widget_x86_mac\n")
     (config / "Widget.arm64.exports").write_text("_widget_arm\n")
+    (config / "Widget.arm64.MacOSX.exports").write_text("_widget_arm_mac\n")
     # A plug-in without an export list (like Kasan) is no symbol set.
     (config / "System.kext" / "PlugIns" / "Empty.kext").mkdir()
     return root
 
 
 def test_xnu_export_set_from_config(tmp_path):
-    sets = xnu_exports.load_kpi_sets(write_xnu(tmp_path))
+    sets = xnu_exports.load_kpi_sets(write_xnu(tmp_path), "19.4.0")
     assert list(sets) == ["com.apple.kpi.widget"]
     widget = sets["com.apple.kpi.widget"]
     assert (widget.version, widget.compatible) == ("19.4.0", "8.0.0b1")
-    assert widget.symbols == {"_widget_open", "_widget_lock", "_widget_x86"}
+    assert widget.symbols == {"_widget_open", "_widget_lock", "_widget_x86", "_widget_x86_mac"}
 
 
 def widget_sets():
@@ -173,8 +174,68 @@ def test_family_symbols_from_headers(tmp_path):
     assert family_exports.symbols_from_ast(ast, "/Headers/Fam/") == WIDGET_EXPECTED
 
 
+def fake_release(root, iographics_version):
+    """A release whose IOGraphics Info plist holds iographics_version; IOPCIFamily's holds 2.9."""
+    for project, name, version in (("IOGraphics", "Info-IOGraphicsFamily.plist", iographics_version),
+                                   ("IOPCIFamily", "Info-IOPCIFamily.plist", "2.9")):
+        (root / project).mkdir(parents=True)
+        plistlib.dump({"CFBundleVersion": version, "OSBundleCompatibleVersion": "1.0.0b1"},
+                      (root / project / name).open("wb"))
+    return releases.Release("14.0", "23.0.0", "xnu-10002.1.13", str(root / "xnu"), "IOGraphics-597",
+                            str(root / "IOGraphics"), "IOPCIFamily-617.1.1", str(root / "IOPCIFamily"))
+
+
+@pytest.mark.parametrize("written,expected", [("558.3", "558.3"), ("$(CURRENT_PROJECT_VERSION)", "597")])
+def test_family_version_from_the_plist_or_the_tag(tmp_path, written, expected):
+    release = fake_release(tmp_path, written)
+    graphics, pci = family_exports.FAMILIES.values()
+    assert family_exports.versions(release, graphics) == (expected, "1.0.0b1")
+    assert family_exports.versions(release, pci) == ("2.9", "1.0.0b1")
+
+
+def test_release_sets_add_the_closed_source_declarations(tmp_path):
+    release = fake_release(tmp_path, "597")
+    closed = {"com.apple.iokit.IOGraphicsFamily": {"_closed"}, "com.apple.iokit.IOPCIFamily": set()}
+    published = {"com.apple.iokit.IOGraphicsFamily": {"_open"}, "com.apple.iokit.IOPCIFamily": {"_pci"}}
+    sets = family_exports.load_release_sets(release, closed, published)
+    assert sets["com.apple.iokit.IOGraphicsFamily"].symbols == {"_open", "_closed"}
+    assert sets["com.apple.iokit.IOPCIFamily"].symbols == {"_pci"}
+    assert sets["com.apple.iokit.IOGraphicsFamily"].version == "597"
+
+
+def test_release_table(tmp_path):
+    table = tmp_path / "releases.tsv"
+    table.write_text("10.15\t19.0.0\txnu-6153.11.26\t/x\tIOGraphics-558.3.1\t/g\tIOPCIFamily-370.0.2\t/p\n\n")
+    release, = releases.read(table)
+    assert release.name == "macOS 10.15 (xnu-6153.11.26)" and release.iopcifamily_dir == "/p"
+    table.write_text("10.15\t19.0.0\txnu-6153.11.26\n")
+    with pytest.raises(ValueError, match="want 8 tab-separated fields, found 3"):
+        releases.read(table)
+    table.write_text("\n")
+    with pytest.raises(ValueError, match="lists no release"):
+        releases.read(table)
+
+
+def test_symbol_cache_keys_on_header_contents(tmp_path):
+    headers = tmp_path / "headers"
+    headers.mkdir()
+    (headers / "A.h").write_text("void a();\n")
+    cache = family_exports.SymbolCache(str(tmp_path / "cache"), "/sdk", "clang++", ["-target", "x"])
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return {"fam": {f"_n{len(calls)}"}}
+    assert cache.get([str(headers)], compute) == {"fam": {"_n1"}}
+    assert cache.get([str(headers)], compute) == {"fam": {"_n1"}} and len(calls) == 1
+    (headers / "A.h").write_text("void a(int);\n")
+    assert cache.get([str(headers)], compute) == {"fam": {"_n2"}}
+    other_flags = family_exports.SymbolCache(str(tmp_path / "cache"), "/sdk", "clang++", ["-target", "y"])
+    assert other_flags.get([str(headers)], compute) == {"fam": {"_n3"}}
+
+
 def test_kext_check_reports_a_bundle_without_plist(tmp_path):
     (tmp_path / "x.kext").mkdir()
-    result = run(["tools/kext-build/kext-check", tmp_path / "x.kext", "--sdk", tmp_path, "--xnu", tmp_path])
+    result = run(["tools/kext-build/kext-check", tmp_path / "x.kext", "--sdk", tmp_path, "--releases", tmp_path / "none.tsv"])
     assert result.returncode == 2
     assert "cannot read" in result.stderr and "Info.plist" in result.stderr

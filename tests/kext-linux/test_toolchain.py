@@ -4,6 +4,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, TOOLS, run
+from kextcheck import releases
 
 MIRROR = REPO.parent / ".mirror"
 SDK_MIRROR = MIRROR / "acidanthera+MacKernelSDK" / "repo"
@@ -19,7 +20,8 @@ def toolchain(what, tmp_path, **env):
 @pytest.mark.parametrize("what,names", [
     ("sdk", ["MACKERNELSDK=", "05094e5e88cec7caedbfb35e8449ed0db94bf95b", "make kext-fetch"]),
     ("ld64", ["LD64=", "CCTOOLS_PORT=", "164f42296d56fd9456cb9e969ad6cf95e430cb39", "make kext-fetch"]),
-    ("xnu", ["XNU=", "xnu-6153.11.26", "make kext-fetch"]),
+    ("releases", ["XNU=", "xnu-6153.11.26", "a5e7219620fa69943647714baaf632196f37249e", "macOS 10.15",
+                  "IOGRAPHICS=", "IOPCIFAMILY=", "make kext-fetch"]),
 ])
 def test_missing_input_says_what_to_provide(tmp_path, what, names):
     result = toolchain(what, tmp_path)
@@ -68,3 +70,20 @@ def test_fetch_then_extract_the_pinned_sdk(tmp_path):
     assert sdk == tmp_path / "cache" / "MacKernelSDK-05094e5e88cec7caedbfb35e8449ed0db94bf95b"
     assert (sdk / "Headers" / "IOKit" / "IOService.h").is_file()
     assert (sdk / "Library" / "x86_64" / "libkmod.a").is_file()
+
+
+def test_release_table_matches_the_sources(toolchain):
+    """Each release's kernel version (pins.env) is the one its xnu says where xnu still records it
+    (config/MasterVersion, gone from xnu-10002 on); each major from 10.15 to 15 has its first release."""
+    table = releases.read(toolchain["releases"])
+    recorded = 0
+    for release in table:
+        master = Path(release.xnu_dir) / "config" / "MasterVersion"
+        if master.is_file():
+            lines = [line.strip() for line in master.read_text().splitlines()]
+            assert [line for line in lines if line and not line.startswith("#")][0] == release.kernel_version
+            recorded += 1
+    assert recorded >= 8
+    firsts = {"10.15": "xnu-6153.11.26", "11.0.1": "xnu-7195.50.7.100.1", "12.0.1": "xnu-8019.41.5",
+              "13.0": "xnu-8792.41.9", "14.0": "xnu-10002.1.13", "15.0": "xnu-11215.1.10"}
+    assert firsts.items() <= {r.label: r.xnu_tag for r in table}.items()

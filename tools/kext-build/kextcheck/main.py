@@ -1,19 +1,28 @@
-"""kext-check: is this kext bundle one that macOS 10.15's kernel can link and start?"""
+"""kext-check: is this kext bundle one that the kernel of every macOS release it claims can link
+and start? Symbols and libraries are checked against each release's exports (--releases)."""
 import argparse
 import os
 import sys
 
 from . import bundle as bundle_mod, family_exports, kmodinfo, libraries, load_commands, references
-from . import relocations, symbols
+from . import relocations, releases as releases_mod, symbols
 from . import xnu_exports
 from .macho import MachO, MachOError
+
+
+def default_cache():
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(os.environ.get("KEXT_CACHE") or os.path.join(base, "virtio-gpu-kext"), "family-exports")
 
 
 def parse_args(argv):
     p = argparse.ArgumentParser(prog="kext-check", description=__doc__)
     p.add_argument("kext", help="path of the .kext bundle")
     p.add_argument("--sdk", required=True, help="MacKernelSDK directory (Headers/)")
-    p.add_argument("--xnu", required=True, help="xnu source directory holding config/ at the target tag")
+    p.add_argument("--releases", required=True,
+                   help="table of the macOS releases to check against (kext-toolchain releases)")
+    p.add_argument("--cache", default=default_cache(),
+                   help="directory for derived family symbol sets ('' for none)")
     p.add_argument("--clang", default="clang++", help="clang++ used to read the family headers")
     p.add_argument("--objdump", default="llvm-objdump")
     p.add_argument("--macos-min", default="10.15", help="oldest macOS the kext targets")
@@ -50,8 +59,9 @@ def report_binary(found, macho, info):
               f"info_version {info.info_version}")
 
 
-def report_libraries(kext, export_sets, resolution, from_code):
-    print("== OSBundleLibraries (asked for; export set version, compatible, source; symbols used)")
+def report_libraries(kext, release, export_sets, resolution, from_code):
+    print(f"== OSBundleLibraries on {release.name} (asked for; export set version, compatible, source; "
+          "symbols used)")
     for lib, wanted in sorted(kext.libraries.items()):
         s = export_sets.get(lib)
         where = f"{s.version}, >= {s.compatible}, {s.source}" if s else "unknown"
@@ -59,17 +69,17 @@ def report_libraries(kext, export_sets, resolution, from_code):
         coded = [name for name in used if name in from_code]
         print(f"   {lib} {wanted}  [{where}]  {len(used)} symbols, {len(coded)} used from code")
         if s and s.from_headers and coded:
-            # Only these must exist in the 10.15 family itself; vtable slots kxld fills from the parent.
+            # Only these must exist in each release's family itself; vtable slots kxld fills from the parent.
             print("      from code: " + " ".join(coded))
 
 
-def report_symbols(resolution, verbose):
+def report_release(release, resolution, verbose):
     total = len(resolution.provider) + len(resolution.unresolved)
-    print(f"== Undefined symbols: {total}, resolved {len(resolution.provider)}, "
-          f"unresolved {len(resolution.unresolved)}")
+    print(f"   {release.name}, {release.iographics_tag}, {release.iopcifamily_tag}: {total} undefined, "
+          f"resolved {len(resolution.provider)}, unresolved {len(resolution.unresolved)}")
     if verbose:
         for name, owner in sorted(resolution.provider.items()):
-            print(f"   {name}  <- {owner}")
+            print(f"      {name}  <- {owner}")
 
 
 def check(args):
@@ -92,16 +102,54 @@ def check_binary(kext, args):
         macho = MachO(f.read())
     info = kmodinfo.read(macho)
     report_binary(found, macho, info)
-    export_sets = xnu_exports.load_kpi_sets(args.xnu)
-    export_sets.update(family_exports.load_family_sets(args.sdk, args.clang, header_flags(args.macos_min)))
     undefined = {s.name for s in macho.symbols if s.undefined and s.external}
-    resolution = symbols.resolve(undefined, kext.libraries, export_sets)
-    report_libraries(kext, export_sets, resolution, references.used_from_code(macho))
-    report_symbols(resolution, args.verbose)
+    per_release = check_releases(kext, undefined, macho, args)
     return (load_commands.problems(found) + relocations.problems(macho.relocations)
-            + kmodinfo.problems(macho, info, kext.bundle_id, kext.version)
-            + libraries.problems(kext.libraries, export_sets)
-            + [f"undefined symbol {name}: {why}" for name, why in resolution.unresolved])
+            + kmodinfo.problems(macho, info, kext.bundle_id, kext.version) + per_release)
+
+
+class ReleaseExports:
+    """Export sets of each release: its KPIs, and its families (derived once, then cached)."""
+
+    def __init__(self, args):
+        self.sdk, self.clang, self.flags = args.sdk, args.clang, header_flags(args.macos_min)
+        self.cache = family_exports.SymbolCache(args.cache, self.sdk, self.clang, self.flags)
+        sdk_dirs = [os.path.join(self.sdk, "Headers", spec["dir"]) for spec in family_exports.FAMILIES.values()]
+        self.closed = self.cache.get(sdk_dirs, lambda: family_exports.closed_source_symbols(
+            self.sdk, self.clang, self.flags))
+
+    def of(self, release):
+        """{bundle id: ExportSet} on the release."""
+        sets = xnu_exports.load_kpi_sets(release.xnu_dir, release.kernel_version)
+        published = self.cache.get([release.iographics_dir, release.iopcifamily_dir],
+                                   lambda: family_exports.release_symbols(self.sdk, self.clang, self.flags, release))
+        sets.update(family_exports.load_release_sets(release, self.closed, published))
+        return sets
+
+
+def check_releases(kext, undefined, macho, args):
+    """Libraries and symbols against each release; a problem found on several releases is
+    reported once, naming them all."""
+    exports = ReleaseExports(args)
+    found = {}   # problem -> names of the releases that have it
+    releases = releases_mod.read(args.releases)
+    for i, release in enumerate(releases):
+        export_sets = exports.of(release)
+        resolution = symbols.resolve(undefined, kext.libraries, export_sets)
+        if i == 0:
+            report_libraries(kext, release, export_sets, resolution, references.used_from_code(macho))
+            print(f"== Releases checked: {len(releases)}")
+        report_release(release, resolution, args.verbose)
+        for problem in (libraries.problems(kext.libraries, export_sets)
+                        + [f"undefined symbol {name}: {why}" for name, why in resolution.unresolved]):
+            found.setdefault(problem, []).append(release.name)
+    return [f"{_which(names, releases)}: {problem}" for problem, names in found.items()]
+
+
+def _which(names, releases):
+    if len(names) == len(releases) > 1:
+        return f"all {len(names)} releases ({names[0]} to {names[-1]})"
+    return ", ".join(names)
 
 
 def main(argv=None):

@@ -34,7 +34,10 @@ def resolve(undefined, libraries, export_sets):
 def _explain(name, export_sets):
     if is_compiler_helper(name):
         return "compiler helper (128-bit integer / floating point) that only Xcode's libcc_kext provides"
-    elsewhere = sorted(s.bundle_id for s in export_sets.values() if name in s.symbols)
+    elsewhere = sorted((s for s in export_sets.values() if name in s.symbols), key=lambda s: s.bundle_id)
+    names = ", ".join(s.bundle_id for s in elsewhere)
+    if elsewhere and all(s.restricted for s in elsewhere):
+        return f"exported only by {names}, which a third-party kext cannot link against"
     if elsewhere:
-        return "exported by " + ", ".join(elsewhere) + ", which OSBundleLibraries does not name"
+        return f"exported by {names}, which OSBundleLibraries does not name"
     return "not exported by any KPI or family the check knows"

@@ -1,9 +1,11 @@
 """The kernel's KPI export sets, read from an xnu source tree's config/ directory.
 
 xnu builds one symbol-set kext per component listed in config/Makefile (SYMBOL_COMPONENT_LIST):
-component C exports the names in config/C.exports plus config/C.<arch>.exports, and its bundle id
-and compatible version are in config/System.kext/PlugIns/C.kext/Info.plist. Its CFBundleVersion is
-the kernel version (config/MasterVersion, e.g. 19.0.0 for macOS 10.15.0)."""
+component C exports the names in config/C.exports, config/C.<arch>.exports and, from xnu-7195
+(macOS 11) on, config/C.<arch>.MacOSX.exports (the Makefile's EXPORTS_FILES for PLATFORM MacOSX);
+its bundle id and compatible version are in config/System.kext/PlugIns/C.kext/Info.plist. Its
+CFBundleVersion is the kernel (Darwin) version, which the caller gives (config/MasterVersion, which
+held it, is gone from xnu-10002 on)."""
 import os
 import plistlib
 
@@ -26,20 +28,11 @@ def read_export_names(path):
     return names
 
 
-def kernel_version(xnu_dir):
-    with open(os.path.join(xnu_dir, "config", "MasterVersion"), encoding="ascii") as f:
-        for line in f:
-            line = line.strip()
-            if line and not line.startswith("#"):
-                return line
-    raise ValueError("config/MasterVersion holds no version")
-
-
 def _component_set(xnu_dir, component, arch, version):
     plist_path = os.path.join(xnu_dir, _PLUGINS, component + ".kext", "Info.plist")
     with open(plist_path, "rb") as f:
         info = plistlib.load(f)
-    files = [component + ".exports", f"{component}.{arch}.exports"]
+    files = [component + ".exports", f"{component}.{arch}.exports", f"{component}.{arch}.MacOSX.exports"]
     paths = [os.path.join(xnu_dir, "config", name) for name in files]
     present = [p for p in paths if os.path.exists(p)]
     bundle_id = info["CFBundleIdentifier"]
@@ -51,9 +44,9 @@ def _component_set(xnu_dir, component, arch, version):
     return exports
 
 
-def load_kpi_sets(xnu_dir, arch="x86_64"):
-    """{bundle id: ExportSet} for every KPI component that has an export list."""
-    version = kernel_version(xnu_dir)
+def load_kpi_sets(xnu_dir, version, arch="x86_64"):
+    """{bundle id: ExportSet} for every KPI component that has an export list; version is the
+    kernel version of the release xnu_dir holds."""
     sets = {}
     for entry in sorted(os.listdir(os.path.join(xnu_dir, _PLUGINS))):
         component = entry[:-len(".kext")]
