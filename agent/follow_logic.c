@@ -181,3 +181,10 @@ void follow_modes_changed(struct follow *f, uint32_t id, uint64_t now_ns)
     d->pending = d->immediate = true;
     d->first_ns = d->last_ns = now_ns;
 }
+
+void follow_forget(struct follow *f, uint32_t id)
+{
+    struct follow_display *d = find(f, id);
+    if (d)
+        vgpu_zero(d, sizeof(*d));
+}

@@ -111,4 +111,7 @@ enum follow_seen follow_mode_seen(struct follow *f, uint32_t id, uint32_t width,
 /* The OS's mode list for `id` changed: a host size that found no mode is looked at again now. */
 void follow_modes_changed(struct follow *f, uint32_t id, uint64_t now_ns);
 
+/* The display is gone (its framebuffer terminated): its slot and generations are forgotten. */
+void follow_forget(struct follow *f, uint32_t id);
+
 #endif /* FOLLOW_LOGIC_H */

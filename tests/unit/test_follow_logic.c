@@ -311,6 +311,21 @@ static void test_more_displays_than_the_table_holds(void **state)
     assert_true(follow_due(&f, 101, SETTLE_MS * MS));
 }
 
+static void test_a_forgotten_display_starts_over(void **state)
+{
+    (void)state;
+    for (uint32_t id = 0; id < FOLLOW_MAX_DISPLAYS; id++)
+        host(id, 1024, 768, 1, 0);
+    follow_forget(&f, 3);
+    assert_false(follow_due(&f, 3, 10000 * MS));
+    /* A new framebuffer for scanout 3 counts from generation 1 again: not a repeat. */
+    host(3, 1440, 900, 1, 20000);
+    assert_int_equal(f.stats.repeats, 0);
+    assert_true(follow_due(&f, 3, (20000 + SETTLE_MS) * MS));
+    /* Its slot was reused, so a 17th display still finds the table full. */
+    assert_false(follow_host_size(&f, 99, 1024, 768, 1, true, 0));
+}
+
 static void test_disabled_or_empty_host_cancels_the_burst(void **state)
 {
     (void)state;
@@ -341,6 +356,7 @@ int main(void)
         cmocka_unit_test_setup(test_failed_switch_is_not_retried_and_not_taken_for_own, setup),
         cmocka_unit_test_setup(test_displays_interleaved_are_independent, setup),
         cmocka_unit_test_setup(test_more_displays_than_the_table_holds, setup),
+        cmocka_unit_test_setup(test_a_forgotten_display_starts_over, setup),
         cmocka_unit_test_setup(test_disabled_or_empty_host_cancels_the_burst, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
