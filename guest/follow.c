@@ -3,10 +3,10 @@
 
 #include "arch.h"
 #include "clock.h"
-#include "fmt.h"
 #include "follow_logic.h"
 #include "libc.h"
 #include "modes.h"
+#include "os_glue.h"
 
 struct published {                   /* what the kext's VirtioGPUHostDisplay property would hold */
     bool enabled;
@@ -57,24 +57,27 @@ static void decide(struct session *s, unsigned scanout, uint64_t now)
     struct vgpu_mode core[VGPU_MODES_MAX];
     struct follow_mode modes[VGPU_MODES_MAX];
     struct vgpu_scanout_info info;
-    size_t n = vgpu_mode_list(s->gpu->dev, scanout, core, VGPU_MODES_MAX), pick;
+    size_t n = vgpu_mode_list(s->gpu->dev, scanout, core, VGPU_MODES_MAX);
     if (vgpu_scanout_info(s->gpu->dev, scanout, &info) != VGPU_OK)
         return;
     n = n < VGPU_MODES_MAX ? n : VGPU_MODES_MAX;
     for (size_t i = 0; i < n; i++)
         modes[i] = (struct follow_mode){ core[i].width, core[i].height, core[i].width, core[i].height,
                                          info.active && info.width == core[i].width && info.height == core[i].height };
-    enum follow_verdict v = follow_decide(&fw.logic, scanout, modes, n, now, &pick);
-    if (v == FOLLOW_NO_MODE)
-        glog("follow: scanout %u: no mode of %ux%u", scanout, fw.host[scanout].width, fw.host[scanout].height);
-    if (v != FOLLOW_SWITCH)
+    size_t pick;
+    if (follow_decide(&fw.logic, scanout, modes, n, now, &pick) != FOLLOW_SWITCH)
         return;
+    /* Quiet between commands: nobody reads the serial port then, and QEMU's serial socket holds only
+     * a few hundred unread bytes before the guest's next byte waits (seen: a resize never handled).
+     * Errors still print; `follow stats` counts the rest. */
+    enum vgpu_log_level was = os_log_level();
+    os_set_log_level(was < VGPU_LOG_WARN ? was : VGPU_LOG_WARN);
     uint32_t w = modes[pick].width, h = modes[pick].height;
     int st = session_set_mode(s, scanout, w, h, fw.seed);
+    os_set_log_level(was);
     follow_switched(&fw.logic, scanout, w, h, st == VGPU_OK);
     if (st == VGPU_OK)
         note_current(s, scanout);
-    glog("follow: scanout %u -> %ux%u: %s", scanout, w, h, vgpu_status_name(st));
 }
 
 uint64_t follow_idle(struct session *s)

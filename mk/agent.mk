@@ -3,6 +3,7 @@
 #   make test-unit          also runs tests/unit/test_follow_logic (and test_clip_logic, clipboard.mk)
 #   make test-agent-install agent/macos/install.sh and uninstall.sh against a scratch root
 #   make guest-agent        (macOS) build/agent/virtio-guest-agent
+#   make bench-resize       resize latency on QEMU (bench/resize.py; also run by make bench)
 # (Fragments are included alphabetically: unit.mk's variables are not set yet here, so paths are
 # spelled out.)
 DEB_PACKAGES += python3-pytest
@@ -10,7 +11,7 @@ TESTS += test-agent-install
 
 $(BUILD)/unit/test_follow_logic: $(BUILD)/unit/obj/agent/follow_logic.o
 
-.PHONY: test-agent-install guest-agent
+.PHONY: test-agent-install guest-agent bench-resize
 test-agent-install:
 	$(PYTHON) -m pytest -p no:cacheprovider -q tests/agent
 
@@ -23,3 +24,7 @@ guest-agent:
 	@mkdir -p $(dir $(GUEST_AGENT))
 	$(CC) $(CSTD) $(WARN) -O2 -o $(GUEST_AGENT) $(GUEST_AGENT_SRC) -lpthread \
 	    -framework IOKit -framework ApplicationServices -framework CoreGraphics -framework CoreFoundation
+
+bench-resize: $(BUILD)/guest/vgpu-guest.elf
+	@mkdir -p $(OUT)
+	$(PYTHON) bench/resize.py --guest $(BUILD)/guest/vgpu-guest.elf --json $(OUT)/bench.json

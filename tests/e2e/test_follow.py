@@ -5,7 +5,7 @@ import time
 
 from harness.compare import assert_image
 from harness.patterns import screen_pattern
-from harness.rfb import ENCODING_EXTENDED_DESKTOP_SIZE, RFBClient
+from harness.resize import resize, vnc_client, wait_for_size
 from harness.steps import CREATE_2D, SET_SCANOUT, UNREF, init
 
 SETTLE_S = 0.25          # agent/follow_logic.h: a burst is switched 250 ms after its last event...
@@ -15,34 +15,6 @@ HEAD1_VNC = "head1"
 BURST = [(800, 600), (1024, 768), (1152, 864), (1280, 720), (1280, 960), (1360, 768), (1440, 900),
          (1600, 900), (1680, 1050), (1366, 768)]
 BURST_GAP_S = 0.08       # 10 requests over 0.72 s
-
-
-def vnc(vm, server_id="default"):
-    """A VNC client on the server `server_id` (`-vnc ...,id=`), which drives one head of gpu0."""
-    for server in vm.qmp.command("query-vnc-servers"):
-        if server["id"] == server_id:
-            return RFBClient("127.0.0.1", int(server["server"][0]["service"]))
-    raise AssertionError(f"no VNC server {server_id}")
-
-
-def resize(client, width, height):
-    """SetDesktopSize, and QEMU's answer to it (reason x=1 "this client"; the server's own notices of
-    an earlier size change, x=0, are skipped)."""
-    client.set_desktop_size(width, height)
-    reply = client.wait_for_rect(ENCODING_EXTENDED_DESKTOP_SIZE)
-    while reply.x == 0:
-        reply = client.wait_for_rect(ENCODING_EXTENDED_DESKTOP_SIZE)
-    assert (reply.x, reply.y) == (1, 4), "QEMU should forward the request to the GPU (status 4)"
-
-
-def wait_for_size(vm, head, size, since, timeout=10.0):
-    """Screendumps of `head` until one has `size`; returns it and the seconds from `since`."""
-    deadline = time.monotonic() + timeout
-    while True:
-        image = vm.screendump(head=head)
-        if image.size == size:
-            return image, time.monotonic() - since
-        assert time.monotonic() < deadline, f"head {head} still {image.size} after {timeout} s, wanted {size}"
 
 
 def follow_stats(vm):
@@ -60,7 +32,7 @@ def test_vnc_resize_is_followed_and_a_manual_mode_is_respected(boot, screens):
     screen = screens(vm)
     assert screen.modepref(0, seed=1) == (1280, 800)
     vm.guest.ok("follow on 7")
-    client = vnc(vm)
+    client = vnc_client(vm)
     try:
         mark = vm.trace.mark()
         start = time.monotonic()
@@ -89,7 +61,7 @@ def test_burst_of_ten_sizes_ends_on_the_last_with_few_mode_sets(boot, screens):
     init(vm)
     screens(vm).modepref(0, seed=1)
     vm.guest.ok("follow on 9")
-    client = vnc(vm)
+    client = vnc_client(vm)
     try:
         mark = vm.trace.mark()
         sent = []
@@ -131,7 +103,7 @@ def test_resizing_head_1_leaves_head_0_alone(boot, screens):
     vm.guest.ok("follow on 5")
     time.sleep(2 * SETTLE_S)                     # head 0 already shows its host size: nothing to do
     head0 = screen.check(0, "head0-before")
-    client = vnc(vm, HEAD1_VNC)
+    client = vnc_client(vm, HEAD1_VNC)
     try:
         mark = vm.trace.mark()
         for size in [(1024, 768), (800, 600)]:
