@@ -22,7 +22,7 @@ guest-agent:
 	@if [ "$$(uname -s)" != Darwin ]; then \
 	  echo "guest-agent: macOS only (IOKit, CoreGraphics, HIServices); its portable logic is tested by make test-unit" >&2; exit 1; fi
 	@mkdir -p $(dir $(GUEST_AGENT))
-	$(CC) $(CSTD) $(WARN) -O2 -o $(GUEST_AGENT) $(GUEST_AGENT_SRC) -lpthread \
+	$(CC) $(CSTD) $(WARN) -O2 -o $(GUEST_AGENT) $(GUEST_AGENT_SRC) \
 	    -framework IOKit -framework ApplicationServices -framework CoreGraphics -framework CoreFoundation
 
 bench-resize: $(BUILD)/guest/vgpu-guest.elf

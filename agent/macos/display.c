@@ -47,6 +47,12 @@ static struct {
     struct head heads[FOLLOW_MAX_DISPLAYS];
 } dsp;
 
+/* The policy's name for a head: its slot (two GPUs both have a scanout 0). */
+static uint32_t head_id(const struct head *h)
+{
+    return (uint32_t)(h - dsp.heads);
+}
+
 static uint64_t now_ns(void)
 {
     return clock_gettime_nsec_np(CLOCK_UPTIME_RAW);
@@ -216,14 +222,14 @@ static void decide(const struct head *h, uint64_t now)
     l.n = 0;
     if (d != kCGNullDirectDisplay)
         read_modes(d, &l);
-    enum follow_verdict v = follow_decide(&dsp.logic, h->scanout, l.modes, l.n, now, &pick);
+    enum follow_verdict v = follow_decide(&dsp.logic, head_id(h), l.modes, l.n, now, &pick);
     if (v == FOLLOW_NO_MODE)
         fprintf(stderr, "virtio-display: scanout %u: %s\n", h->scanout,
                 d == kCGNullDirectDisplay ? "no display found for this framebuffer" : "no mode of the host's size");
     if (v == FOLLOW_SWITCH) {
         const struct follow_mode *m = &l.modes[pick];
         bool ok = switch_mode(d, l.refs[pick]);
-        follow_switched(&dsp.logic, h->scanout, m->width, m->height, ok);
+        follow_switched(&dsp.logic, head_id(h), m->width, m->height, ok);
         fprintf(stderr, "virtio-display: scanout %u -> %ux%u (%ux%u pixels): %s\n", h->scanout, m->width,
                 m->height, m->pixel_width, m->pixel_height, ok ? "done" : "refused");
     }
@@ -235,7 +241,7 @@ static void on_timer(CFRunLoopTimerRef timer, void *info)
     uint64_t now = now_ns();
     (void)timer, (void)info;
     for (size_t i = 0; i < FOLLOW_MAX_DISPLAYS; i++)
-        if (dsp.heads[i].used && follow_due(&dsp.logic, dsp.heads[i].scanout, now))
+        if (dsp.heads[i].used && follow_due(&dsp.logic, head_id(&dsp.heads[i]), now))
             decide(&dsp.heads[i], now);
     reschedule();
 }
@@ -255,10 +261,10 @@ static void on_reconfigured(CGDirectDisplayID display, CGDisplayChangeSummaryFla
         uint32_t w = cur ? (uint32_t)CGDisplayModeGetWidth(cur) : 0, hgt = cur ? (uint32_t)CGDisplayModeGetHeight(cur) : 0;
         if (cur)
             CGDisplayModeRelease(cur);
-        if (follow_mode_seen(&dsp.logic, h->scanout, w, hgt) == FOLLOW_SEEN_MANUAL && agent_verbose)
+        if (follow_mode_seen(&dsp.logic, head_id(h), w, hgt) == FOLLOW_SEEN_MANUAL && agent_verbose)
             fprintf(stderr, "virtio-display: scanout %u set to %ux%u by hand: kept until the host resizes\n",
                     h->scanout, w, hgt);
-        follow_modes_changed(&dsp.logic, h->scanout, now_ns());
+        follow_modes_changed(&dsp.logic, head_id(h), now_ns());
     }
     reschedule();
 }
@@ -273,7 +279,7 @@ static void host_changed(struct head *h)
     if (agent_verbose)
         fprintf(stderr, "virtio-display: scanout %u: host %ux%u enabled=%d generation %u\n", hd.scanout, hd.width,
                 hd.height, hd.enabled, hd.generation);
-    follow_host_size(&dsp.logic, hd.scanout, hd.width, hd.height, hd.generation, hd.enabled, now_ns());
+    follow_host_size(&dsp.logic, head_id(h), hd.width, hd.height, hd.generation, hd.enabled, now_ns());
     reschedule();
 }
 
@@ -284,7 +290,7 @@ static void on_interest(void *refcon, io_service_t service, uint32_t type, void 
     if (type == kIOMessageServicePropertyChange) {
         host_changed(h);
     } else if (type == kIOMessageServiceIsTerminated) {
-        follow_forget(&dsp.logic, h->scanout);
+        follow_forget(&dsp.logic, head_id(h));
         IOObjectRelease(h->interest);
         IOObjectRelease(h->fb);
         h->used = false;
@@ -310,7 +316,7 @@ static void on_added(void *refcon, io_iterator_t it)
         const char *how;
         CGDirectDisplayID d = display_of(fb, &how);
         CGDisplayModeRef cur = d != kCGNullDirectDisplay ? CGDisplayCopyDisplayMode(d) : NULL;
-        follow_mode_seen(&dsp.logic, h->scanout, cur ? (uint32_t)CGDisplayModeGetWidth(cur) : 0,
+        follow_mode_seen(&dsp.logic, head_id(h), cur ? (uint32_t)CGDisplayModeGetWidth(cur) : 0,
                          cur ? (uint32_t)CGDisplayModeGetHeight(cur) : 0);
         if (cur)
             CGDisplayModeRelease(cur);
