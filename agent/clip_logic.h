@@ -4,7 +4,7 @@
  * from one side is kept from bouncing back.  Portable C without I/O or allocation: bytes from the
  * port go in (clip_feed), bytes for the port come out (clip_output), the pasteboard is reached
  * through `struct clip_board`, and the caller owns every buffer.  Used by the macOS user agent
- * (agent/clipagent_macos.c) and by the bare-metal test guest (guest/cmdclip.c).
+ * (agent/macos/clipboard.c) and by the bare-metal test guest (guest/cmdclip.c).
  *
  * Policy:
  *  - Capabilities: CLIPBOARD_BY_DEMAND and CLIPBOARD_SELECTION (what QEMU's qemu-vdagent

@@ -8,6 +8,7 @@
 #include "clock.h"
 #include "exit.h"
 #include "fmt.h"
+#include "follow.h"
 #include "irq.h"
 #include "libc.h"
 #include "os_glue.h"
@@ -91,6 +92,7 @@ static int cmd_close(struct session *s, unsigned argc, char **argv)
     uint64_t f = save_flags_cli();
     gpu->dev = NULL;                 /* interrupts from here on only wake waiters */
     restore_flags(f);
+    follow_stop();
     vgpu_close(dev);
     irq_disable(gpu);
     for (unsigned i = 0; i < VGPU_MAX_SCANOUTS; i++)
@@ -125,7 +127,7 @@ static int cmd_info(struct session *s, unsigned argc, char **argv)
 }
 
 /* New framebuffer, whole frame drawn, mode set; the old one is freed only once the new is live. */
-static int set_mode(struct session *s, uint32_t scanout, uint32_t w, uint32_t h, uint32_t seed)
+int session_set_mode(struct session *s, uint32_t scanout, uint32_t w, uint32_t h, uint32_t seed)
 {
     struct guest_fb fresh;
     int st = fb_create(&fresh, w, h);
@@ -149,9 +151,11 @@ static int cmd_mode(struct session *s, unsigned argc, char **argv)
     (void)argc;
     if (!scanout_arg(s, argv[0], &scanout) || !session_numbers(s, argv + 1, 3, n))
         return VGPU_E_INVAL;
-    int st = set_mode(s, scanout, n[0], n[1], n[2]);
-    if (st == VGPU_OK)
+    int st = session_set_mode(s, scanout, n[0], n[1], n[2]);
+    if (st == VGPU_OK) {
+        follow_note_mode(s, scanout);
         session_say(s, "segs=%u", s->fb[scanout].nsegs);
+    }
     return st;
 }
 
@@ -164,9 +168,11 @@ static int cmd_modepref(struct session *s, unsigned argc, char **argv)
         return VGPU_E_INVAL;
     int st = vgpu_preferred_mode(s->gpu->dev, scanout, &m);
     if (st == VGPU_OK)
-        st = set_mode(s, scanout, m.width, m.height, seed);
-    if (st == VGPU_OK)
+        st = session_set_mode(s, scanout, m.width, m.height, seed);
+    if (st == VGPU_OK) {
+        follow_note_mode(s, scanout);
         session_say(s, "mode=%ux%u segs=%u", m.width, m.height, s->fb[scanout].nsegs);
+    }
     return st;
 }
 
@@ -235,8 +241,10 @@ static int cmd_disable(struct session *s, unsigned argc, char **argv)
     if (!scanout_arg(s, argv[0], &scanout))
         return VGPU_E_INVAL;
     int st = vgpu_disable_scanout(s->gpu->dev, scanout);
-    if (st == VGPU_OK)
+    if (st == VGPU_OK) {
         drop_framebuffer(s, scanout);
+        follow_note_mode(s, scanout);
+    }
     return st;
 }
 
@@ -377,5 +385,6 @@ const struct command session_commands[] = {
     { "clip",        1, 299, false, cmdclip_run },
     { "bench",       7, 8,   true,  benchcmd_bench },
     { "idle",        3, 3,   true,  benchcmd_idle },
+    { "follow",      1, 2,   true,  follow_command },
     { NULL, 0, 0, false, NULL },
 };

@@ -59,3 +59,8 @@ int strncmp(const char *a, const char *b, size_t n)
     }
     return 0;
 }
+
+int strcmp(const char *a, const char *b)
+{
+    return strncmp(a, b, (size_t)-1);
+}

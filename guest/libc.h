@@ -10,5 +10,6 @@ void  *memmove(void *dst, const void *src, size_t n);
 int    memcmp(const void *a, const void *b, size_t n);
 size_t strlen(const char *s);
 int    strncmp(const char *a, const char *b, size_t n);
+int    strcmp(const char *a, const char *b);
 
 #endif /* GUEST_LIBC_H */

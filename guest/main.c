@@ -6,6 +6,7 @@
 #include "clock.h"
 #include "exit.h"
 #include "fmt.h"
+#include "follow.h"
 #include "gpu.h"
 #include "idt.h"
 #include "ioapic.h"
@@ -89,14 +90,18 @@ static void run_script(const char *script)
 }
 
 /* Idle in HLT until a byte arrives: the UART interrupt (VEC_SERIAL, no handler needed: any
- * interrupt ends the sleep) wakes it, the timer bounds it. */
+ * interrupt ends the sleep) wakes it, the timer bounds it.  In between, the display follower
+ * (`follow on`) acts on display events and wakes for its next due switch. */
 static char read_char(void)
 {
     for (;;) {
         uint64_t seen = irq_events();
         if (serial_rx_ready())
             return serial_getc();
-        lapic_timer_arm(IDLE_TIMEOUT_NS);
+        uint64_t due = follow_idle(&session), now = clock_now_ns();
+        if (due <= now)
+            continue;
+        lapic_timer_arm(due - now < IDLE_TIMEOUT_NS ? due - now : IDLE_TIMEOUT_NS);
         irq_sleep_since(seen);
     }
 }

@@ -19,6 +19,7 @@
 static enum vgpu_log_level log_level = VGPU_LOG_INFO;
 
 void os_set_log_level(enum vgpu_log_level level) { log_level = level; }
+enum vgpu_log_level os_log_level(void) { return log_level; }
 
 static struct guest_gpu *gpu_of(void *os) { return os; }
 

@@ -6,5 +6,6 @@
 
 /* Core log lines above this level are dropped (default VGPU_LOG_INFO). */
 void os_set_log_level(enum vgpu_log_level level);
+enum vgpu_log_level os_log_level(void);
 
 #endif /* GUEST_OS_GLUE_H */

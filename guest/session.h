@@ -31,6 +31,8 @@ extern const struct command session_commands[];
 int  session_line(struct session *s, char *line);
 void session_say(struct session *s, const char *f, ...) __attribute__((format(printf, 2, 3)));
 int  session_fail(struct session *s, int status, const char *f, ...) __attribute__((format(printf, 3, 4)));
+/* New framebuffer drawn with pattern(seed), mode set; the old one is freed once the new is live. */
+int  session_set_mode(struct session *s, uint32_t scanout, uint32_t w, uint32_t h, uint32_t seed);
 /* Parse argv[0..n) as decimal u32; on failure sets the reply text and returns false. */
 bool session_numbers(struct session *s, char **argv, unsigned n, uint32_t *out);
 

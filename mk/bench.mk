@@ -42,6 +42,7 @@ bench: $(BENCH_BIN)
 	$(BENCH_BIN) --json $(OUT)/bench.json --rounds $(BENCH_ROUNDS)
 	@$(MAKE) --no-print-directory $(BENCH_GUEST) || echo "bench: no guest binary, QEMU part skipped"
 	$(PYTHON) bench/e2e.py --guest $(BENCH_GUEST) --json $(OUT)/bench.json --accel $(BENCH_ACCEL)
+	@$(MAKE) --no-print-directory bench-resize || echo "bench: resize latency part failed"
 	@$(MAKE) --no-print-directory bench-3d || echo "bench: 3D part skipped (virtio-gpu-gl-pci could not start)"
 
 -include $(shell find $(BENCH_DIR)/obj -name '*.d' 2>/dev/null)

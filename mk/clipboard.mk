@@ -21,13 +21,4 @@ test-clipboard: $(CLIP_GUEST_ELF)
 	VGPU_GUEST_ELF=$(abspath $(CLIP_GUEST_ELF)) $(PYTHON) -m pytest -p no:cacheprovider -q -rs \
 	    --durations=5 tests/e2e_clip
 
-# The macOS user agent (agent/macos/clipagent.c: IOKit + HIServices) builds on macOS only.
-CLIP_AGENT     := $(BUILD)/agent/virtio-clipboard-agent
-CLIP_AGENT_SRC := agent/macos/clipagent.c agent/clip_logic.c agent/clip_pump.c core/vdagent.c core/vdagent_codec.c
-.PHONY: clip-agent
-clip-agent:
-	@if [ "$$(uname -s)" != Darwin ]; then \
-	  echo "clip-agent: macOS only (IOKit and HIServices); its portable logic is tested by make test-unit" >&2; exit 1; fi
-	@mkdir -p $(dir $(CLIP_AGENT))
-	$(CC) $(CSTD) $(WARN) -O2 -o $(CLIP_AGENT) $(CLIP_AGENT_SRC) \
-	    -framework IOKit -framework ApplicationServices -framework CoreFoundation
+# The macOS user agent that runs it is built by mk/agent.mk (make guest-agent, macOS only).

@@ -1,13 +1,12 @@
 /*
- * clipagent.c — the macOS clipboard agent (macOS only: IOKit and HIServices; not built on Linux).
+ * clipboard.c — the agent's clipboard half (macOS only: IOKit and HIServices; not built on Linux).
  *
  * Bridges the kext's virtio-console port com.redhat.spice.0 (VirtioConsoleUserClient) and the
  * general pasteboard.  All protocol and policy work is portable and tested elsewhere:
  * agent/clip_pump.c runs a round, agent/clip_logic.c decides what to send when, core/vdagent*.c
  * speaks the wire format.  This file only adapts the two OS objects to clip_port / clip_board and
- * paces the rounds.  The pasteboard has no change notification, so a round runs every 100 ms.
- *
- *   virtio-clipboard-agent [-p PORTNAME] [-i INTERVAL_MS] [-v]
+ * paces the rounds on the main run loop.  The pasteboard has no change notification, so a round
+ * runs every 100 ms (-i MS); a lost connection is retried every 2 s.
  */
 #include <ApplicationServices/ApplicationServices.h>
 #include <CoreFoundation/CoreFoundation.h>
@@ -15,19 +14,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "agent.h"
 #include "../clip_logic.h"
 #include "../clip_pump.h"
 
 #define ITEM_MAX     (8u << 20)          /* QEMU carries at most 1 MiB; room for other hosts */
 #define MSG_MAX      (ITEM_MAX + 8u)
 #define CHUNK        4096u               /* the user client's limit per read or write */
-#define RETRY_US     2000000u
+#define RETRY_S      2.0
 
 enum { SEL_OPEN_PORT = 0, SEL_READ = 1, SEL_WRITE = 2, SEL_STATUS = 3 };   /* VirtioConsole.hpp */
-
-static int verbose;
 
 static CFStringRef flavor(enum clip_kind kind)
 {
@@ -93,7 +90,7 @@ static bool port_open(struct port *p, const char *name)
         IOServiceClose(p->conn);
         return false;
     }
-    if (verbose)
+    if (agent_verbose)
         fprintf(stderr, "virtio-clipboard: port %s is %llu\n", name, (unsigned long long)id);
     p->broken = false;
     return true;
@@ -159,73 +156,79 @@ static bool board_write(void *ctx, enum clip_kind kind, const uint8_t *data, siz
     return ok;
 }
 
-/* ---- main ---- */
+/* ---- the rounds, on the run loop ---- */
 
-struct buffers {
+struct clipboard {
+    const char *name;
+    struct port port;
+    bool connected;
+    CFAbsoluteTime next_try;
+    struct board board;
+    struct clip_agent agent;
+    struct clip_pump pump;
+    struct clip_board ops;
+    struct clip_port port_ops;
     uint8_t *msg, *item, *out, *rx;
     size_t out_cap;
 };
 
-static bool alloc_buffers(struct buffers *m)
+static bool alloc_buffers(struct clipboard *c)
 {
-    m->out_cap = vda_framed_size(ITEM_MAX + 8u) + 4096u;
-    m->msg = malloc(MSG_MAX);
-    m->item = malloc(ITEM_MAX);
-    m->out = malloc(m->out_cap);
-    m->rx = malloc(CHUNK);
-    return m->msg && m->item && m->out && m->rx;
+    c->out_cap = vda_framed_size(ITEM_MAX + 8u) + 4096u;
+    c->msg = malloc(MSG_MAX);
+    c->item = malloc(ITEM_MAX);
+    c->out = malloc(c->out_cap);
+    c->rx = malloc(CHUNK);
+    return c->msg && c->item && c->out && c->rx;
 }
 
-/* One connection: rounds until a call fails (device gone, reset, kext unloaded). */
-static void serve(struct port *p, struct board *b, const struct buffers *m, useconds_t interval)
+/* A fresh agent session on a new connection, as before: each connection starts clean. */
+static void connect_port(struct clipboard *c)
 {
-    struct clip_board ops = { b, board_count, board_read, board_write };
-    struct clip_mem mem = { m->msg, MSG_MAX, m->item, ITEM_MAX, m->out, m->out_cap };
-    struct clip_port port = { p, port_read, port_write, port_host_open };
-    static struct clip_agent agent;
-    struct clip_pump pump;
+    struct clip_mem mem = { c->msg, MSG_MAX, c->item, ITEM_MAX, c->out, c->out_cap };
+    if (CFAbsoluteTimeGetCurrent() < c->next_try)
+        return;
+    c->next_try = CFAbsoluteTimeGetCurrent() + RETRY_S;
+    if (!port_open(&c->port, c->name))
+        return;
+    clip_init(&c->agent, &c->ops, &mem);
+    clip_pump_init(&c->pump, &c->agent, &c->port_ops, c->rx, CHUNK);
+    c->connected = true;
+}
 
-    clip_init(&agent, &ops, &mem);
-    clip_pump_init(&pump, &agent, &port, m->rx, CHUNK);
-    while (!p->broken && clip_pump_once(&pump) == 0)
-        usleep(interval);
-    if (verbose)
+/* A connection lasts until a call fails (device gone, reset, kext unloaded). */
+static void round_tick(CFRunLoopTimerRef timer, void *info)
+{
+    struct clipboard *c = info;
+    (void)timer;
+    if (!c->connected)
+        connect_port(c);
+    if (!c->connected || (!c->port.broken && clip_pump_once(&c->pump) == 0))
+        return;
+    if (agent_verbose)
         fprintf(stderr, "virtio-clipboard: rx %llu tx %llu errors %llu (last %s)\n",
-                (unsigned long long)agent.stats.rx_msgs, (unsigned long long)agent.stats.tx_msgs,
-                (unsigned long long)agent.stats.errors, vda_result_name(agent.stats.last_error));
+                (unsigned long long)c->agent.stats.rx_msgs, (unsigned long long)c->agent.stats.tx_msgs,
+                (unsigned long long)c->agent.stats.errors, vda_result_name(c->agent.stats.last_error));
+    IOServiceClose(c->port.conn);
+    c->connected = false;
+    c->next_try = CFAbsoluteTimeGetCurrent() + RETRY_S;
+    fprintf(stderr, "virtio-clipboard: connection to %s lost, reconnecting\n", c->name);
 }
 
-int main(int argc, char **argv)
+bool clipboard_start(CFRunLoopRef loop, const char *port_name, double interval_s)
 {
-    const char *name = "com.redhat.spice.0";
-    useconds_t interval = 100000;
-    struct buffers m;
-    struct board b = { NULL, 0 };
-    struct port p = { 0, false };
-    int opt;
-
-    while ((opt = getopt(argc, argv, "p:i:v")) != -1) {
-        if (opt == 'p')
-            name = optarg;
-        else if (opt == 'i')
-            interval = (useconds_t)strtoul(optarg, NULL, 10) * 1000u;
-        else if (opt == 'v')
-            verbose = 1;
-        else {
-            fprintf(stderr, "usage: %s [-p PORTNAME] [-i INTERVAL_MS] [-v]\n", argv[0]);
-            return 2;
-        }
-    }
-    if (PasteboardCreate(kPasteboardClipboard, &b.pb) != noErr || !alloc_buffers(&m)) {
+    static struct clipboard c;
+    c.name = port_name;
+    c.ops = (struct clip_board){ &c.board, board_count, board_read, board_write };
+    c.port_ops = (struct clip_port){ &c.port, port_read, port_write, port_host_open };
+    if (PasteboardCreate(kPasteboardClipboard, &c.board.pb) != noErr || !alloc_buffers(&c)) {
         fprintf(stderr, "virtio-clipboard: no pasteboard or no memory\n");
-        return 1;
+        return false;
     }
-    for (;;) {                            /* launchd keeps us alive; we keep reconnecting */
-        if (port_open(&p, name)) {
-            serve(&p, &b, &m, interval);
-            IOServiceClose(p.conn);
-            fprintf(stderr, "virtio-clipboard: connection to %s lost, reconnecting\n", name);
-        }
-        usleep(RETRY_US);
-    }
+    CFRunLoopTimerContext ctx = { 0, &c, NULL, NULL, NULL };
+    CFRunLoopTimerRef timer = CFRunLoopTimerCreate(kCFAllocatorDefault, CFAbsoluteTimeGetCurrent(), interval_s,
+                                                   0, 0, round_tick, &ctx);
+    CFRunLoopAddTimer(loop, timer, kCFRunLoopCommonModes);
+    CFRelease(timer);
+    return true;
 }
