@@ -91,12 +91,12 @@ void VirtioGPUFramebuffer::stop(IOService *provider)
     super::stop(provider);
 }
 
-/* The aperture outlives stop(): the family may keep its mapping until the object goes. */
+/* The aperture outlives this object too: WindowServer's mapping of its pages may (AperturePool.cpp). */
 void VirtioGPUFramebuffer::free()
 {
     OSSafeReleaseNULL(fApertureRange);
     if (fAperture.mem)
-        dmaBlockFree(&fAperture);
+        apertureRetire(&fAperture);
     if (fRefreshLock)
         IOLockFree(fRefreshLock);
     if (fCursorLock)
@@ -119,16 +119,16 @@ bool VirtioGPUFramebuffer::allocateAperture()
             return false;
         }
         uint64_t size = pageRound(want + kApertureSlack);
-        if (dmaBlockAlloc(size, kMaxApertureSegs, &fAperture) == kIOReturnSuccess) {
+        if (apertureTake(size, kMaxApertureSegs, &fAperture) == kIOReturnSuccess) {
             uint64_t phys = dmaBlockPhysical(&fAperture);
-            if (phys)
-                fApertureRange = IODeviceMemory::withRange(phys, size);
+            if (phys)   /* a parked block may be larger than asked: all of it is ours */
+                fApertureRange = IODeviceMemory::withRange(phys, fAperture.size);
             if (fApertureRange) {
                 VGPU_LOG("scanout %u: %llu KiB aperture in %u device segment(s)", fScanout,
-                         (unsigned long long)(size >> 10), fAperture.nsegs);
+                         (unsigned long long)(fAperture.size >> 10), fAperture.nsegs);
                 return true;
             }
-            dmaBlockFree(&fAperture);
+            dmaBlockFree(&fAperture);   /* never handed out: nobody maps it */
         }
         VGPU_LOG("scanout %u: %llu KiB contiguous failed, trying a smaller maximum", fScanout,
                  (unsigned long long)(size >> 10));

@@ -72,6 +72,11 @@ IOReturn dmaBlockAlloc(size_t size, uint32_t maxSegs, DmaBlock *out);
 /* Not contiguous, rounded up to whole pages, mappable into a user task (kIOMemoryKernelUserShared). */
 IOReturn dmaBlockAllocShared(size_t size, DmaBlock *out);
 void     dmaBlockFree(DmaBlock *block);
+/* Framebuffer apertures (AperturePool.cpp): taken from the blocks earlier framebuffers left, or
+ * allocated; retired ones stay until the kext unloads, since a user mapping may outlive them. */
+IOReturn apertureTake(size_t size, uint32_t maxSegs, DmaBlock *out);
+void     apertureRetire(DmaBlock *block);
+void     apertureDrainForUnload();
 /* The CPU physical address of a block that is one physical run, or 0 when it is not. */
 uint64_t dmaBlockPhysical(const DmaBlock *block);
 

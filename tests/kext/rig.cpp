@@ -93,6 +93,7 @@ unsigned rigFinish(Rig *r)
     if (r->sim)
         sim_destroy(r->sim);
     r->sim = NULL;
+    apertureDrainForUnload();   /* the kext unloads: the apertures it kept go now */
     if (model3d::liveContexts() || model3d::liveResources())
         n += problem("3D objects left on the host");
     if (fake::liveObjects())

@@ -570,6 +570,31 @@ static void a_head_the_host_enables_later_comes_online(void **state)
     assertScanout(r, 0, true, 1024, 768);
 }
 
+/* Fault 7, second half: WindowServer's mapping of the aperture (the family's CPU view here) may
+ * outlive the framebuffer; its pages must stay ours until the kext unloads, and a framebuffer
+ * started later takes the parked aperture instead of allocating another. */
+static void the_aperture_outlives_its_framebuffer(void **state)
+{
+    Rig *r = rig(state);
+    Family f;
+    bootOne(r, &f, 1024, 768);
+    uint32_t *mapping = f.setup.fb;
+    uint64_t phys = f.setup.aperturePhys;
+    rigTerminate(r);
+    mapping[0] = 0x00123456;                      /* a stale mapping writes: still our pages */
+    mapping[1024 * 768 - 1] = 0x00654321;
+    size_t dma = fake::liveDma();
+    assert_true(dma > 0);                         /* kept, not freed */
+    OSSafeReleaseNULL(r->dev);
+    OSSafeReleaseNULL(r->pci);
+    sim_destroy(r->sim);
+    assert_true(rigBoot(r));                      /* a new start (the device came back) */
+    Family g;
+    assert_true(familyOpen(&g, rigFb(r, 0)));
+    assert_int_equal(g.setup.aperturePhys, phys); /* the parked aperture, reused */
+    assert_int_equal(g.setup.fb[1], 0);           /* and cleared: no old picture */
+}
+
 /* Fault 9: a generic class name taken by our kext would make another virtio kext fail to load. */
 static void class_names_leave_generic_names_to_other_kexts(void **state)
 {
@@ -807,6 +832,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(teardown_stops_the_service_thread_before_the_framebuffers_go, rigTestSetup, rigTestTeardown),
         cmocka_unit_test_setup_teardown(class_names_leave_generic_names_to_other_kexts, rigTestSetup, rigTestTeardown),
         cmocka_unit_test_setup_teardown(a_head_the_host_enables_later_comes_online, rigTestSetup, rigTestTeardown),
+        cmocka_unit_test_setup_teardown(the_aperture_outlives_its_framebuffer, rigTestSetup, rigTestTeardown),
         cmocka_unit_test_setup_teardown(probe_refuses_other_functions_before_touching_them, rigTestSetup, rigTestTeardown),
         cmocka_unit_test_setup_teardown(probe_refuses_a_function_without_the_modern_structures, rigTestSetup, rigTestTeardown),
         cmocka_unit_test_setup_teardown(probe_takes_the_modern_gpu_and_vgpuoff_turns_it_down, rigTestSetup, rigTestTeardown),
