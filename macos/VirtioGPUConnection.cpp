@@ -5,6 +5,8 @@
  * service thread fires the family's connect-interrupt proc, the family then asks
  * kConnectionChanged (we re-read modes and EDID), kConnectionEnable, and the modes again.
  */
+#include <IOKit/IOMessage.h>
+
 #include "VirtioGPUFramebuffer.hpp"
 
 /* IOGraphicsTypesPrivate.h (IOGraphics-600): kIOHardwareCursorAttribute bit for "supported". */
@@ -148,17 +150,72 @@ void VirtioGPUFramebuffer::postConnectChange()
         fConnectProc(fConnectTarget, fConnectRef);
 }
 
+/* What the service thread reads of this head: its info and the modes the core would list now. */
 struct InfoArgs {
     unsigned                 scanout;
     struct vgpu_scanout_info info;
+    struct vgpu_mode         modes[VGPU_MODES_MAX + 2];
+    uint32_t                 count;
 };
 
 int VirtioGPUFramebuffer::gatedInfo(struct vgpu_dev *dev, void *arg)
 {
     InfoArgs *a = static_cast<InfoArgs *>(arg);
-    return vgpu_scanout_info(dev, a->scanout, &a->info);
+    int r = vgpu_scanout_info(dev, a->scanout, &a->info);
+    if (r != VGPU_OK)
+        return r;
+    size_t n = vgpu_mode_list(dev, a->scanout, a->modes, VGPU_MODES_MAX);
+    a->count = (uint32_t)(n < VGPU_MODES_MAX ? n : VGPU_MODES_MAX);
+    return VGPU_OK;
 }
 
+/* Records the set (ids and the preferred one) as announced; true when it differs from the last. */
+bool VirtioGPUFramebuffer::rememberOffered(const struct vgpu_mode *modes, const IODisplayModeID *ids,
+                                           uint32_t n)
+{
+    IODisplayModeID preferred = 0;
+    for (uint32_t i = 0; i < n; i++)
+        if (modes[i].flags & VGPU_MODE_PREFERRED)
+            preferred = ids[i];
+    bool changed = n != fSeenModeCount || preferred != fSeenPreferred ||
+                   memcmp(ids, fSeenModeIds, n * sizeof(ids[0])) != 0;
+    memcpy(fSeenModeIds, ids, n * sizeof(ids[0]));
+    fSeenModeCount = n;
+    fSeenPreferred = preferred;
+    return changed;
+}
+
+/* The host's wanted size for user space (the display agent), as a registry property on this
+ * framebuffer: Scanout, Width, Height, Generation (one more per host change), Enabled.  After
+ * registration, interested clients get kIOMessageServicePropertyChange. */
+void VirtioGPUFramebuffer::publishHostDisplay(const struct vgpu_scanout_info &info)
+{
+    OSDictionary *d = OSDictionary::withCapacity(5);
+    if (!d)
+        return;
+    OSNumber *scanout = OSNumber::withNumber(fScanout, 32);
+    OSNumber *width = OSNumber::withNumber(info.host_width, 32);
+    OSNumber *height = OSNumber::withNumber(info.host_height, 32);
+    OSNumber *generation = OSNumber::withNumber(++fHostGeneration, 32);
+    bool ok = scanout && width && height && generation && d->setObject("Scanout", scanout) &&
+              d->setObject("Width", width) && d->setObject("Height", height) &&
+              d->setObject("Generation", generation) &&
+              d->setObject("Enabled", info.enabled ? kOSBooleanTrue : kOSBooleanFalse) &&
+              setProperty(kVirtioGPUHostDisplayKey, d);
+    OSSafeReleaseNULL(scanout);
+    OSSafeReleaseNULL(width);
+    OSSafeReleaseNULL(height);
+    OSSafeReleaseNULL(generation);
+    d->release();
+    if (!ok)
+        VGPU_LOG("scanout %u: could not publish the host display size", fScanout);
+    else if (getProvider())
+        (void)messageClients(kIOMessageServicePropertyChange);
+}
+
+/* Every host event is published (the agent follows each size); a connection change is posted
+ * only when the offered mode set changed, not for every event of a window drag that leaves the
+ * set as it was. */
 void VirtioGPUFramebuffer::hostDisplayChanged()
 {
     InfoArgs a;
@@ -174,6 +231,12 @@ void VirtioGPUFramebuffer::hostDisplayChanged()
     VGPU_LOG("scanout %u: host display %s %ux%u", fScanout, a.info.enabled ? "on" : "off",
              a.info.host_width, a.info.host_height);
     fSeenInfo = a.info;
+    publishHostDisplay(a.info);
+    IODisplayModeID ids[kMaxModes];
+    uint32_t n = offeredModes(a.modes, ids, a.count, fCurrent, headOnline(a.info, fScanout),
+                              fAperture.size);
+    if (!rememberOffered(a.modes, ids, n))
+        return;
     __atomic_store_n(&fConnectPending, true, __ATOMIC_RELEASE);
     postConnectChange();
 }

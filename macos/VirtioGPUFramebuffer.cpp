@@ -63,6 +63,8 @@ bool VirtioGPUFramebuffer::start(IOService *provider)
         return false;
     rebuildModes();
     fSeenInfo = fInfo;
+    rememberOffered(fModes, fModeIds, fModeCount);
+    publishHostDisplay(fInfo);   /* before super::start registers us: the agent matches on it */
     for (uint32_t i = 0; i < fModeCount; i++)
         if (fModes[i].flags & VGPU_MODE_PREFERRED)
             fStartupMode = fModeIds[i];
@@ -176,37 +178,53 @@ static bool offersId(const IODisplayModeID *ids, uint32_t n, IODisplayModeID id)
 /* Filter the core's list (in fModes) in place to what macOS can use: size range, fits the
  * aperture, one entry per id, the core's order.  The current mode stays offered even when the
  * host no longer lists it, so getCurrentDisplayMode always names a listed mode. */
-void VirtioGPUFramebuffer::rebuildModes()
+/* Filter the core's list in place to what macOS can use: size range, fits the aperture, one entry
+ * per id, the core's order.  `current` (width 0: none) stays offered even when the host no longer
+ * lists it, so getCurrentDisplayMode always names a listed mode; an offline head adds the offline
+ * mode.  Returns the count; modes[] needs room for kMaxModes. */
+uint32_t VirtioGPUFramebuffer::offeredModes(struct vgpu_mode *modes, IODisplayModeID *ids,
+                                            uint32_t n, const struct vgpu_mode &current,
+                                            bool online, uint64_t apertureSize)
 {
     uint32_t kept = 0;
-    for (uint32_t i = 0; i < fModeCount; i++) {
-        const struct vgpu_mode m = fModes[i];
+    for (uint32_t i = 0; i < n; i++) {
+        const struct vgpu_mode m = modes[i];
         IODisplayModeID id = vgpuModeId(m.width, m.height);
         if (m.width < kMinModeDim || m.height < kMinModeDim || m.width >= kModeIdDimLimit ||
-            m.height >= kModeIdDimLimit || pageRound(modeBytes(&m)) > fAperture.size ||
-            offersId(fModeIds, kept, id))
+            m.height >= kModeIdDimLimit || pageRound(modeBytes(&m)) > apertureSize ||
+            offersId(ids, kept, id))
             continue;
-        fModes[kept] = m;
-        fModeIds[kept++] = id;
+        modes[kept] = m;
+        ids[kept++] = id;
     }
-    IODisplayModeID current = vgpuModeId(fCurrent.width, fCurrent.height);
-    if (fCurrent.width && !offersId(fModeIds, kept, current)) {
+    IODisplayModeID currentId = vgpuModeId(current.width, current.height);
+    if (current.width && !offersId(ids, kept, currentId)) {
         kept = kept < kMaxModes - 1 ? kept + 1 : kMaxModes - 1;
-        fModes[kept - 1] = fCurrent;
-        fModes[kept - 1].flags &= ~VGPU_MODE_PREFERRED;
-        fModeIds[kept - 1] = current;
+        modes[kept - 1] = current;
+        modes[kept - 1].flags &= ~VGPU_MODE_PREFERRED;
+        ids[kept - 1] = currentId;
     }
-    if (!headOnline()) {
-        bzero(&fModes[kept], sizeof(fModes[kept]));
-        fModeIds[kept++] = kOfflineModeId;
+    if (!online) {
+        bzero(&modes[kept], sizeof(modes[kept]));
+        ids[kept++] = kOfflineModeId;
     }
-    fModeCount = kept;
+    return kept;
+}
+
+void VirtioGPUFramebuffer::rebuildModes()
+{
+    fModeCount = offeredModes(fModes, fModeIds, fModeCount, fCurrent, headOnline(), fAperture.size);
 }
 
 /* A head the host has not enabled is offline, except head 0: the system always has a display. */
+bool VirtioGPUFramebuffer::headOnline(const struct vgpu_scanout_info &info, unsigned scanout)
+{
+    return info.enabled || scanout == 0;
+}
+
 bool VirtioGPUFramebuffer::headOnline() const
 {
-    return fInfo.enabled || fScanout == 0;
+    return headOnline(fInfo, fScanout);
 }
 
 const struct vgpu_mode *VirtioGPUFramebuffer::findMode(IODisplayModeID id) const

@@ -17,6 +17,10 @@ extern "C" {
 #include "refresh.h"
 }
 
+/* The registry property the display agent reads (agent/README.md): an OSDictionary with
+ * Scanout, Width, Height, Generation (OSNumber) and Enabled (OSBoolean). */
+#define kVirtioGPUHostDisplayKey "VirtioGPUHostDisplay"
+
 class VirtioGPUFramebuffer : public IOFramebuffer {
     OSDeclareDefaultStructors(VirtioGPUFramebuffer);
     typedef IOFramebuffer super;
@@ -98,6 +102,10 @@ private:
     uint8_t           fEdid[VGPU_EDID_MAX];
     uint32_t          fEdidLen;
     struct vgpu_scanout_info fSeenInfo;    /* service thread's copy, to notice host changes */
+    IODisplayModeID   fSeenModeIds[kMaxModes];   /* service thread: the mode set last announced */
+    uint32_t          fSeenModeCount;
+    IODisplayModeID   fSeenPreferred;
+    uint32_t          fHostGeneration;     /* VirtioGPUHostDisplay's Generation */
 
     struct vgpu_mode  fCurrent;            /* width 0 until the first successful mode set */
     IODisplayModeID   fStartupMode;
@@ -131,6 +139,11 @@ private:
     bool     snapshot();
     void     rebuildModes();
     bool     headOnline() const;
+    static bool headOnline(const struct vgpu_scanout_info &info, unsigned scanout);
+    static uint32_t offeredModes(struct vgpu_mode *modes, IODisplayModeID *ids, uint32_t n,
+                                 const struct vgpu_mode &current, bool online, uint64_t apertureSize);
+    bool     rememberOffered(const struct vgpu_mode *modes, const IODisplayModeID *ids, uint32_t n);
+    void     publishHostDisplay(const struct vgpu_scanout_info &info);
     const struct vgpu_mode *findMode(IODisplayModeID id) const;
     uint32_t modeFlags(const struct vgpu_mode *m) const;
     IOReturn applyMode(const struct vgpu_mode *m);

@@ -370,6 +370,93 @@ static void no_connection_change_while_captured(void **state)
     assert_int_equal(f.fb->unregisterInterrupt(f.connectRef), kIOReturnSuccess);
 }
 
+/* ---- issue 14: what the display agent reads ---- */
+
+struct HostDisplay { uint64_t scanout, width, height, generation; bool enabled, present; };
+
+static HostDisplay hostDisplay(IOService *fb)
+{
+    HostDisplay h = {};
+    OSDictionary *d = OSDynamicCast(OSDictionary, fb->getProperty("VirtioGPUHostDisplay"));
+    if (!d)
+        return h;
+    OSNumber *n[4] = { OSDynamicCast(OSNumber, d->getObject("Scanout")),
+                       OSDynamicCast(OSNumber, d->getObject("Width")),
+                       OSDynamicCast(OSNumber, d->getObject("Height")),
+                       OSDynamicCast(OSNumber, d->getObject("Generation")) };
+    OSBoolean *e = OSDynamicCast(OSBoolean, d->getObject("Enabled"));
+    h.present = n[0] && n[1] && n[2] && n[3] && e;
+    if (!h.present)
+        return h;
+    h.scanout = n[0]->unsigned64BitValue();
+    h.width = n[1]->unsigned64BitValue();
+    h.height = n[2]->unsigned64BitValue();
+    h.generation = n[3]->unsigned64BitValue();
+    h.enabled = e->isTrue();
+    return h;
+}
+
+static size_t propertyChanges(IOService *fb)
+{
+    size_t n = 0;
+    for (UInt32 m : fb->fakeMessages)
+        n += m == 0xe0000130u;   /* kIOMessageServicePropertyChange (IOMessage.h) */
+    return n;
+}
+
+static void hostResize(Rig *r, unsigned scanout, uint32_t w, uint32_t h)
+{
+    sim_display_change(r->sim, scanout, w, h, true);
+    fake::pump();
+    fake::fireTimers();
+}
+
+static void host_size_is_published_for_the_agent(void **state)
+{
+    Rig *r = rig(state);
+    Family f;
+    bootOne(r, &f, 1024, 768);
+    HostDisplay h0 = hostDisplay(f.fb);
+    assert_true(h0.present);
+    assert_int_equal(h0.scanout, 0);
+    assert_int_equal(h0.width, 1024);
+    assert_int_equal(h0.height, 768);
+    assert_true(h0.enabled);
+    size_t messages = propertyChanges(f.fb);
+    hostResize(r, 0, 1440, 900);
+    HostDisplay h1 = hostDisplay(f.fb);
+    assert_int_equal(h1.width, 1440);
+    assert_int_equal(h1.height, 900);
+    assert_int_equal(h1.generation, h0.generation + 1);
+    assert_int_equal(propertyChanges(f.fb), messages + 1);
+}
+
+/* A window drag: QEMU sends an event per step, several with the same size.  Each new size is one
+ * generation and one connection change; a repeated size is neither. */
+static void a_drag_changes_the_mode_set_once_per_new_size(void **state)
+{
+    Rig *r = rig(state);
+    Family f;
+    bootOne(r, &f, 1024, 768);
+    static const uint32_t drag[][2] = { { 1100, 700 }, { 1100, 700 }, { 1100, 700 }, { 1200, 700 },
+                                        { 1200, 700 }, { 1300, 800 }, { 1300, 800 } };
+    uint32_t pw = 1024, ph = 768;
+    unsigned distinct = 0;
+    uint64_t g0 = hostDisplay(f.fb).generation;
+    for (const auto &d : drag) {
+        distinct += d[0] != pw || d[1] != ph;
+        pw = d[0];
+        ph = d[1];
+        hostResize(r, 0, d[0], d[1]);
+    }
+    assert_int_equal(f.connectChanges, distinct);
+    assert_int_equal(hostDisplay(f.fb).generation, g0 + distinct);
+    assert_true(familyConnectChange(&f));
+    assert_true(listed(familyModes(&f), 1300, 800));   /* any host size the aperture holds */
+    assert_int_equal(familySetMode(&f, idOf(&f, 1300, 800)), kIOReturnSuccess);
+    assertScanout(r, 0, true, 1300, 800);
+}
+
 /* ---- power ---- */
 
 static void power_off_blanks_and_power_on_restores(void **state)
@@ -833,6 +920,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(class_names_leave_generic_names_to_other_kexts, rigTestSetup, rigTestTeardown),
         cmocka_unit_test_setup_teardown(a_head_the_host_enables_later_comes_online, rigTestSetup, rigTestTeardown),
         cmocka_unit_test_setup_teardown(the_aperture_outlives_its_framebuffer, rigTestSetup, rigTestTeardown),
+        cmocka_unit_test_setup_teardown(host_size_is_published_for_the_agent, rigTestSetup, rigTestTeardown),
+        cmocka_unit_test_setup_teardown(a_drag_changes_the_mode_set_once_per_new_size, rigTestSetup, rigTestTeardown),
         cmocka_unit_test_setup_teardown(probe_refuses_other_functions_before_touching_them, rigTestSetup, rigTestTeardown),
         cmocka_unit_test_setup_teardown(probe_refuses_a_function_without_the_modern_structures, rigTestSetup, rigTestTeardown),
         cmocka_unit_test_setup_teardown(probe_takes_the_modern_gpu_and_vgpuoff_turns_it_down, rigTestSetup, rigTestTeardown),

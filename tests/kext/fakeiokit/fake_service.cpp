@@ -130,12 +130,29 @@ IOReturn IOService::acknowledgeSetPowerState(void) { return kIOReturnSuccess; }
 
 bool IOService::setProperty(const char *key, unsigned long long number, unsigned int numberOfBits)
 {
-    (void)numberOfBits;
-    OSNumber *&p = properties_[key];
-    if (!p)
-        p = new OSNumber;
-    p->value = number;
+    OSNumber *n = OSNumber::withNumber(number, numberOfBits);
+    bool ok = setProperty(key, n);
+    n->release();
+    return ok;
+}
+
+/* The registry holds its own reference (IORegistryEntry::setProperty). */
+bool IOService::setProperty(const char *key, OSObject *object)
+{
+    if (!object)
+        return false;
+    object->retain();
+    OSObject *&p = properties_[key];
+    if (p)
+        p->release();
+    p = object;
     return true;
+}
+
+IOReturn IOService::messageClients(UInt32 type, void *, vm_size_t)
+{
+    fakeMessages.push_back(type);
+    return kIOReturnSuccess;
 }
 
 OSObject *IOService::getProperty(const char *key) const
@@ -147,9 +164,10 @@ OSObject *IOService::getProperty(const char *key) const
 bool IOService::fakeGetNumber(const char *key, uint64_t *value) const
 {
     auto it = properties_.find(key);
-    if (it == properties_.end())
+    OSNumber *n = it == properties_.end() ? NULL : dynamic_cast<OSNumber *>(it->second);
+    if (!n)
         return false;
-    *value = it->second->value;
+    *value = n->value;
     return true;
 }
 

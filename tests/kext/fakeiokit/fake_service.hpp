@@ -66,6 +66,9 @@ public:
     IOService *getProvider() const { return provider_; }
     uint64_t getRegistryEntryID() const { return (uint64_t)(uintptr_t)this; }
     bool setProperty(const char *key, unsigned long long number, unsigned int numberOfBits);
+    bool setProperty(const char *key, OSObject *object);
+    virtual IOReturn messageClients(UInt32 type, void *argument = 0, vm_size_t argSize = 0);
+    std::vector<UInt32> fakeMessages;      /* messageClients types, in order */
     OSObject *getProperty(const char *key) const;
 
     /* ---- fake-only observation ---- */
@@ -86,7 +89,7 @@ protected:
 
 private:
     IOService *provider_ = NULL;
-    std::map<std::string, OSNumber *> properties_;
+    std::map<std::string, OSObject *> properties_;
 };
 #pragma clang diagnostic pop
 

@@ -100,9 +100,42 @@ namespace fake { bool loadClass(const char *name); }
 /* A number in a property table (what the shell reads from its personality). */
 class OSNumber : public OSObject {
 public:
+    static OSNumber *withNumber(unsigned long long v, unsigned int bits)
+    {
+        (void)bits;
+        OSNumber *n = new OSNumber;
+        n->value = v;
+        return n;
+    }
     virtual unsigned int unsigned32BitValue() const { return (unsigned int)value; }
     virtual unsigned long long unsigned64BitValue() const { return value; }
     unsigned long long value = 0;
+};
+
+/* kOSBooleanTrue/False are shared constants in the kernel: never freed. */
+class OSBoolean : public OSObject {
+public:
+    explicit OSBoolean(bool v) : value(v) {}
+    bool isTrue() const { return value; }
+    bool value;
+};
+extern OSBoolean *const kOSBooleanTrue;
+extern OSBoolean *const kOSBooleanFalse;
+
+/* A dictionary holding a reference on each value (OSDictionary.cpp setObject). */
+class OSDictionary : public OSObject {
+public:
+    static OSDictionary *withCapacity(unsigned int capacity);
+    virtual bool setObject(const char *key, const OSObject *object);
+    virtual OSObject *getObject(const char *key) const;
+
+protected:
+    void free() override;
+
+private:
+    struct Entry { const char *key; OSObject *value; };
+    Entry entries_[16];
+    unsigned count_ = 0;
 };
 
 /* ---- IOLib ---- */

@@ -385,3 +385,43 @@ void OSObject::release() const
 }
 
 void OSObject::free() { delete this; }
+
+/* ---- containers ---- */
+
+static OSBoolean sTrue(true), sFalse(false);
+OSBoolean *const kOSBooleanTrue = &sTrue;
+OSBoolean *const kOSBooleanFalse = &sFalse;
+
+OSDictionary *OSDictionary::withCapacity(unsigned int) { return new OSDictionary; }
+
+bool OSDictionary::setObject(const char *key, const OSObject *object)
+{
+    if (!key || !object || count_ == sizeof(entries_) / sizeof(entries_[0]))
+        return false;
+    for (unsigned i = 0; i < count_; i++) {
+        if (!strcmp(entries_[i].key, key)) {
+            object->retain();
+            entries_[i].value->release();
+            entries_[i].value = const_cast<OSObject *>(object);
+            return true;
+        }
+    }
+    object->retain();
+    entries_[count_++] = Entry{ key, const_cast<OSObject *>(object) };
+    return true;
+}
+
+OSObject *OSDictionary::getObject(const char *key) const
+{
+    for (unsigned i = 0; i < count_; i++)
+        if (!strcmp(entries_[i].key, key))
+            return entries_[i].value;
+    return NULL;
+}
+
+void OSDictionary::free()
+{
+    for (unsigned i = 0; i < count_; i++)
+        entries_[i].value->release();
+    OSObject::free();
+}
