@@ -161,7 +161,8 @@ $(KEXT_TEST_DIR)/test_kext: $(KEXT_TEST_OBJS) mk/macos.mk
 
 test-kext: $(KEXT_TEST_DIR)/test_kext $(KEXT_PLIST_OUT)
 	$(PYTHON) tests/kext/check_plist.py $(KEXT_PLIST_OUT) $(KEXT_BUNDLE_ID) $(KEXT_VERSION) $(KEXT_NAME) macos
-	KEXT_PLIST=$(abspath $(KEXT_PLIST_OUT)) $(PYTHON) -m pytest -p no:cacheprovider -q tests/kext/test_matching.py
+	KEXT_PLIST=$(abspath $(KEXT_PLIST_OUT)) $(PYTHON) -m pytest -p no:cacheprovider -q \
+	    tests/kext/test_matching.py tests/kext/test_display_override.py
 	$(KEXT_TEST_DIR)/test_kext
 
 -include $(shell find $(KEXT_TEST_DIR) -name '*.d' 2>/dev/null)

@@ -2,6 +2,7 @@
 stand-in `launchctl` on PATH that records its calls: what lands where, with which modes, what is
 loaded, and that uninstall leaves the tree exactly as it was before install."""
 import os
+import pathlib
 import plistlib
 import stat
 import subprocess
@@ -14,6 +15,9 @@ SCRIPTS = REPO / "agent" / "macos"
 LABEL = "com.osx-kvm.virtio-agent"
 BINARY = "usr/local/bin/virtio-guest-agent"
 PLIST = f"Library/LaunchAgents/{LABEL}.plist"
+OVERRIDE = "Library/Displays/Contents/Resources/Overrides/DisplayVendorID-4914/DisplayProductID-1234"
+OVERRIDE_SRC = pathlib.Path(__file__).resolve().parents[2] / "macos/DisplayOverrides" / \
+    "DisplayVendorID-4914/DisplayProductID-1234"
 UID = "501"
 
 STAND_IN_LAUNCHCTL = """#!/bin/sh
@@ -77,6 +81,9 @@ def assert_installed(env):
     assert binary.read_bytes() == env["binary"].read_bytes()
     assert stat.S_IMODE(binary.stat().st_mode) == 0o755
     assert stat.S_IMODE(plist.stat().st_mode) == 0o644
+    override = root / OVERRIDE
+    assert override.read_bytes() == OVERRIDE_SRC.read_bytes(), "the HiDPI display override goes with it"
+    assert stat.S_IMODE(override.stat().st_mode) == 0o644
     job = plistlib.loads(plist.read_bytes())
     assert job["Label"] == LABEL and plist.name == f"{LABEL}.plist"
     assert job["ProgramArguments"][0] == "/" + BINARY, "the LaunchAgent must start the installed binary"

@@ -457,6 +457,28 @@ static void a_drag_changes_the_mode_set_once_per_new_size(void **state)
     assertScanout(r, 0, true, 1300, 800);
 }
 
+/* HiDPI: the backing sizes the display override lists (macos/DisplayOverrides, twice a logical
+ * size) are offered, marked as a HiDPI backing, and the device takes them. */
+static void hidpi_backings_are_offered_and_taken(void **state)
+{
+    Rig *r = rig(state);
+    Family f;
+    bootOne(r, &f, 1920, 1080);
+    static const uint32_t backing[][2] = { { 3840, 2160 }, { 2880, 1800 }, { 2560, 1600 },
+                                           { 2560, 1440 }, { 1600, 1200 } };
+    std::vector<FamilyMode> modes = familyModes(&f);
+    for (const auto &b : backing) {
+        bool hires = false;
+        for (const FamilyMode &m : modes)
+            if (m.info.nominalWidth == b[0] && m.info.nominalHeight == b[1])
+                hires = (m.info.flags & kDisplayModeValidForHiResFlag) != 0;
+        assert_true(listed(modes, b[0] / 2, b[1] / 2));
+        assert_true(hires);
+    }
+    assert_int_equal(familySetMode(&f, idOf(&f, 3840, 2160)), kIOReturnSuccess);
+    assertScanout(r, 0, true, 3840, 2160);
+}
+
 /* ---- power ---- */
 
 static void power_off_blanks_and_power_on_restores(void **state)
@@ -922,6 +944,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(the_aperture_outlives_its_framebuffer, rigTestSetup, rigTestTeardown),
         cmocka_unit_test_setup_teardown(host_size_is_published_for_the_agent, rigTestSetup, rigTestTeardown),
         cmocka_unit_test_setup_teardown(a_drag_changes_the_mode_set_once_per_new_size, rigTestSetup, rigTestTeardown),
+        cmocka_unit_test_setup_teardown(hidpi_backings_are_offered_and_taken, rigTestSetup, rigTestTeardown),
         cmocka_unit_test_setup_teardown(probe_refuses_other_functions_before_touching_them, rigTestSetup, rigTestTeardown),
         cmocka_unit_test_setup_teardown(probe_refuses_a_function_without_the_modern_structures, rigTestSetup, rigTestTeardown),
         cmocka_unit_test_setup_teardown(probe_takes_the_modern_gpu_and_vgpuoff_turns_it_down, rigTestSetup, rigTestTeardown),
