@@ -20,21 +20,9 @@ static IOPMPowerState sFbPowerStates[] = {
     { kIOPMPowerStateVersion1, kIOPMDeviceUsable, kIOPMPowerOn, kIOPMPowerOn, 0, 0, 0, 0, 0, 0, 0, 0 },
 };
 
-static const uint32_t kMinModeDim      = 128;   /* the family treats a narrower screen as absent */
-static const uint64_t kAperturePage    = 4096;
 static const uint64_t kApertureSlack   = 128;   /* past the last row, as IONDRVFramebuffer does */
 static const uint32_t kMaxApertureSegs = 64;
 static const uint32_t kDefaultRefresh  = 60;    /* Hz, when the host gives none */
-
-static inline uint64_t modeBytes(const struct vgpu_mode *m)
-{
-    return (uint64_t)m->width * m->height * VGPU_BYTES_PER_PIXEL;
-}
-
-static inline uint64_t pageRound(uint64_t n)
-{
-    return (n + kAperturePage - 1) & ~(kAperturePage - 1);
-}
 
 VirtioGPUFramebuffer *VirtioGPUFramebuffer::withScanout(VirtioGPUDevice *device, unsigned scanout)
 {
@@ -65,6 +53,7 @@ bool VirtioGPUFramebuffer::start(IOService *provider)
     fSeenInfo = fInfo;
     rememberOffered(fModes, fModeIds, fModeCount);
     publishHostDisplay(fInfo);   /* before super::start registers us: the agent matches on it */
+    publishScalerInfo();
     for (uint32_t i = 0; i < fModeCount; i++)
         if (fModes[i].flags & VGPU_MODE_PREFERRED)
             fStartupMode = fModeIds[i];
@@ -211,9 +200,16 @@ uint32_t VirtioGPUFramebuffer::offeredModes(struct vgpu_mode *modes, IODisplayMo
     return kept;
 }
 
+/* The core's modes, then the timings macOS programmed (VirtioGPUTimings.cpp). */
 void VirtioGPUFramebuffer::rebuildModes()
 {
     fModeCount = offeredModes(fModes, fModeIds, fModeCount, fCurrent, headOnline(), fAperture.size);
+    for (uint32_t i = 0; i < fProgrammedCount && fModeCount < kMaxModes; i++) {
+        if (offersId(fModeIds, fModeCount, fProgrammed[i].id))
+            continue;
+        fModes[fModeCount] = fProgrammed[i].mode;
+        fModeIds[fModeCount++] = fProgrammed[i].id;
+    }
 }
 
 /* A head the host has not enabled is offline, except head 0: the system always has a display. */
@@ -351,13 +347,19 @@ IOReturn VirtioGPUFramebuffer::getInformationForDisplayMode(IODisplayModeID mode
     bzero(info, sizeof(*info));
     if (mode == kOfflineModeId)
         return kIOReturnSuccess;   /* 0x0, no flags: never offered to the user */
+    describeMode(m, info);
+    return kIOReturnSuccess;
+}
+
+void VirtioGPUFramebuffer::describeMode(const struct vgpu_mode *m, IODisplayModeInformation *info) const
+{
+    bzero(info, sizeof(*info));
     info->nominalWidth = m->width;
     info->nominalHeight = m->height;
     info->refreshRate = m->refresh_mhz ? (IOFixed1616)(((uint64_t)m->refresh_mhz << 16) / 1000)
                                        : (IOFixed1616)(kDefaultRefresh << 16);
     info->maxDepthIndex = 0;   /* one depth: 32 bpp */
     info->flags = modeFlags(m);
-    return kIOReturnSuccess;
 }
 
 UInt64 VirtioGPUFramebuffer::getPixelFormatsForDisplayMode(IODisplayModeID mode, IOIndex depth)
@@ -435,6 +437,12 @@ IOReturn VirtioGPUFramebuffer::getTimingInfoForDisplayMode(IODisplayModeID mode,
     if (mode == kOfflineModeId) {
         info->appleTimingID = kIOTimingIDApple_0x0_0hz_Offline;
         info->flags &= ~kIODetailedTimingValid;
+        return kIOReturnSuccess;
+    }
+    if (const ProgrammedMode *p = findProgrammed(mode)) {
+        info->appleTimingID = kIOTimingIDInvalid;
+        info->detailedInfo.v2 = p->timing;
+        info->flags |= kIODetailedTimingValid;
         return kIOReturnSuccess;
     }
     bool fromEdid = (m->flags & VGPU_MODE_EDID) &&

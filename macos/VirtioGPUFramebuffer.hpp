@@ -60,6 +60,9 @@ public:
     IOReturn         getTimingInfoForDisplayMode(IODisplayModeID mode,
                                                  IOTimingInformation *info) override;
     IOReturn         connectFlags(IOIndex connect, IODisplayModeID mode, IOOptionBits *flags) override;
+    /* Timings macOS programs itself (VirtioGPUTimings.cpp) */
+    IOReturn         validateDetailedTiming(void *description, IOByteCount size) override;
+    IOReturn         setDetailedTimings(OSArray *array) override;
 
     /* IOFramebuffer: attributes, connection, EDID, hotplug (VirtioGPUConnection.cpp) */
     IOReturn getAttribute(IOSelect attribute, uintptr_t *value) override;
@@ -81,8 +84,16 @@ public:
     IOReturn setCursorState(SInt32 x, SInt32 y, bool visible) override;
 
 private:
-    /* Every mode the core lists, the current one when the host dropped it, the offline one. */
-    enum { kMaxModes = VGPU_MODES_MAX + 2, kCursorPixels = VGPU_CURSOR_SIZE * VGPU_CURSOR_SIZE };
+    /* Every mode the core lists, the current one when the host dropped it, the offline one, and
+     * the timings macOS programmed. */
+    enum { kMaxProgrammed = 16 };
+    enum { kMaxModes = VGPU_MODES_MAX + 2 + kMaxProgrammed,
+           kCursorPixels = VGPU_CURSOR_SIZE * VGPU_CURSOR_SIZE };
+    struct ProgrammedMode {
+        IODisplayModeID               id;       /* the timing's detailedTimingModeID */
+        struct vgpu_mode              mode;     /* the scanout it asks for */
+        IODetailedTimingInformationV2 timing;
+    };
     /* IOFramebuffer power states, as IONDRVFramebuffer has them (IOGraphics-600
      * IONDRVFramebuffer.cpp:3948-3994): sleep, doze (display dark, ready to come back), on. */
     enum { kPowerSleep = 0, kPowerDoze = 1, kPowerOn = 2 };
@@ -106,6 +117,8 @@ private:
     uint32_t          fSeenModeCount;
     IODisplayModeID   fSeenPreferred;
     uint32_t          fHostGeneration;     /* VirtioGPUHostDisplay's Generation */
+    ProgrammedMode    fProgrammed[kMaxProgrammed];   /* setDetailedTimings' list */
+    uint32_t          fProgrammedCount;
 
     struct vgpu_mode  fCurrent;            /* width 0 until the first successful mode set */
     IODisplayModeID   fStartupMode;
@@ -144,6 +157,10 @@ private:
                                  const struct vgpu_mode &current, bool online, uint64_t apertureSize);
     bool     rememberOffered(const struct vgpu_mode *modes, const IODisplayModeID *ids, uint32_t n);
     void     publishHostDisplay(const struct vgpu_scanout_info &info);
+    void     publishScalerInfo();
+    void     describeMode(const struct vgpu_mode *m, IODisplayModeInformation *info) const;
+    bool     timingScanout(const IODetailedTimingInformationV2 *t, struct vgpu_mode *m) const;
+    const ProgrammedMode *findProgrammed(IODisplayModeID id) const;
     const struct vgpu_mode *findMode(IODisplayModeID id) const;
     uint32_t modeFlags(const struct vgpu_mode *m) const;
     IOReturn applyMode(const struct vgpu_mode *m);
@@ -168,6 +185,19 @@ private:
  * kIOTimingIDApple_0x0_0hz_Offline): IOFramebuffer sets it itself (IOFramebuffer.cpp:7720-7750). */
 enum { kModeIdDimBits = 14, kModeIdDimLimit = 1u << kModeIdDimBits };
 static const IODisplayModeID kOfflineModeId = (IODisplayModeID)(1u << (2 * kModeIdDimBits));
+
+static const uint32_t kMinModeDim   = 128;    /* the family treats a narrower screen as absent */
+static const uint64_t kAperturePage = 4096;
+
+static inline uint64_t modeBytes(const struct vgpu_mode *m)
+{
+    return (uint64_t)m->width * m->height * VGPU_BYTES_PER_PIXEL;
+}
+
+static inline uint64_t pageRound(uint64_t n)
+{
+    return (n + kAperturePage - 1) & ~(kAperturePage - 1);
+}
 static inline IODisplayModeID vgpuModeId(uint32_t width, uint32_t height)
 {
     return (IODisplayModeID)((width << kModeIdDimBits) | height);

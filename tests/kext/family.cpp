@@ -224,6 +224,35 @@ IOReturn familyCursorState(Family *f, SInt32 x, SInt32 y, bool visible)
     return r;
 }
 
+IOReturn familyProgramTiming(Family *f, const IODetailedTimingInformationV2 &timing,
+                             IOFBDisplayModeDescription *desc)
+{
+    OSData *scaler = OSDynamicCast(OSData, f->fb->getProperty(kIOFBScalerInfoKey));
+    if (!scaler || scaler->getLength() < sizeof(IODisplayScalerInformation))
+        return kIOReturnUnsupported;
+    const IODisplayScalerInformation *si =
+        static_cast<const IODisplayScalerInformation *>(scaler->getBytesNoCopy());
+    if (timing.horizontalScaled > si->maxHorizontalPixels || timing.verticalScaled > si->maxVerticalPixels)
+        return kIOReturnUnsupportedMode;   /* IOGraphicsLib does not offer it */
+    *desc = IOFBDisplayModeDescription();
+    desc->timingInfo.flags = kIODetailedTimingValid;
+    desc->timingInfo.detailedInfo.v2 = timing;
+    IODisplayModeID id = kIODisplayModeIDReservedBase + 1;
+    desc->timingInfo.detailedInfo.v2.__reservedA[0] = (UInt32)id;
+    IOReturn r = f->fb->validateDetailedTiming(desc, sizeof(*desc));
+    if (r != kIOReturnSuccess)
+        return r;
+    OSData *data = OSData::withBytes(&desc->timingInfo.detailedInfo.v2, sizeof(timing));
+    const OSObject *objs[] = { data };
+    OSArray *array = OSArray::withObjects(objs, 1, 1);
+    data->release();
+    r = f->fb->setDetailedTimings(array);
+    array->release();
+    if (r != kIOReturnSuccess)
+        return r;
+    return familySetMode(f, id);
+}
+
 bool familyCloseReturnsConsole(Family *f)
 {
     return f->fb->getPowerState() != 0;

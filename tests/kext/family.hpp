@@ -60,6 +60,12 @@ bool familySleepWake(Family *f, IOService *root);
  * (IOFramebuffer.cpp:689-699, 4993-5059). */
 IOReturn familyCursorImage(Family *f);
 IOReturn familyCursorState(Family *f, SInt32 x, SInt32 y, bool visible);
+/* How user space programs a scaled mode: IOFBScalerInfo read (IOGraphicsLib.c:1685-1700), the
+ * timing validated (IOFramebuffer.cpp:4320-4355), given an id from kIODisplayModeIDReservedBase
+ * (IOGraphicsLib.c:1237-1240) and set as the whole list (11665-11685), then the mode set.
+ * Returns the status of the first step that failed; *desc gets what validation answered. */
+IOReturn familyProgramTiming(Family *f, const IODetailedTimingInformationV2 &timing,
+                             IOFBDisplayModeDescription *desc);
 /* close() gives the boot console back only at a non-zero power state (IOFramebuffer.cpp:10357). */
 bool familyCloseReturnsConsole(Family *f);
 

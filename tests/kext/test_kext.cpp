@@ -479,6 +479,44 @@ static void hidpi_backings_are_offered_and_taken(void **state)
     assertScanout(r, 0, true, 3840, 2160);
 }
 
+/* HiDPI through a timing macOS programs: "looks like 1280x720" on the display's 1920x1080 timing
+ * is a 2560x1440 source; the scanout takes the source size and the host window shows it. */
+static IODetailedTimingInformationV2 scaledTiming(uint32_t activeW, uint32_t activeH,
+                                                  uint32_t scaledW, uint32_t scaledH)
+{
+    IODetailedTimingInformationV2 t = {};
+    t.horizontalActive = activeW;
+    t.verticalActive = activeH;
+    t.horizontalBlanking = 280;
+    t.verticalBlanking = 45;
+    t.pixelClock = 148500000ull;
+    t.horizontalScaled = scaledW;
+    t.verticalScaled = scaledH;
+    return t;
+}
+
+static void scaled_detailed_timings_program_the_source_size(void **state)
+{
+    Rig *r = rig(state);
+    Family f;
+    bootOne(r, &f, 1920, 1080);
+    IOFBDisplayModeDescription desc;
+    assert_int_equal(familyProgramTiming(&f, scaledTiming(1920, 1080, 2560, 1440), &desc),
+                     kIOReturnSuccess);
+    assert_int_equal(desc.info.nominalWidth, 2560);
+    assert_int_equal(desc.info.nominalHeight, 1440);
+    assertScanout(r, 0, true, 2560, 1440);
+    assert_int_equal(f.setup.pixels.activeWidth, 2560);
+    drawPattern(&f.setup, 71);
+    fake::fireTimers();
+    assert_int_equal(hostMismatches(r, 0, 2560, 1440, 71), 0);
+    /* A source the aperture cannot hold is refused, and the mode stays. */
+    IOFBDisplayModeDescription big;
+    assert_int_not_equal(familyProgramTiming(&f, scaledTiming(1920, 1080, 7680, 4320), &big),
+                         kIOReturnSuccess);
+    assertScanout(r, 0, true, 2560, 1440);
+}
+
 /* ---- power ---- */
 
 static void power_off_blanks_and_power_on_restores(void **state)
@@ -945,6 +983,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(host_size_is_published_for_the_agent, rigTestSetup, rigTestTeardown),
         cmocka_unit_test_setup_teardown(a_drag_changes_the_mode_set_once_per_new_size, rigTestSetup, rigTestTeardown),
         cmocka_unit_test_setup_teardown(hidpi_backings_are_offered_and_taken, rigTestSetup, rigTestTeardown),
+        cmocka_unit_test_setup_teardown(scaled_detailed_timings_program_the_source_size, rigTestSetup, rigTestTeardown),
         cmocka_unit_test_setup_teardown(probe_refuses_other_functions_before_touching_them, rigTestSetup, rigTestTeardown),
         cmocka_unit_test_setup_teardown(probe_refuses_a_function_without_the_modern_structures, rigTestSetup, rigTestTeardown),
         cmocka_unit_test_setup_teardown(probe_takes_the_modern_gpu_and_vgpuoff_turns_it_down, rigTestSetup, rigTestTeardown),

@@ -24,6 +24,10 @@ IOReturn IOFramebuffer::setPowerState(unsigned long state, IOService *)
     return kIOPMAckImplied;
 }
 
+/* IOFramebuffer.cpp:12910-12923: the base class programs nothing. */
+IOReturn IOFramebuffer::validateDetailedTiming(void *, IOByteCount) { return kIOReturnUnsupported; }
+IOReturn IOFramebuffer::setDetailedTimings(OSArray *) { return kIOReturnUnsupported; }
+
 /* IOFramebuffer.cpp:13455-13461: no opinion; IODisplay then uses Valid|Safe (IODisplay.cpp:933-937). */
 IOReturn IOFramebuffer::connectFlags(IOIndex, IODisplayModeID, IOOptionBits *) { return kIOReturnUnsupported; }
 

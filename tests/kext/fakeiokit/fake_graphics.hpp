@@ -73,6 +73,19 @@ struct IOTimingInformation {
     } detailedInfo;
 };
 enum { kIODetailedTimingValid = 0x80000000, kIOSyncPositivePolarity = 0x00000001 };
+struct IOFBDisplayModeDescription {
+    IODisplayModeInformation info;
+    IOTimingInformation      timingInfo;
+};
+enum { kIODisplayModeIDReservedBase = (IODisplayModeID)0x80000000 };
+struct IODisplayScalerInformation {
+    UInt32 __reservedA[1], version, __reservedB[2];
+    IOOptionBits scalerFeatures;
+    UInt32 maxHorizontalPixels, maxVerticalPixels, __reservedC[5];
+};
+enum { kIOScaleCanUpSamplePixels = 0x00000002, kIOScaleCanDownSamplePixels = 0x00000004 };
+#define kIOFBScalerInfoKey      "IOFBScalerInfo"
+#define kIOFBDetailedTimingsKey "IOFBDetailedTimings"
 enum { kIOTimingIDInvalid = 0, kIOTimingIDApple_FixedRateLCD = 42,
        kIOTimingIDApple_0x0_0hz_Offline = 550 };
 
@@ -131,6 +144,8 @@ public:
     IOReturn setPowerState(unsigned long state, IOService *device) override;
     virtual IOReturn connectFlags(IOIndex connectIndex, IODisplayModeID displayMode,
                                   IOOptionBits *flags);
+    virtual IOReturn validateDetailedTiming(void *description, IOByteCount descripSize);
+    virtual IOReturn setDetailedTimings(OSArray *array);
     virtual IOReturn enableController();
     virtual bool isConsoleDevice();
     virtual IODeviceMemory *getApertureRange(IOPixelAperture aperture) = 0;

@@ -149,6 +149,15 @@ bool IOService::setProperty(const char *key, OSObject *object)
     return true;
 }
 
+void IOService::removeProperty(const char *key)
+{
+    auto it = properties_.find(key);
+    if (it == properties_.end())
+        return;
+    it->second->release();
+    properties_.erase(it);
+}
+
 IOReturn IOService::messageClients(UInt32 type, void *, vm_size_t)
 {
     fakeMessages.push_back(type);

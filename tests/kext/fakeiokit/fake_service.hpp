@@ -67,6 +67,7 @@ public:
     uint64_t getRegistryEntryID() const { return (uint64_t)(uintptr_t)this; }
     bool setProperty(const char *key, unsigned long long number, unsigned int numberOfBits);
     bool setProperty(const char *key, OSObject *object);
+    void removeProperty(const char *key);
     virtual IOReturn messageClients(UInt32 type, void *argument = 0, vm_size_t argSize = 0);
     std::vector<UInt32> fakeMessages;      /* messageClients types, in order */
     OSObject *getProperty(const char *key) const;

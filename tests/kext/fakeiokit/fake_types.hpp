@@ -122,6 +122,36 @@ public:
 extern OSBoolean *const kOSBooleanTrue;
 extern OSBoolean *const kOSBooleanFalse;
 
+/* Bytes copied in (OSData::withBytes). */
+class OSData : public OSObject {
+public:
+    static OSData *withBytes(const void *bytes, unsigned int length);
+    const void *getBytesNoCopy() const { return bytes_; }
+    unsigned int getLength() const { return length_; }
+
+protected:
+    void free() override;
+
+private:
+    void *bytes_ = NULL;
+    unsigned int length_ = 0;
+};
+
+/* An array holding a reference on each element (OSArray::withObjects). */
+class OSArray : public OSObject {
+public:
+    static OSArray *withObjects(const OSObject *objects[], unsigned int count, unsigned int capacity);
+    unsigned int getCount() const { return count_; }
+    OSObject *getObject(unsigned int index) const { return index < count_ ? items_[index] : NULL; }
+
+protected:
+    void free() override;
+
+private:
+    OSObject *items_[32];
+    unsigned int count_ = 0;
+};
+
 /* A dictionary holding a reference on each value (OSDictionary.cpp setObject). */
 class OSDictionary : public OSObject {
 public:

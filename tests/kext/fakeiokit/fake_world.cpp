@@ -392,6 +392,40 @@ static OSBoolean sTrue(true), sFalse(false);
 OSBoolean *const kOSBooleanTrue = &sTrue;
 OSBoolean *const kOSBooleanFalse = &sFalse;
 
+OSData *OSData::withBytes(const void *bytes, unsigned int length)
+{
+    OSData *d = new OSData;
+    d->bytes_ = malloc(length ? length : 1);
+    memcpy(d->bytes_, bytes, length);
+    d->length_ = length;
+    return d;
+}
+
+void OSData::free()
+{
+    ::free(bytes_);
+    OSObject::free();
+}
+
+OSArray *OSArray::withObjects(const OSObject *objects[], unsigned int count, unsigned int)
+{
+    if (count > sizeof(items_) / sizeof(items_[0]))
+        return NULL;
+    OSArray *a = new OSArray;
+    for (unsigned int i = 0; i < count; i++) {
+        objects[i]->retain();
+        a->items_[a->count_++] = const_cast<OSObject *>(objects[i]);
+    }
+    return a;
+}
+
+void OSArray::free()
+{
+    for (unsigned int i = 0; i < count_; i++)
+        items_[i]->release();
+    OSObject::free();
+}
+
 OSDictionary *OSDictionary::withCapacity(unsigned int) { return new OSDictionary; }
 
 bool OSDictionary::setObject(const char *key, const OSObject *object)
