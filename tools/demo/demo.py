@@ -67,10 +67,11 @@ class Demo:
         self.step(f"driver up: {reply.text}")
 
     def shot(self, screen, head, name, what):
-        """Save head's screenshot as PNG and compare it with the expected pattern."""
+        """Save head's screenshot as PNG; compare it with the expected pattern and check, in QEMU's
+        trace, that what changed was flushed to the head (Screens.verify)."""
         path = self.out_dir / f"{len(self.results) + 1:02d}-{name}.png"
         image = screen.machine.screendump(head=head, fmt="png", keep_as=path)
-        self.verdict(path, what, mismatch_report(np.asarray(image), screen.expected[head]))
+        self.verdict(path, what, screen.verify(head, image)[1])
         return path
 
     def verdict(self, path, what, report):
