@@ -87,7 +87,8 @@ def bench_run(screen, mode, workload, hz=None):
         n, pace = int(min(max(SECONDS_PER_RUN / per_update, 5), 20000)), ""
     reply, vcpu, other, wall = measured(vm, f"bench 0 {mode} {n} {x} {y} {w} {h}{pace}", timeout=600)
     bad = check_screen(screen, WORKLOADS[workload], n) if mode != "none" else None
-    screen.rect(0, x, y, w, h, SEED)   # the next run starts from the same screen
+    screen.rect(0, x, y, w, h, SEED)   # the next run starts from the same screen, checked too
+    bad = bad or screen.verify(0)[1]
     secs = reply.int("ns") / 1e9
     return {
         "mode": mode, "workload": workload, "paced_hz": hz or 0, "n": n, "seconds": secs,
