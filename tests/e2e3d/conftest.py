@@ -1,8 +1,11 @@
 """Fixtures for the 3D end-to-end tests: the bare-metal guest on QEMU's virtio-gpu-gl-pci.
 
 The harness of tests/e2e is reused as it is (imported, not copied).  QEMU renders with Mesa's
-llvmpipe through `-display egl-headless,rendernode=/dev/null`; if QEMU cannot even start that
-device (no EGL/Mesa, no virglrenderer) the tests skip and say why.
+llvmpipe through `-display egl-headless,rendernode=/dev/null`.  Whether this host can run that
+device is settled once, before any guest is involved: QEMU is started paused without a guest and
+asked (QMP x-query-virtio-status) whether the device offers VIRGL.  Only a host that fails that
+probe skips the tests, with the reason; any later failure (a guest that never boots, a driver that
+does not negotiate VIRGL) fails.
 """
 import os
 import shutil
@@ -36,24 +39,38 @@ def gl_config(kernel):
     return MachineConfig(kernel=kernel, gpu=GL_DEVICE, display=GL_DISPLAY, trace=GL_TRACE)
 
 
-def start_or_skip(machine):
-    """Start QEMU; a QEMU that exits during start-up means the 3D device cannot run here."""
+def device_features(machine):
+    """The feature names QEMU's device offers (x-query-virtio-status), without a guest."""
+    path = next(d["path"] for d in machine.qmp.command("x-query-virtio") if d["name"] == "virtio-gpu")
+    return machine.qmp.command("x-query-virtio-status", path=path)["host-features"]["dev-features"]
+
+
+@pytest.fixture(scope="session")
+def gl_host():
+    """Skip unless this host's QEMU starts the 3D device and it offers VIRGL; no guest runs here."""
+    machine = Machine(MachineConfig(kernel=None, gpu=GL_DEVICE, display=GL_DISPLAY))
     try:
-        machine.start()
+        machine.start(boot=False)
+        offered = device_features(machine)
     except RuntimeError as exc:
-        if not machine.running():
-            err = (machine.workdir / "qemu.err")
-            why = err.read_text(errors="replace")[-600:] if err.exists() else str(exc)
-            machine.stop()
-            pytest.skip(f"QEMU cannot start {GL_DEVICE} with -display {GL_DISPLAY}: {why.strip()}")
-        raise
-    return machine
+        pytest.skip(f"this host's QEMU cannot start {GL_DEVICE} with -display {GL_DISPLAY}: "
+                    f"{str(exc)[-600:].strip()}")
+    finally:
+        machine.stop()
+    if not any(name.startswith("VIRTIO_GPU_F_VIRGL") for name in offered):
+        pytest.skip(f"{GL_DEVICE} on this host does not offer VIRTIO_GPU_F_VIRGL: {offered}")
+    return offered
+
+
+def start_gl(guest_elf):
+    """A booted guest on the 3D device; any failure to start fails the test (the host passed gl_host)."""
+    return Machine(gl_config(guest_elf)).start()
 
 
 @pytest.fixture
-def gl_vm(guest_elf, request):
+def gl_vm(guest_elf, gl_host, request):
     """A booted guest on the 3D device, opened with VIRGL negotiated: a GlGuest."""
-    machine = start_or_skip(Machine(gl_config(guest_elf)))
+    machine = start_gl(guest_elf)
     guest = GlGuest(machine)
     yield guest
     if any(getattr(request.node, f"rep_{w}", None) is not None and getattr(request.node, f"rep_{w}").failed
