@@ -11,6 +11,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from harness.compare import failure_dir  # noqa: E402
 from harness.machine import Machine, MachineConfig  # noqa: E402
 from harness.screens import Screens  # noqa: E402
+from harness.steps import KICK, NOTIFY  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 GUEST_ELF = Path(os.environ.get("VGPU_GUEST_ELF", REPO / "build" / "guest" / "vgpu-guest.elf"))
@@ -55,7 +56,7 @@ def boot(guest_elf, request):
     machines = []
 
     def start(**config):
-        config.setdefault("trace", ("virtio_gpu_*",))
+        config.setdefault("trace", ("virtio_gpu_*", KICK, NOTIFY))
         machine = Machine(MachineConfig(kernel=guest_elf, **config))
         machine.start()
         machines.append(machine)

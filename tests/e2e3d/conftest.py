@@ -19,6 +19,7 @@ sys.path.insert(0, str(HERE.parent / "e2e"))
 sys.path.insert(0, str(HERE))
 
 from harness.machine import Machine, MachineConfig  # noqa: E402
+from harness.virtio_status import offered as device_features  # noqa: E402
 
 from gl3d import GL_TRACE, GlGuest  # noqa: E402
 
@@ -39,12 +40,6 @@ def gl_config(kernel):
     return MachineConfig(kernel=kernel, gpu=GL_DEVICE, display=GL_DISPLAY, trace=GL_TRACE)
 
 
-def device_features(machine):
-    """The feature names QEMU's device offers (x-query-virtio-status), without a guest."""
-    path = next(d["path"] for d in machine.qmp.command("x-query-virtio") if d["name"] == "virtio-gpu")
-    return machine.qmp.command("x-query-virtio-status", path=path)["host-features"]["dev-features"]
-
-
 @pytest.fixture(scope="session")
 def gl_host():
     """Skip unless this host's QEMU starts the 3D device and it offers VIRGL; no guest runs here."""
@@ -57,7 +52,7 @@ def gl_host():
                     f"{str(exc)[-600:].strip()}")
     finally:
         machine.stop()
-    if not any(name.startswith("VIRTIO_GPU_F_VIRGL") for name in offered):
+    if "VIRTIO_GPU_F_VIRGL" not in offered:
         pytest.skip(f"{GL_DEVICE} on this host does not offer VIRTIO_GPU_F_VIRGL: {offered}")
     return offered
 
