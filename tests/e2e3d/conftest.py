@@ -17,11 +17,13 @@ import pytest
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "e2e"))
 sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent))
 
 from harness.machine import Machine, MachineConfig  # noqa: E402
 from harness.virtio_status import offered as device_features  # noqa: E402
 
 from gl3d import GL_TRACE, GlGuest  # noqa: E402
+from skip_policy import missing  # noqa: E402
 
 REPO = HERE.parents[1]
 GUEST_ELF = Path(os.environ.get("VGPU_GUEST_ELF", REPO / "build" / "guest" / "vgpu-guest.elf"))
@@ -32,7 +34,7 @@ GL_DISPLAY = "egl-headless,rendernode=/dev/null"
 @pytest.fixture(scope="session")
 def guest_elf():
     if not GUEST_ELF.is_file():
-        pytest.skip(f"guest binary not built: {GUEST_ELF} is missing (`make test-3d` builds it)")
+        missing(f"guest binary not built: {GUEST_ELF} is missing (`make test-3d` builds it)")
     return GUEST_ELF
 
 
@@ -48,12 +50,12 @@ def gl_host():
         machine.start(boot=False)
         offered = device_features(machine)
     except RuntimeError as exc:
-        pytest.skip(f"this host's QEMU cannot start {GL_DEVICE} with -display {GL_DISPLAY}: "
+        missing(f"this host's QEMU cannot start {GL_DEVICE} with -display {GL_DISPLAY}: "
                     f"{str(exc)[-600:].strip()}")
     finally:
         machine.stop()
     if "VIRTIO_GPU_F_VIRGL" not in offered:
-        pytest.skip(f"{GL_DEVICE} on this host does not offer VIRTIO_GPU_F_VIRGL: {offered}")
+        missing(f"{GL_DEVICE} on this host does not offer VIRTIO_GPU_F_VIRGL: {offered}")
     return offered
 
 
