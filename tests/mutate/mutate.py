@@ -7,6 +7,7 @@ One scratch copy serves every mutant (the build directory comes along, so make r
 the mutant touched); the file is restored after each.  The tree itself is never modified.
 """
 import argparse
+import os
 import re
 import shutil
 import subprocess
@@ -47,6 +48,11 @@ def scratch_copy():
     return root / "tree"
 
 
+def scratch_env(tree):
+    """The caller's environment, but skips are logged in the scratch copy, not the caller's make test."""
+    return dict(os.environ, VGPU_SKIP_LOG=str(tree / "out" / "skips.txt"))
+
+
 def run_mutant(tree, name, file, old, new, suites):
     path = tree / file
     original = path.read_text()
@@ -55,7 +61,7 @@ def run_mutant(tree, name, file, old, new, suites):
     path.write_text(original.replace(old, new))
     try:
         for suite in suites:
-            result = subprocess.run(SUITES[suite], cwd=tree, capture_output=True, text=True)
+            result = subprocess.run(SUITES[suite], cwd=tree, capture_output=True, text=True, env=scratch_env(tree))
             if result.returncode != 0:
                 if COMPILE_ERROR.search(result.stdout + result.stderr):    # it must compile to count
                     return "stale", f"{suite}: does not compile"
@@ -75,7 +81,7 @@ def main():
     started, counts = time.monotonic(), {"killed": 0, "survived": 0, "stale": 0}
     try:
         for suite in ("unit", "e2e"):       # unmutated: every suite must pass first
-            if subprocess.run(SUITES[suite], cwd=tree, capture_output=True).returncode != 0:
+            if subprocess.run(SUITES[suite], cwd=tree, capture_output=True, env=scratch_env(tree)).returncode != 0:
                 print(f"mutate: the unmutated tree fails {suite}; fix that first")
                 return 2
         for name, file, old, new, suites in mutants:
