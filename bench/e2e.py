@@ -21,15 +21,14 @@ import sys
 import time
 from pathlib import Path
 
-import numpy as np
-
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests" / "e2e"))
 
 from harness.accel import kvm_usable  # noqa: E402
 from harness.console import GuestError  # noqa: E402
 from harness.machine import Machine, MachineConfig  # noqa: E402
-from harness.patterns import screen_pattern  # noqa: E402
+from harness.screens import Screens  # noqa: E402
+from harness.shown import EVENTS  # noqa: E402
 
 WIDTH, HEIGHT, SEED = 1920, 1080, 3
 WORKLOADS = {"full": (0, 0, WIDTH, HEIGHT), "rect64": (901, 517, 64, 64)}
@@ -39,7 +38,6 @@ PACED_HZ = 60
 PACED_SECONDS = 6.0
 IDLE_MS = 8000
 MAX_DRAW_MS = 100          # a guest slower than this would take hours; its numbers mean nothing
-
 
 def thread_cpu(pid):
     """(vCPU seconds, other seconds) of QEMU's threads: time on CPU from schedstat."""
@@ -56,7 +54,6 @@ def thread_cpu(pid):
             other += on_cpu_ns
     return vcpu / 1e9, other / 1e9
 
-
 def measured(vm, command, timeout):
     """Run a guest command; return its reply fields and QEMU's CPU seconds (vcpu, other, wall)."""
     pid = vm.proc.pid
@@ -67,24 +64,20 @@ def measured(vm, command, timeout):
     v1, o1 = thread_cpu(pid)
     return reply, v1 - v0, o1 - o0, wall
 
-
 def colour(i):
     """colour(i) of GUEST-REQUEST.md as RGB."""
     return (i % 256, (i // 256) % 256, 0x80)
 
-
-def check_screen(vm, rect, n):
-    """The screen shows colour(n) inside the rectangle and pattern(SEED) elsewhere."""
-    expected = screen_pattern(WIDTH, HEIGHT, SEED)
+def check_screen(screen, rect, n):
+    """The screen shows colour(n) inside the rectangle and pattern(SEED) elsewhere, and QEMU's trace
+    shows the change flushed (Screens.verify); None or what is wrong."""
     x, y, w, h = rect
-    expected[y:y + h, x:x + w] = colour(n)
-    actual = np.asarray(vm.screendump())
-    bad = int(np.any(actual != expected, axis=2).sum())
-    return bad
+    screen.expected[0][y:y + h, x:x + w] = colour(n)
+    return screen.verify(0)[1]
 
-
-def bench_run(vm, mode, workload, hz=None):
+def bench_run(screen, mode, workload, hz=None):
     """One measured run (N for ~SECONDS_PER_RUN); returns a result dict."""
+    vm = screen.machine
     x, y, w, h = WORKLOADS[workload]
     if hz:
         n, pace = int(PACED_SECONDS * hz), f" {hz}"
@@ -93,8 +86,9 @@ def bench_run(vm, mode, workload, hz=None):
         per_update = max(probe.int("ns") / 3 / 1e9, 1e-5)
         n, pace = int(min(max(SECONDS_PER_RUN / per_update, 5), 20000)), ""
     reply, vcpu, other, wall = measured(vm, f"bench 0 {mode} {n} {x} {y} {w} {h}{pace}", timeout=600)
-    bad = check_screen(vm, WORKLOADS[workload], n) if mode != "none" else 0
-    vm.guest.ok(f"rect 0 {x} {y} {w} {h} {SEED}")   # the next run starts from the same screen
+    bad = check_screen(screen, WORKLOADS[workload], n) if mode != "none" else None
+    screen.rect(0, x, y, w, h, SEED)   # the next run starts from the same screen, checked too
+    bad = bad or screen.verify(0)[1]
     secs = reply.int("ns") / 1e9
     return {
         "mode": mode, "workload": workload, "paced_hz": hz or 0, "n": n, "seconds": secs,
@@ -103,9 +97,8 @@ def bench_run(vm, mode, workload, hz=None):
         "vcpu_ms_per_update": vcpu * 1e3 / n,
         "device_ms_per_update": other * 1e3 / n,
         "busy": reply.int("busy"), "rects": reply.int("rects"), "pixels": reply.int("pixels"),
-        "scans": reply.int("scans"), "wall_s": wall, "bad_pixels": bad,
+        "scans": reply.int("scans"), "wall_s": wall, "screen_error": bad,
     }
-
 
 def idle_run(vm, mode):
     reply, vcpu, other, wall = measured(vm, f"idle 0 {IDLE_MS} {mode}", timeout=IDLE_MS / 1e3 + 60)
@@ -114,12 +107,10 @@ def idle_run(vm, mode):
             "qemu_core_percent": (vcpu + other) / wall * 100,
             "vcpu_core_percent": vcpu / wall * 100, "device_core_percent": other / wall * 100}
 
-
 def guest_draw_ms(vm):
     """How long the guest takes to draw one full frame (the `none` mode: no submission)."""
     reply = vm.guest.ok(f"bench 0 none 3 0 0 {WIDTH} {HEIGHT}", timeout=600)
     return reply.int("ns") / 3 / 1e6
-
 
 def guest_has_bench(vm):
     try:
@@ -129,14 +120,14 @@ def guest_has_bench(vm):
         print(f"  guest has no usable bench command ({exc}); see guest/PROTOCOL.md")
         return False
 
-
 def run_accel(guest, accel):
     # debug-threads names the vCPU threads "CPU n/TCG|KVM", so their time can be told apart.
     config = MachineConfig(kernel=guest, accel=accel, memory_mb=512,
-                           extra_args=("-name", "vgpu-bench,debug-threads=on"))
+                           trace=EVENTS, extra_args=("-name", "vgpu-bench,debug-threads=on"))
     with Machine(config) as vm:
         vm.guest.ok("init")
-        vm.guest.ok(f"mode 0 {WIDTH} {HEIGHT} {SEED}", timeout=120)
+        screen = Screens(vm, "bench")
+        screen.mode(0, WIDTH, HEIGHT, SEED)
         if not guest_has_bench(vm):
             return None
         result = {"accel": accel, "runs": [], "idle": []}
@@ -148,12 +139,11 @@ def run_accel(guest, accel):
         for hz in (None, PACED_HZ):
             for workload in WORKLOADS:
                 for mode in MODES + (("none",) if hz else ()):
-                    result["runs"].append(bench_run(vm, mode, workload, hz))
+                    result["runs"].append(bench_run(screen, mode, workload, hz))
         vm.guest.ok("idle 0 1000 refresh", timeout=60)     # let the engine reach its idle rate
         for mode in ("refresh", "naive"):
             result["idle"].append(idle_run(vm, mode))
         return result
-
 
 def ratios(result):
     """naive / refresh and naive / damage host CPU per update at PACED_HZ, background subtracted."""
@@ -173,14 +163,13 @@ def ratios(result):
             }
     return out
 
-
 def print_result(result):
     print(f"\nEnd to end in QEMU ({result['accel'].upper()}), {WIDTH}x{HEIGHT}: host CPU from /proc "
           "(vcpu = the guest itself, device = QEMU's other threads)")
     print(f"  {'pace':>5} {'workload':8} {'mode':8} {'n':>6} {'updates/s':>10} {'QEMU ms/upd':>12} "
           f"{'vcpu ms':>9} {'device ms':>10} {'rects':>7} {'busy':>6} {'screen':>8}")
     for r in result["runs"]:
-        screen = "ok" if r["bad_pixels"] == 0 else f"{r['bad_pixels']} bad"
+        screen = "WRONG" if r["screen_error"] else "ok"
         pace = f"{r['paced_hz']}Hz" if r["paced_hz"] else "max"
         print(f"  {pace:>5} {r['workload']:8} {r['mode']:8} {r['n']:6d} {r['updates_per_s']:10.1f} "
               f"{r['qemu_cpu_ms_per_update']:12.3f} {r['vcpu_ms_per_update']:9.3f} "
@@ -193,7 +182,6 @@ def print_result(result):
         print(f"  idle {r['mode']:8}: QEMU {r['qemu_core_percent']:.2f}% of a core "
               f"(vcpu {r['vcpu_core_percent']:.2f}%, device {r['device_core_percent']:.2f}%), "
               f"{r['ticks']} ticks, {r['probes']} probes, {r['scans']} scans in {IDLE_MS} ms")
-
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -224,8 +212,10 @@ def main():
         data = json.loads(args.json.read_text())
         data["e2e"] = results
         args.json.write_text(json.dumps(data, indent=2) + "\n")
-    return 0
-
+    wrong = [r for result in results for r in result.get("runs", []) if r["screen_error"]]
+    for r in wrong:
+        print(f"e2e: WRONG screen after {r['mode']} {r['workload']} (n={r['n']}): {r['screen_error']}")
+    return 1 if wrong else 0
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -190,8 +190,9 @@ static int gl_read(struct session *s, unsigned argc, char **argv)
     int st = scene_read(sc, &r);
     if (st != VGPU_OK)
         return st;
-    for (uint32_t y = r.y; y < r.y + r.height && y < sc->height; y++)
-        print_row(sc->rt_mem.pixels + (uint64_t)y * sc->width, y, r.x, r.width);
+    /* The whole target, not just the box: what lies outside must still be poison. */
+    for (uint32_t y = 0; y < sc->height; y++)
+        print_row(sc->rt_mem.pixels + (uint64_t)y * sc->width, y, 0, sc->width);
     session_say(s, "w=%u h=%u", r.width, r.height);
     return VGPU_OK;
 }

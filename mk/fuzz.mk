@@ -1,7 +1,8 @@
 # Fuzzing (tests/fuzz/): libFuzzer targets that run the unchanged core against a scripted hostile
 # device (tests/fuzz/fuzz_os.c + dev_*.c), plus standalone parser targets (fuzz_edid.c, ...).
 #   make fuzz [FUZZ_SECONDS=20] [FUZZ_TARGETS="used resp"]   fuzz each target, print a table
-#   make fuzz-smoke     build every target, replay the committed corpus and regressions (in TESTS)
+#   make fuzz-smoke     build every target, replay the committed corpus and regressions, then fuzz each
+#                       target for FUZZ_SMOKE_SECONDS (default 3; in TESTS)
 #   make fuzz-seeds     regenerate the software-device seeds in tests/fuzz/corpus/
 #   make fuzz-seeds-qemu  add seeds captured from QEMU 7.2 (config space, display info, EDID)
 # A finding is written to $(BUILD)/fuzz/findings/<target>/; replay one with
@@ -11,6 +12,7 @@ TESTS += fuzz-smoke
 
 FUZZ_CC      ?= clang-14
 FUZZ_SECONDS ?= 20
+FUZZ_SMOKE_SECONDS ?= 3
 FUZZ_DIR     := $(BUILD)/fuzz
 FUZZ_SRC     := tests/fuzz
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -56,6 +58,7 @@ fuzz: fuzz-build
 
 fuzz-smoke: fuzz-build
 	@$(FUZZ_SRC)/replay.sh $(FUZZ_DIR) $(FUZZ_SRC) $(FUZZ_ALL)
+	@$(FUZZ_SRC)/run-fuzz.sh $(FUZZ_DIR) $(FUZZ_SRC) $(FUZZ_SMOKE_SECONDS) $(FUZZ_ALL)
 
 $(FUZZ_DIR)/mkseeds: $(FUZZ_SRC)/mkseeds.c $(wildcard sim/*.c) mk/fuzz.mk
 	@mkdir -p $(@D)

@@ -111,9 +111,9 @@ KEXT_CHECK_WARN   := $(WARN) -Wno-null-pointer-subtraction
 # (copied into a scratch tree, as the script only looks at <root>/macos and <root>/core).
 kext-compile-check: $(KEXT_KMOD_INFO)
 	@if [ ! -x "$(KEXT_CHECK_SCRIPT)" ]; then \
-	  echo "kext-compile-check: skipped (no $(KEXT_CHECK_SCRIPT): the team's shared tools are not part of a clone)"; exit 0; fi; \
+	  exec scripts/skip-or-fail.sh project kext-compile-check "no $(KEXT_CHECK_SCRIPT): the team's shared tools (../shared) are not part of a clone"; fi; \
 	if [ -z "$$SDK_HEADERS" ] && [ ! -d "$(KEXT_SDK_CACHE)/MacKernelSDK/Headers" ] && [ ! -d "$(KEXT_SDK_MIRROR)" ]; then \
-	  echo "kext-compile-check: skipped (no Kernel.framework headers: set SDK_HEADERS=<dir>, or put a git copy of acidanthera/MacKernelSDK at $(KEXT_SDK_MIRROR))"; exit 0; fi; \
+	  exec scripts/skip-or-fail.sh external kext-compile-check "no Kernel.framework headers: set SDK_HEADERS=<dir>, or put a git copy of acidanthera/MacKernelSDK at $(KEXT_SDK_MIRROR)"; fi; \
 	rm -rf $(KEXT_CHECK_ROOT) && mkdir -p $(KEXT_CHECK_ROOT)/macos && cp $(KEXT_KMOD_INFO) $(KEXT_CHECK_ROOT)/macos/ && \
 	export KEXT_CHECK_OPTIONAL=1 KEXT_SDK_MIRROR="$(abspath $(KEXT_SDK_MIRROR))" && \
 	echo "kext-compile-check: release" && EXTRA_FLAGS="$(KEXT_CHECK_WARN)" $(KEXT_CHECK_SCRIPT) . && \

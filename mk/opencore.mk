@@ -43,4 +43,4 @@ uninstall-opencore: oc-kext-check-osx-kvm $(OC_KEXT)
 	tools/opencore/oc-image uninstall $(OC_IMAGE_ARGS)
 
 test-opencore: $(OC_KEXT_TOOL) $(OC_KEXT_TOOL_SAN)
-	OC_KEXT=$(abspath $(OC_KEXT_TOOL_SAN)) $(PYTHON) -m pytest -q tests/opencore
+	OC_KEXT=$(abspath $(OC_KEXT_TOOL_SAN)) $(PYTHON) -m pytest -q -rs tests/opencore

@@ -7,10 +7,13 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
+sys.path.insert(0, str(Path(__file__).parents[1]))
 
 from harness.compare import failure_dir  # noqa: E402
 from harness.machine import Machine, MachineConfig  # noqa: E402
 from harness.screens import Screens  # noqa: E402
+from harness.steps import KICK, NOTIFY  # noqa: E402
+from skip_policy import missing  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 GUEST_ELF = Path(os.environ.get("VGPU_GUEST_ELF", REPO / "build" / "guest" / "vgpu-guest.elf"))
@@ -19,7 +22,7 @@ GUEST_ELF = Path(os.environ.get("VGPU_GUEST_ELF", REPO / "build" / "guest" / "vg
 @pytest.fixture(scope="session")
 def guest_elf():
     if not GUEST_ELF.is_file():
-        pytest.skip(f"guest binary not built: {GUEST_ELF} is missing "
+        missing(f"guest binary not built: {GUEST_ELF} is missing "
                     "(`make build/guest/vgpu-guest.elf`, or `make test-e2e` builds it)")
     return GUEST_ELF
 
@@ -55,7 +58,7 @@ def boot(guest_elf, request):
     machines = []
 
     def start(**config):
-        config.setdefault("trace", ("virtio_gpu_*",))
+        config.setdefault("trace", ("virtio_gpu_*", KICK, NOTIFY))
         machine = Machine(MachineConfig(kernel=guest_elf, **config))
         machine.start()
         machines.append(machine)

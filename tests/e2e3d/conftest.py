@@ -1,8 +1,11 @@
 """Fixtures for the 3D end-to-end tests: the bare-metal guest on QEMU's virtio-gpu-gl-pci.
 
 The harness of tests/e2e is reused as it is (imported, not copied).  QEMU renders with Mesa's
-llvmpipe through `-display egl-headless,rendernode=/dev/null`; if QEMU cannot even start that
-device (no EGL/Mesa, no virglrenderer) the tests skip and say why.
+llvmpipe through `-display egl-headless,rendernode=/dev/null`.  Whether this host can run that
+device is settled once, before any guest is involved: QEMU is started paused without a guest and
+asked (QMP x-query-virtio-status) whether the device offers VIRGL.  Only a host that fails that
+probe skips the tests, with the reason; any later failure (a guest that never boots, a driver that
+does not negotiate VIRGL) fails.
 """
 import os
 import shutil
@@ -14,10 +17,13 @@ import pytest
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "e2e"))
 sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent))
 
 from harness.machine import Machine, MachineConfig  # noqa: E402
+from harness.virtio_status import offered as device_features  # noqa: E402
 
 from gl3d import GL_TRACE, GlGuest  # noqa: E402
+from skip_policy import missing  # noqa: E402
 
 REPO = HERE.parents[1]
 GUEST_ELF = Path(os.environ.get("VGPU_GUEST_ELF", REPO / "build" / "guest" / "vgpu-guest.elf"))
@@ -28,7 +34,7 @@ GL_DISPLAY = "egl-headless,rendernode=/dev/null"
 @pytest.fixture(scope="session")
 def guest_elf():
     if not GUEST_ELF.is_file():
-        pytest.skip(f"guest binary not built: {GUEST_ELF} is missing (`make test-3d` builds it)")
+        missing(f"guest binary not built: {GUEST_ELF} is missing (`make test-3d` builds it)")
     return GUEST_ELF
 
 
@@ -36,24 +42,32 @@ def gl_config(kernel):
     return MachineConfig(kernel=kernel, gpu=GL_DEVICE, display=GL_DISPLAY, trace=GL_TRACE)
 
 
-def start_or_skip(machine):
-    """Start QEMU; a QEMU that exits during start-up means the 3D device cannot run here."""
+@pytest.fixture(scope="session")
+def gl_host():
+    """Skip unless this host's QEMU starts the 3D device and it offers VIRGL; no guest runs here."""
+    machine = Machine(MachineConfig(kernel=None, gpu=GL_DEVICE, display=GL_DISPLAY))
     try:
-        machine.start()
+        machine.start(boot=False)
+        offered = device_features(machine)
     except RuntimeError as exc:
-        if not machine.running():
-            err = (machine.workdir / "qemu.err")
-            why = err.read_text(errors="replace")[-600:] if err.exists() else str(exc)
-            machine.stop()
-            pytest.skip(f"QEMU cannot start {GL_DEVICE} with -display {GL_DISPLAY}: {why.strip()}")
-        raise
-    return machine
+        missing(f"this host's QEMU cannot start {GL_DEVICE} with -display {GL_DISPLAY}: "
+                    f"{str(exc)[-600:].strip()}")
+    finally:
+        machine.stop()
+    if "VIRTIO_GPU_F_VIRGL" not in offered:
+        missing(f"{GL_DEVICE} on this host does not offer VIRTIO_GPU_F_VIRGL: {offered}")
+    return offered
+
+
+def start_gl(guest_elf):
+    """A booted guest on the 3D device; any failure to start fails the test (the host passed gl_host)."""
+    return Machine(gl_config(guest_elf)).start()
 
 
 @pytest.fixture
-def gl_vm(guest_elf, request):
+def gl_vm(guest_elf, gl_host, request):
     """A booted guest on the 3D device, opened with VIRGL negotiated: a GlGuest."""
-    machine = start_or_skip(Machine(gl_config(guest_elf)))
+    machine = start_gl(guest_elf)
     guest = GlGuest(machine)
     yield guest
     if any(getattr(request.node, f"rep_{w}", None) is not None and getattr(request.node, f"rep_{w}").failed

@@ -1,6 +1,8 @@
 """The host side of the guest's `gl` commands (guest/PROTOCOL.md, "3D"), and float32 helpers."""
 import struct
 
+from harness.virtio_status import negotiated
+
 VIRGL_FEATURE = 1 << 0
 GL_TRACE = ("virtio_gpu_cmd_set_scanout", "virtio_gpu_cmd_ctx_*", "virtio_gpu_cmd_res_create_3d",
             "virtio_gpu_cmd_res_unref")
@@ -37,13 +39,14 @@ class GlGuest:
             self.open()
 
     def open(self):
-        import pytest
+        """`gl on` + `init`; the device offers VIRGL (conftest's gl_host), so the driver must take it."""
         self.guest.ok("gl on")
         reply = self.guest.ok("init")
         self.features = reply.int("features")
-        if not self.features & VIRGL_FEATURE:
-            pytest.skip(f"the {self.machine.config.gpu} device did not offer VIRTIO_GPU_F_VIRGL "
-                        f"(features {self.features:#x})")
+        acked = negotiated(self.machine)      # QEMU's view, not the guest's reply
+        assert "VIRTIO_GPU_F_VIRGL" in acked and self.features & VIRGL_FEATURE, \
+            f"the driver did not negotiate VIRTIO_GPU_F_VIRGL, which the device offers: QEMU says {sorted(acked)}, " \
+            f"the guest says {reply.text}"
         return reply
 
     def ok(self, command, timeout=None):

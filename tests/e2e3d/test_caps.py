@@ -68,11 +68,10 @@ def test_capsets_are_read_logged_and_parsed_like_virgl_hw_h(gl_vm):
     assert u32(data, MASKS_V1["render"]) >> 1 & 1
 
 
-def test_virgl_is_negotiated_only_when_asked(guest_elf):
+def test_virgl_is_negotiated_only_when_asked(guest_elf, gl_host):
     """Same device, `init` without `gl on`: no VIRGL bit, and every gl command is refused."""
-    from conftest import gl_config, start_or_skip
-    from harness.machine import Machine
-    machine = start_or_skip(Machine(gl_config(guest_elf)))
+    from conftest import start_gl
+    machine = start_gl(guest_elf)
     try:
         reply = machine.guest.ok("init")
         assert not reply.int("features") & 1, reply.text

@@ -10,6 +10,8 @@ REPO = Path(__file__).resolve().parents[2]
 TOOLS = REPO / "tools" / "kext-build"
 FIXTURE_REL = "tests/kext-linux/fixture"  # make runs in the repository root
 sys.path.insert(0, str(TOOLS))
+sys.path.insert(0, str(REPO / "tests"))
+from skip_policy import missing  # noqa: E402
 
 PROBE_ID = "org.virtio-gpu-macos.probe"
 PROBE_VERSION = "1.2.3d4"
@@ -42,7 +44,7 @@ def toolchain():
         paths[what], why = toolchain_path(what)
         if paths[what] is None:
             reason = why.splitlines()[0].removeprefix("kext-toolchain: ")
-            pytest.skip(f"Linux kext build: {reason} (see tools/kext-build/README.md, or make kext-fetch)")
+            missing(f"Linux kext build: {reason} (see tools/kext-build/README.md, or make kext-fetch)", external=True)
     return paths
 
 

@@ -7,6 +7,7 @@ import shutil
 import pytest
 
 from conftest import REPO, run
+import skip_policy as policy
 
 ESP_TYPE = "C12A7328-F81F-11D2-BA4B-00A0C93EC93B"
 MTOOLS = {"MTOOLS_SKIP_CHECK": "1"}
@@ -57,7 +58,7 @@ def esp_image(dest, work):
 def test_make_opencore_takes_the_linux_built_bundle(product, tmp_path):
     missing = [t for t in ("qemu-img", "sfdisk", "mkfs.vfat", "mcopy", "pkg-config") if not shutil.which(t)]
     if missing:
-        pytest.skip(f"OpenCore image tools missing: {missing} (make deps installs them)")
+        policy.missing(f"OpenCore image tools missing: {missing} (make deps installs them)")
     image = esp_image(tmp_path / "OpenCore.qcow2", tmp_path)
     kext = product / "virtio-gpu.kext"
     done = run(["make", "--no-print-directory", "opencore", f"BUILD={product}",

@@ -9,11 +9,14 @@ import os
 import plistlib
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "tests"))
+from skip_policy import missing  # noqa: E402
 SHARED_DATA = REPO.parent / "shared" / "data"
 REAL_CONFIGS = {
     "osx-kvm": SHARED_DATA / "osx-kvm" / "config.plist",
@@ -37,7 +40,7 @@ SCHEMA_KEYS = {"Arch", "BundlePath", "Comment", "Enabled", "ExecutablePath", "Ma
 def real_config(name):
     path = REAL_CONFIGS[name]
     if not path.is_file():
-        pytest.skip(f"{path} is missing (shared test data is not in a fresh clone); real-config test skipped")
+        missing(f"{path} is missing (../shared test data is not in a fresh clone); real-config test skipped")
     return path
 
 

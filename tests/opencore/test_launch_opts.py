@@ -10,6 +10,7 @@ import subprocess
 import pytest
 
 from conftest import REPO, run
+from skip_policy import missing
 
 TOOL = REPO / "tools" / "launch" / "virtio-gpu-launch-opts"
 DISPLAY_DEVICE_NAMES = {"vmware-svga", "VGA", "virtio-vga", "virtio-gpu-pci", "qxl-vga"}
@@ -179,9 +180,10 @@ def test_script_without_exactly_one_display_device_is_refused(tmp_path, display)
     assert script.read_bytes() == original
 
 
-@pytest.mark.skipif(shutil.which("qemu-system-x86_64") is None, reason="qemu-system-x86 is not installed")
 @pytest.mark.parametrize("device", ["virtio-vga", "virtio-gpu-pci"])
 def test_qemu_accepts_the_flags_and_shows_one_display(device):
+    if shutil.which("qemu-system-x86_64") is None:
+        missing("qemu-system-x86 is not installed (make deps installs it)")
     flags = launch_opts("--device", device, "--outputs", "2").stdout.split()
     result = subprocess.run(["qemu-system-x86_64", "-M", "q35", "-accel", "tcg", "-display", "none", "-S",
                              "-monitor", "stdio", *flags],

@@ -207,3 +207,17 @@ def test_missing_file_and_bad_usage(oc_kext, tmp_path):
     assert oc(oc_kext).returncode == 2
     assert oc(oc_kext, "frobnicate", tmp_path / "x.plist").returncode == 2
     assert oc(oc_kext, "install").returncode == 2
+
+
+@pytest.mark.parametrize("mode", [0o600, 0o640, 0o604])
+def test_install_and_uninstall_keep_the_file_mode(oc_kext, tmp_path, mode):
+    """The rewrite goes through a temporary file and a rename: its mode bits must be the original's
+    (and the backup's too), whatever the umask gives a new file."""
+    config = write_plist(tmp_path / "config.plist", synthetic_config_tree())
+    config.chmod(mode)
+    for action in ("install", "uninstall"):
+        result = oc(oc_kext, action, config)
+        assert result.returncode == 0, result.stderr
+        assert stat.S_IMODE(config.stat().st_mode) == mode, f"after {action}: {oct(config.stat().st_mode)}"
+    backup = config.with_name("config.plist.bak")
+    assert stat.S_IMODE(backup.stat().st_mode) == mode, f"backup: {oct(backup.stat().st_mode)}"

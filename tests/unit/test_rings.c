@@ -41,6 +41,23 @@ static void control_ring_wraps_around(struct t *t)
     assert_false(vgpu_needs_reset(t_dev(t)));
 }
 
+/* Past 65535: the 16-bit avail and used indices wrap to 0 (every ring size divides 65536, so the
+ * slot follows); a driver that compares or masks the indices wrongly stalls or rejects here. */
+static void indices_wrap_at_65536(struct t *t)
+{
+    struct host_fb *fb = boot_with_mode(t, 4);
+    uint32_t before = sim_stats(t->sim)->completions[0];
+
+    for (unsigned i = 0; i < 33000; i++) {        /* two commands each: 66,000 > 65,536 */
+        struct vgpu_rect r = { i % 256u, (i / 256u) % 128u, 1, 1 };
+        assert_vgpu_ok(vgpu_flush_rect(t_dev(t), 0, &r));
+    }
+    assert_true(sim_stats(t->sim)->completions[0] - before >= 66000);
+    many_updates(t, fb, 40);                       /* and it still draws right afterwards */
+    assert_int_equal(sim_stats(t->sim)->ring_errors, 0);
+    assert_false(vgpu_needs_reset(t_dev(t)));
+}
+
 static void tiny_rings(struct t *t)
 {
     struct host_fb *fb;
@@ -137,6 +154,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         UNIT_TEST(control_ring_wraps_around),
+        UNIT_TEST(indices_wrap_at_65536),
         UNIT_TEST(tiny_rings),
         UNIT_TEST(indirect_descriptors_when_offered),
         UNIT_TEST(direct_descriptors_without_indirect),

@@ -3,7 +3,9 @@
 
 Boots the bare-metal test guest (which runs the unchanged core/), walks through modes, a partial
 update, the cursor, two heads and an EDID preferred mode, saves a screenshot of each step under
-out/demo/ and checks every one against the pattern computed here from guest/PROTOCOL.md.
+out/demo/ and checks every one against the pattern computed here from guest/PROTOCOL.md, at the size
+and with the cursor hot spot this script configured on the host (never the guest's own report), and
+that QEMU's trace shows every change flushed.
 """
 import argparse
 import os
@@ -21,14 +23,17 @@ sys.path.insert(0, str(REPO / "tests" / "e2e"))
 
 from harness.compare import mismatch_report  # noqa: E402
 from harness.machine import QEMU, Machine, MachineConfig  # noqa: E402
-from harness.patterns import cursor_pattern  # noqa: E402
+from harness.patterns import cursor_pattern, screen_pattern  # noqa: E402
 from harness.cursor import read_vnc_cursor  # noqa: E402
 from harness.rfb import RFBClient  # noqa: E402
 from harness.screens import Screens  # noqa: E402
 from harness.steps import CURSOR  # noqa: E402
 
 MODES = [(640, 480), (1024, 768), (1366, 768), (1920, 1080), (2560, 1600)]
-CURSOR_SEED, CURSOR_HOT, CURSOR_MOVES = 9, (4, 4), [(400, 300), (800, 600)]
+# Not symmetric: a hot spot with x and y swapped anywhere on the way is seen.
+CURSOR_SEED, CURSOR_HOT, CURSOR_MOVES = 9, (5, 13), [(400, 300), (800, 600)]
+DEFAULT_SIZE = (1280, 800)    # what the first scene configures (xres/yres, also QEMU 7.2's default)
+EDID_SIZE = (1600, 900)
 
 
 def paste_cursor(screen, rgba, x, y):
@@ -67,11 +72,22 @@ class Demo:
         self.step(f"driver up: {reply.text}")
 
     def shot(self, screen, head, name, what):
-        """Save head's screenshot as PNG and compare it with the expected pattern."""
+        """Save head's screenshot as PNG; compare it with the expected pattern and check, in QEMU's
+        trace, that what changed was flushed to the head (Screens.verify)."""
         path = self.out_dir / f"{len(self.results) + 1:02d}-{name}.png"
         image = screen.machine.screendump(head=head, fmt="png", keep_as=path)
-        self.verdict(path, what, mismatch_report(np.asarray(image), screen.expected[head]))
+        self.verdict(path, what, screen.verify(head, image)[1])
         return path
+
+    def preferred(self, screen, head, seed, configured):
+        """Set the driver's preferred mode; the picture is expected at the size the host configured,
+        so a wrong pick shows as a mismatch whatever the guest says it chose."""
+        chosen = screen.modepref(head, seed)
+        if chosen != configured:
+            self.step(f"the driver chose {chosen[0]}x{chosen[1]}, the host configured "
+                      f"{configured[0]}x{configured[1]}")
+            screen.expected[head] = screen_pattern(*configured, seed)
+        return configured
 
     def verdict(self, path, what, report):
         verdict = "OK" if report is None else "MISMATCH"
@@ -82,10 +98,11 @@ class Demo:
 
     # ---- scenes ----
     def modes(self):
-        with self.machine("one head: default mode, mode switches, a partial update") as vm:
+        props = {"xres": DEFAULT_SIZE[0], "yres": DEFAULT_SIZE[1]}
+        with self.machine("one head: default mode, mode switches, a partial update", gpu_props=props) as vm:
             self.init(vm)
             screen = Screens(vm, "demo")
-            width, height = screen.modepref(0, seed=1)
+            width, height = self.preferred(screen, 0, 1, DEFAULT_SIZE)
             self.shot(screen, 0, f"default-{width}x{height}", "preferred mode of the device, pattern seed 1")
             for seed, (width, height) in enumerate(MODES, start=2):
                 screen.mode(0, width, height, seed)
@@ -118,8 +135,10 @@ class Demo:
         hot, rgba = read_vnc_cursor(client)
         path = self.out_dir / f"{len(self.results) + 1:02d}-cursor-image.png"
         Image.fromarray(rgba, "RGBA").save(path)
-        self.verdict(path, f"cursor image as QEMU's VNC server has it, hot spot {hot}",
-                     mismatch_report(rgba, cursor_pattern(seed)))
+        report = mismatch_report(rgba, cursor_pattern(seed))
+        if hot != CURSOR_HOT:
+            report = f"hot spot {hot}, configured {CURSOR_HOT}" + (f"; {report}" if report else "")
+        self.verdict(path, f"cursor image as QEMU's VNC server has it, hot spot {hot}", report)
         return hot, rgba
 
     def composite(self, screen_png, expected_screen, hot, rgba, where):
@@ -142,11 +161,11 @@ class Demo:
             self.shot(screen, 1, "head1", "head 1, 1024x768, seed 22")
 
     def edid(self):
-        props = {"edid": "on", "xres": 1600, "yres": 900}
+        props = {"edid": "on", "xres": EDID_SIZE[0], "yres": EDID_SIZE[1]}
         with self.machine("EDID says 1600x900: the driver's preferred mode", gpu_props=props) as vm:
             self.init(vm)
             screen = Screens(vm, "demo")
-            width, height = screen.modepref(0, seed=30)
+            width, height = self.preferred(screen, 0, 30, EDID_SIZE)
             self.shot(screen, 0, f"edid-preferred-{width}x{height}", "preferred mode from the EDID, seed 30")
 
     def run(self):

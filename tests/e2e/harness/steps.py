@@ -11,6 +11,8 @@ SET_SCANOUT = "virtio_gpu_cmd_set_scanout"
 CREATE_2D = "virtio_gpu_cmd_res_create_2d"
 UNREF = "virtio_gpu_cmd_res_unref"
 CURSOR = "virtio_gpu_update_cursor"
+KICK = "virtio_queue_notify"     # the driver rang a queue's doorbell (field n: the queue)
+NOTIFY = "virtio_notify"         # the device raised an interrupt for a queue
 
 
 def init(machine, irq=None):
@@ -48,6 +50,11 @@ def scanout_resource(trace, head):
     events = [e for e in trace.since(0, {SET_SCANOUT}) if e["id"] == head]
     assert events, f"no {SET_SCANOUT} for scanout {head} in the trace"
     return events[-1]["res"]
+
+
+def kicks(trace, mark, queue):
+    """Doorbells QEMU saw on `queue` since mark (its line has no commas: `vdev P n Q vq P`)."""
+    return [e for e in trace.since(mark, {KICK}) if re.search(rf"\bn {queue}\b", e.line)]
 
 
 def rect_of(event):

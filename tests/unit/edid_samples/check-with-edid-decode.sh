@@ -10,8 +10,8 @@ CC=${CC:-cc}
 PYTHON=${PYTHON:-/usr/bin/python3}
 
 if ! command -v edid-decode >/dev/null 2>&1; then
-    echo "SKIP: edid-decode is not installed (Debian package edid-decode)"
-    exit 0
+    exec "$root/scripts/skip-or-fail.sh" project test-edid-decode \
+        "edid-decode is not installed (Debian package edid-decode, make deps installs it)"
 fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
