@@ -11,6 +11,8 @@ CSTD    := -std=c11
 
 DEB_PACKAGES :=
 TESTS :=
+# The project's one version number (kext Info.plist and kmod_info, tools' --version, make dist).
+PROJECT_VERSION := $(strip $(file < VERSION))
 
 include $(wildcard mk/*.mk)
 
