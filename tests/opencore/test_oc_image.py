@@ -229,3 +229,10 @@ def test_tilde_paths_are_expanded(osx_kvm, oc_kext):
                   "KEXT=~/kext-build/virtio-gpu.kext", f"OC_KEXT={oc_kext}"], env={"HOME": str(home)})
     assert result.returncode == 0, result.stderr
     assert len(our_entries(osx_kvm.reader().config())) == 1
+
+
+def test_usage_names_every_action():
+    result = run([REPO / "tools/opencore/oc-image"])
+    assert result.returncode == 2
+    for action in ("install", "uninstall", "boot-arg add|remove", "--version"):
+        assert f"oc-image {action}" in result.stderr, action

@@ -7,8 +7,9 @@
  *   oc-kext --version
  *
  * A file that needs no change is not touched. Otherwise the old file is saved as CONFIG.bak
- * and CONFIG is replaced atomically, in its own format (XML or binary). An undo (uninstall after
- * install, remove after add) whose result is exactly CONFIG.bak puts CONFIG.bak's bytes back.
+ * and CONFIG is replaced atomically, in its own format (XML or binary). The first install also
+ * keeps the config as it was in CONFIG.before-virtio-gpu. An undo (uninstall after install, remove
+ * after add) whose result is exactly that file or CONFIG.bak puts those bytes back.
  * Exit status: 0 done (or nothing to do), 1 error (file left as it was), 2 usage. */
 #include "boot_args.h"
 #include "file_io.h"
@@ -18,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #ifndef OC_VERSION
 #error "OC_VERSION (the project's VERSION file) must be defined by the build"
@@ -135,13 +137,16 @@ static void serialised_free(const struct file_bytes *like, char *data)
         plist_to_xml_free(data);
 }
 
-static char *backup_path(const char *path)
+#define BACKUP_SUFFIX ".bak"
+#define PRISTINE_SUFFIX ".before-virtio-gpu"
+
+static char *suffixed(const char *path, const char *suffix)
 {
-    size_t size = strlen(path) + sizeof ".bak";
-    char *backup = malloc(size);
-    if (backup)
-        snprintf(backup, size, "%s.bak", path);
-    return backup;
+    size_t size = strlen(path) + strlen(suffix) + 1;
+    char *out = malloc(size);
+    if (out)
+        snprintf(out, size, "%s%s", path, suffix);
+    return out;
 }
 
 static int backup_and_replace(const char *path, const struct file_bytes *original,
@@ -149,7 +154,7 @@ static int backup_and_replace(const char *path, const struct file_bytes *origina
 {
     if (check_replaceable(path) != 0)
         return -1;
-    char *backup = backup_path(path);
+    char *backup = suffixed(path, BACKUP_SUFFIX);
     if (!backup)
         return -1;
     int rc = replace_file_atomically(backup, original->data, original->len, original->mode);
@@ -184,23 +189,41 @@ static int is_undo_of(const struct file_bytes *backup, const struct file_bytes *
     return match;
 }
 
-/* Returns 1 when CONFIG.bak was put back, 0 when not applicable, -1 on a write error. */
-static int restore_backup_if_undo(const struct options *opt, const struct file_bytes *current)
+/* Returns 1 when the bytes of CONFIG+suffix were put back, 0 when not applicable, -1 on error. */
+static int restore_if_undo(const struct options *opt, const struct file_bytes *current, const char *suffix)
 {
-    char *path = backup_path(opt->config);
-    struct file_bytes backup = {0};
+    char *path = suffixed(opt->config, suffix);
+    struct file_bytes saved = {0};
     int rc = 0;
-    if (path && read_whole_file_if_present(path, &backup) == 1 && is_undo_of(&backup, current, opt)) {
+    if (path && read_whole_file_if_present(path, &saved) == 1 && is_undo_of(&saved, current, opt)) {
         if (opt->dry_run) {
             printf("would restore %s from %s (byte for byte)\n", opt->config, path);
             rc = 1;
         } else {
-            rc = backup_and_replace(opt->config, current, backup.data, backup.len) == 0 ? 1 : -1;
+            rc = backup_and_replace(opt->config, current, saved.data, saved.len) == 0 ? 1 : -1;
+            if (rc == 1 && strcmp(suffix, PRISTINE_SUFFIX) == 0)
+                unlink(path);
             if (rc == 1)
-                printf("restored %s byte for byte from the backup of before the change\n", opt->config);
+                printf("restored %s byte for byte from %s\n", opt->config, path);
         }
     }
-    free(backup.data);
+    free(saved.data);
+    free(path);
+    return rc;
+}
+
+/* The config before the first install, kept until an uninstall gives it back. */
+static int keep_pristine_copy(const struct options *opt, const struct file_bytes *original)
+{
+    if (opt->action != ACTION_INSTALL)
+        return 0;
+    plist_t probe = parse_plist(original, NULL);
+    struct edit_log quiet = {.dry_run = 1, .changes = 0, .silent = 1};
+    int pristine = probe && !kernel_add_uninstall(probe, &quiet) && quiet.changes == 0;
+    if (probe)
+        plist_free(probe);
+    char *path = pristine ? suffixed(opt->config, PRISTINE_SUFFIX) : NULL;
+    int rc = path ? replace_file_atomically(path, original->data, original->len, original->mode) : 0;
     free(path);
     return rc;
 }
@@ -240,13 +263,17 @@ static int edit_and_write(plist_t root, const struct options *opt, const struct 
         printf("%s: nothing to change\n", opt->config);
         return 0;
     }
-    int restored = restore_backup_if_undo(opt, original);
+    int restored = opt->action == ACTION_UNINSTALL ? restore_if_undo(opt, original, PRISTINE_SUFFIX) : 0;
+    if (restored == 0)
+        restored = restore_if_undo(opt, original, BACKUP_SUFFIX);
     if (restored != 0)
         return restored == 1 ? 0 : 1;
     if (opt->dry_run) {
         printf("dry run: %s left unchanged\n", opt->config);
         return 0;
     }
+    if (check_replaceable(opt->config) != 0 || keep_pristine_copy(opt, original) != 0)
+        return 1;
     return write_result(root, opt->config, original) == 0 ? 0 : 1;
 }
 
