@@ -19,8 +19,16 @@ include $(wildcard mk/*.mk)
 # On macOS `make` builds the kext (mk/macos.mk); everywhere it builds the test guest and the tools.
 all: $(GUEST_ELF) $(OC_KEXT_TOOL)
 
-.PHONY: all deps test clean
+# Packages only the tests (and fuzzing, 3D and pixel checks) use: `make deps` installs what building,
+# installing and the demo need; `make deps-test` (run by `make test`) adds these.
+TEST_ONLY_DEBS := python3-pytest python3-pil python3-numpy edid-decode libcmocka-dev clang-14 \
+                  libclang-rt-14-dev dosfstools qemu-system-gui libegl1 libgl1-mesa-dri libegl-mesa0
+
+.PHONY: all deps deps-test test clean
 deps:
+	@scripts/ensure-deb.sh $(sort $(filter-out $(TEST_ONLY_DEBS),$(DEB_PACKAGES)))
+
+deps-test:
 	@scripts/ensure-deb.sh $(sort $(DEB_PACKAGES))
 
 # The core's own tests first: when they fail, the rest says little.  -k runs every suite anyway,
@@ -28,7 +36,7 @@ deps:
 FIRST_TESTS := core-freestanding test-unit
 TEST_ORDER   = $(filter $(FIRST_TESTS),$(TESTS)) $(filter-out $(FIRST_TESTS),$(TESTS))
 
-test: deps
+test: deps-test
 	@$(MAKE) --no-print-directory -k $(TEST_ORDER)
 
 # Keep intermediate objects: rebuilding them costs time and deleting them only adds noise.

@@ -91,7 +91,7 @@ def assert_valid_entry(entry):
 
 
 def run(cmd, **kw):
-    env = dict(os.environ, PATH=SBIN_PATH, **kw.pop("env", {}))
+    env = {**os.environ, "PATH": SBIN_PATH, **kw.pop("env", {})}
     return subprocess.run([str(c) for c in cmd], capture_output=True, text=True, env=env, **kw)
 
 

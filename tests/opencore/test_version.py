@@ -35,7 +35,6 @@ def test_tools_print_it(tool, oc_kext):
     assert result.stdout.split()[-1] == VERSION
 
 
-@pytest.mark.skipif(not (REPO / "mk" / "dist.mk").exists(), reason="make dist not there yet")
 def test_make_prints_the_archive_name():
     result = subprocess.run(["make", "-C", REPO, "--no-print-directory", "-s", "dist-name"],
                             capture_output=True, text=True)
