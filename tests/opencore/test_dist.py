@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, load, our_entries, run
-from osxkvm_tree import OsxKvm, make_kext, pristine_checkout
+from osxkvm_tree import make_kext
 
 VERSION = (REPO / "VERSION").read_text().strip()
 NAME = f"virtio-gpu-macos-{VERSION}"
@@ -87,9 +87,8 @@ def test_the_archive_is_reproducible(archive, tmp_path):
     assert (tmp_path / path.name).read_bytes() == path.read_bytes()
 
 
-def test_install_and_uninstall_scripts_from_the_unpacked_archive(archive, tmp_path):
+def test_install_and_uninstall_scripts_from_the_unpacked_archive(archive, tmp_path, osx_kvm):
     root = unpack(archive[0], tmp_path / "unpacked")
-    osx_kvm = OsxKvm(tmp_path / "OSX-KVM", pristine_checkout(tmp_path / "pristine" / "OSX-KVM"))
     result = run([root / "install.sh", osx_kvm.root], cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     reader = osx_kvm.reader()
@@ -105,10 +104,9 @@ def test_install_and_uninstall_scripts_from_the_unpacked_archive(archive, tmp_pa
     assert osx_kvm.config.read_bytes() == osx_kvm.original_config
 
 
-def test_install_refuses_a_damaged_archive(archive, tmp_path):
+def test_install_refuses_a_damaged_archive(archive, tmp_path, osx_kvm):
     root = unpack(archive[0], tmp_path / "unpacked")
     (root / "virtio-gpu.kext/Contents/MacOS/virtio-gpu").write_bytes(b"truncated")
-    osx_kvm = OsxKvm(tmp_path / "OSX-KVM", pristine_checkout(tmp_path / "pristine" / "OSX-KVM"))
     result = run([root / "install.sh", osx_kvm.root])
     assert result.returncode != 0 and "SHA256SUMS" in result.stderr
     assert osx_kvm.image.read_bytes() == osx_kvm.original

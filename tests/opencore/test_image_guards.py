@@ -8,19 +8,8 @@ import time
 import pytest
 
 from conftest import REPO, run
-from osxkvm_tree import OsxKvm, pristine_checkout
 
 QEMU = shutil.which("qemu-system-x86_64")
-
-
-@pytest.fixture(scope="module")
-def pristine(tmp_path_factory):
-    return pristine_checkout(tmp_path_factory.mktemp("guards") / "OSX-KVM")
-
-
-@pytest.fixture
-def osx_kvm(tmp_path, pristine):
-    return OsxKvm(tmp_path / "OSX-KVM", pristine)
 
 
 def install(osx_kvm, oc_kext, image=None):

@@ -14,16 +14,6 @@ from conftest import REPO, assert_valid_entry, load, our_entries, run, synthetic
 from osxkvm_tree import BASIC_DATA_TYPE, ESP_FILES, OsxKvm, missing_enabled_kexts, pristine_checkout
 
 
-@pytest.fixture(scope="session")
-def pristine(tmp_path_factory):
-    return pristine_checkout(tmp_path_factory.mktemp("pristine") / "OSX-KVM")
-
-
-@pytest.fixture
-def osx_kvm(tmp_path, pristine):
-    return OsxKvm(tmp_path / "OSX-KVM", pristine)
-
-
 def make(target, osx_kvm, oc_kext, *extra):
     return run(["make", "-C", REPO, "--no-print-directory", target, f"OSX_KVM={osx_kvm.root}",
                 f"KEXT={osx_kvm.kext}", f"OC_KEXT={oc_kext}", *extra])

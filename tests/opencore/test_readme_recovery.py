@@ -72,14 +72,14 @@ def add_boot_script(root):
     return script
 
 
-def test_each_recovery_step_does_what_the_readme_says(tmp_path, home):
+def test_each_recovery_step_does_what_the_readme_says(home, pristine):
     home, sh = home
-    osx_kvm = OsxKvm(home / "OSX-KVM", pristine_checkout(tmp_path / "pristine" / "OSX-KVM"))
+    osx_kvm = OsxKvm(home / "OSX-KVM", pristine)
     add_boot_script(osx_kvm.root)
     sh("make opencore OSX_KVM=~/OSX-KVM")
     sh("tools/launch/virtio-gpu-launch-opts --patch ~/OSX-KVM/OpenCore-Boot.sh")
     installed_config = osx_kvm.config.read_bytes()
-    original_args = boot_args(load(tmp_path / "pristine" / "OSX-KVM" / "OpenCore" / "config.plist"))
+    original_args = boot_args(load(pristine / "OpenCore" / "config.plist"))
     legacy, vgpuoff, vgpuon, uninstall, restore = section_commands("If macOS does not boot")
 
     assert "GPU_MODE=legacy" in legacy
