@@ -11,14 +11,24 @@ CSTD    := -std=c11
 
 DEB_PACKAGES :=
 TESTS :=
+# The project's one version number (kext Info.plist and kmod_info, tools' --version, make dist).
+PROJECT_VERSION := $(strip $(file < VERSION))
 
 include $(wildcard mk/*.mk)
 
 # On macOS `make` builds the kext (mk/macos.mk); everywhere it builds the test guest and the tools.
 all: $(GUEST_ELF) $(OC_KEXT_TOOL)
 
-.PHONY: all deps test clean
+# Packages only the tests (and fuzzing, 3D and pixel checks) use: `make deps` installs what building,
+# installing and the demo need; `make deps-test` (run by `make test`) adds these.
+TEST_ONLY_DEBS := python3-pytest python3-pil python3-numpy edid-decode libcmocka-dev clang-14 \
+                  libclang-rt-14-dev dosfstools qemu-system-gui libegl1 libgl1-mesa-dri libegl-mesa0
+
+.PHONY: all deps deps-test test clean
 deps:
+	@scripts/ensure-deb.sh $(sort $(filter-out $(TEST_ONLY_DEBS),$(DEB_PACKAGES)))
+
+deps-test:
 	@scripts/ensure-deb.sh $(sort $(DEB_PACKAGES))
 
 # The core's own tests first: when they fail, the rest says little.  -k runs every suite anyway,
@@ -29,7 +39,7 @@ TEST_ORDER   = $(filter $(FIRST_TESTS),$(TESTS)) $(filter-out $(FIRST_TESTS),$(T
 # Skips are counted in VGPU_SKIP_LOG (scripts/skip-or-fail.sh, tests/skip_policy.py); with CI=true a
 # missing input the project provides fails instead.
 export VGPU_SKIP_LOG ?= $(abspath $(OUT))/skips.txt
-test: deps
+test: deps-test
 	@rm -f $(VGPU_SKIP_LOG)
 	@$(MAKE) --no-print-directory -k $(TEST_ORDER); rc=$$?; scripts/skip-or-fail.sh --summary; exit $$rc
 

@@ -11,6 +11,8 @@
 # mk/macos.mk leaves `kext` to this file on Linux (and keeps `sign`, which needs Apple's codesign).
 
 KEXT_LINUX_DEBS   := clang llvm make git python3
+# What `make kext` runs, as command:Debian-package (scripts/ensure-tools.sh checks the commands first).
+KEXT_LINUX_TOOLS  := clang:clang clang++:clang llvm-objdump:llvm make:make git:git python3:python3
 DEB_PACKAGES      += $(KEXT_LINUX_DEBS) python3-pytest
 TESTS             += test-kext-linux
 
@@ -29,7 +31,7 @@ KEXT_TOOLCHAIN_ENV = MACKERNELSDK="$(MACKERNELSDK)" LD64="$(LD64)" CCTOOLS_PORT=
 .PHONY: kext kext-fetch kext-check test-kext-linux
 ifneq ($(shell uname -s),Darwin)
 kext:
-	@scripts/ensure-deb.sh $(KEXT_LINUX_DEBS)
+	@scripts/ensure-tools.sh $(KEXT_LINUX_TOOLS)
 	@sdk=$$($(KEXT_TOOLCHAIN_ENV) $(KEXT_TOOLCHAIN) sdk) && ld=$$($(KEXT_TOOLCHAIN_ENV) $(KEXT_TOOLCHAIN) ld64) && \
 	  $(MAKE) --no-print-directory -f Makefile -f tools/kext-build/bundle.mk kext-linux-bundle \
 	    MACKERNELSDK="$$sdk" KEXT_LD64="$$ld"

@@ -8,7 +8,7 @@
 
 KEXT_NAME       := virtio-gpu
 KEXT_BUNDLE_ID  := com.osx-kvm.driver.virtio-gpu
-KEXT_VERSION    := 0.1.0
+KEXT_VERSION    := $(PROJECT_VERSION)
 KEXT_MIN_MACOS  := 10.15
 KEXT_INFO_PLIST := macos/Info.plist
 KEXT_KMOD_IN    := macos/kmod_info.c.in
@@ -33,12 +33,12 @@ KEXT_TARGET_x86_64 := x86_64-apple-macos$(KEXT_MIN_MACOS)
 KEXT_TARGET_arm64e := arm64e-apple-macos11.0
 
 # Info.plist holds Xcode-style placeholders; fill them as Xcode would.
-$(KEXT_PLIST_OUT): $(KEXT_INFO_PLIST) mk/macos.mk
+$(KEXT_PLIST_OUT): $(KEXT_INFO_PLIST) mk/macos.mk VERSION
 	@mkdir -p $(@D)
 	sed -e 's/$$(PRODUCT_BUNDLE_IDENTIFIER)/$(KEXT_BUNDLE_ID)/g' -e 's/$$(MODULE_VERSION)/$(KEXT_VERSION)/g' \
 	    -e 's/$$(EXECUTABLE_NAME)/$(KEXT_NAME)/g' $< > $@
 
-$(KEXT_KMOD_INFO): $(KEXT_KMOD_IN) mk/macos.mk
+$(KEXT_KMOD_INFO): $(KEXT_KMOD_IN) mk/macos.mk VERSION
 	@mkdir -p $(@D)
 	sed -e 's/@KEXT_BUNDLE_ID@/$(KEXT_BUNDLE_ID)/g' -e 's/@KEXT_VERSION@/$(KEXT_VERSION)/g' $< > $@
 

@@ -94,7 +94,7 @@ def assert_valid_entry(entry):
 
 
 def run(cmd, **kw):
-    env = dict(os.environ, PATH=SBIN_PATH, **kw.pop("env", {}))
+    env = {**os.environ, "PATH": SBIN_PATH, **kw.pop("env", {})}
     return subprocess.run([str(c) for c in cmd], capture_output=True, text=True, env=env, **kw)
 
 
@@ -117,3 +117,17 @@ def copy_writable(src, dst):
     shutil.copyfile(src, dst)
     os.chmod(dst, 0o644)
     return dst
+
+
+@pytest.fixture(scope="session")
+def pristine(tmp_path_factory):
+    """A fake OSX-KVM checkout with an image built from it (osxkvm_tree.py), built once."""
+    from osxkvm_tree import pristine_checkout  # osxkvm_tree imports this module
+    return pristine_checkout(tmp_path_factory.mktemp("pristine") / "OSX-KVM")
+
+
+@pytest.fixture
+def osx_kvm(tmp_path, pristine):
+    """A fresh copy of the pristine checkout, plus a stand-in kext build."""
+    from osxkvm_tree import OsxKvm
+    return OsxKvm(tmp_path / "OSX-KVM", pristine)

@@ -114,10 +114,21 @@ def test_virtio_gpu_pci_flags_turn_off_the_default_vga():
     assert "-vga" in flags and flags[flags.index("-vga") + 1] == "none"
 
 
-@pytest.mark.parametrize("bad", [["--device", "vmware-svga"], ["--outputs", "0"], ["--xres", "wide"],
+@pytest.mark.parametrize("bad", [["--device", "vmware-svga"], ["--outputs", "0"], ["--outputs", "17"], ["--xres", "wide"],
                                  ["--yres"], ["--bogus"], ["--dry-run"]])
 def test_bad_options_are_refused(bad):
     assert launch_opts(*bad).returncode != 0
+
+
+@pytest.mark.skipif(shutil.which("qemu-system-x86_64") is None, reason="qemu-system-x86 is not installed")
+@pytest.mark.parametrize("outputs,accepted", [(16, True), (17, False)])
+def test_output_limit_is_qemus(outputs, accepted):
+    """QEMU itself takes 16 heads and refuses 17: the tool's limit is the device's."""
+    result = subprocess.run(["qemu-system-x86_64", "-M", "q35", "-accel", "tcg", "-display", "none", "-S",
+                             "-monitor", "stdio", "-device", f"virtio-vga,max_outputs={outputs}"],
+                            input="quit\n", capture_output=True, text=True, timeout=60)
+    assert (result.returncode == 0) == accepted, result.stderr
+    assert (launch_opts("--outputs", str(outputs)).returncode == 0) == accepted
 
 
 def test_patched_script_runs_virtio_by_default_and_original_with_legacy(boot_script, fake_qemu):

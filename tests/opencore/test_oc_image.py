@@ -1,133 +1,17 @@
-"""make opencore / uninstall-opencore on a fake OSX-KVM tree whose OpenCore.qcow2 the test builds itself.
-
-The image mimics opencore-image-ng.sh: 384 MiB qcow2, GPT, ESP "EFI" at sectors 2048-300000 and a second
-vfat partition "OpenCore". What the tools wrote is read back out of the image with sfdisk's JSON and mtools,
-never by asking the code under test.
+"""make opencore / uninstall-opencore on a fake OSX-KVM checkout whose OpenCore.qcow2 the test builds the
+way OSX-KVM does (osxkvm_tree.py), read back with sfdisk and mtools.
 """
 import filecmp
-import json
 import os
 import plistlib
 import shutil
 import stat
-from pathlib import Path
 
 import pytest
 
-from conftest import (REAL_CONFIGS, REPO, assert_valid_entry, load, our_entries, run, synthetic_config_tree,
-                      without_our_entries, write_plist)
-
-ESP_TYPE = "C12A7328-F81F-11D2-BA4B-00A0C93EC93B"
-BASIC_DATA_TYPE = "EBD0A0A2-B9E5-4433-87C0-68B6B72699C7"
-ESP_FILES = {"EFI/BOOT/BOOTx64.efi": b"boot loader stand-in", "EFI/OC/OpenCore.efi": b"OpenCore stand-in",
-             "EFI/OC/Drivers/OpenRuntime.efi": b"driver stand-in", "EFI/OC/Resources/Font/readme.txt": b"fonts"}
-MTOOLS_ENV = {"MTOOLS_SKIP_CHECK": "1"}
-
-
-def checked(cmd, **kw):
-    result = run(cmd, env=MTOOLS_ENV, **kw)
-    assert result.returncode == 0, f"{cmd}: {result.stderr}"
-    return result
-
-
-def build_image(dest, config_bytes, workdir, esp_type=ESP_TYPE):
-    raw = workdir / "disk.raw"
-    checked(["truncate", "-s", "384M", raw])
-    layout = (f'label: gpt\nstart=2048, size=297953, type={esp_type}, name="EFI"\n'
-              f'start=302048, size=482336, type={BASIC_DATA_TYPE}, name="OpenCore"\n')
-    checked(["sfdisk", "-q", raw], input=layout)
-    checked(["mkfs.vfat", "-F", "32", "-s", "1", "-n", "EFI", "--offset", "2048", raw, str(297953 // 2)])
-    checked(["mkfs.vfat", "-n", "OpenCore", "--offset", "302048", raw, str(482336 // 2)])
-    drive = f"{raw}@@{2048 * 512}"
-    for folder in ["EFI", "EFI/BOOT", "EFI/OC", "EFI/OC/ACPI", "EFI/OC/Drivers", "EFI/OC/Kexts", "EFI/OC/Tools",
-                   "EFI/OC/Resources", "EFI/OC/Resources/Font"]:
-        checked(["mmd", "-i", drive, f"::/{folder}"])
-    (workdir / "config.plist").write_bytes(config_bytes)
-    checked(["mcopy", "-i", drive, workdir / "config.plist", "::/EFI/OC/config.plist"])
-    for name, data in ESP_FILES.items():
-        (workdir / "payload").write_bytes(data)
-        checked(["mcopy", "-i", drive, workdir / "payload", f"::/{name}"])
-    checked(["qemu-img", "convert", "-f", "raw", "-O", "qcow2", raw, dest])
-    raw.unlink()
-
-
-class ImageReader:
-    """Reads files out of a qcow2 OpenCore image: qemu-img to raw, sfdisk --json for the ESP, mtools."""
-
-    def __init__(self, image, workdir):
-        self.raw = workdir / "readback.raw"
-        checked(["qemu-img", "convert", "-O", "raw", image, self.raw])
-        table = json.loads(checked(["sfdisk", "--json", self.raw]).stdout)["partitiontable"]
-        esp = next(p for p in table["partitions"] if p.get("name") == "EFI")
-        self.drive = f"{self.raw}@@{esp['start'] * table.get('sectorsize', 512)}"
-        self.workdir = workdir
-
-    def read(self, path):
-        return checked(["mtype", "-i", self.drive, f"::/{path}"]).stdout.encode()
-
-    def read_binary(self, path):
-        out = self.workdir / "readback.bin"
-        checked(["mcopy", "-n", "-i", self.drive, f"::/{path}", out])
-        return out.read_bytes()
-
-    def exists(self, path):
-        return run(["mdir", "-i", self.drive, f"::/{path}"], env=MTOOLS_ENV).returncode == 0
-
-    def extract_dir(self, path, dest):
-        dest.mkdir()
-        checked(["mcopy", "-s", "-n", "-i", self.drive, f"::/{path}", dest])
-        return dest / Path(path).name
-
-    def config(self):
-        return plistlib.loads(self.read_binary("EFI/OC/config.plist"))
-
-
-def image_config_source():
-    """OSX-KVM's own config when the shared data is there, else the synthetic one."""
-    real = REAL_CONFIGS["osx-kvm"]
-    return real.read_bytes() if real.is_file() else plistlib.dumps(synthetic_config_tree())
-
-
-@pytest.fixture(scope="session")
-def pristine_image(tmp_path_factory):
-    workdir = tmp_path_factory.mktemp("pristine")
-    image = workdir / "OpenCore.qcow2"
-    build_image(image, image_config_source(), workdir)
-    return image
-
-
-def make_kext(folder):
-    contents = folder / "virtio-gpu.kext" / "Contents"
-    (contents / "MacOS").mkdir(parents=True)
-    plistlib.dump({"CFBundleIdentifier": "com.osx-kvm.driver.virtio-gpu", "CFBundleExecutable": "virtio-gpu",
-                   "CFBundlePackageType": "KEXT"}, (contents / "Info.plist").open("wb"))
-    (contents / "MacOS" / "virtio-gpu").write_bytes(bytes(range(256)) * 16)
-    return folder / "virtio-gpu.kext"
-
-
-class OsxKvm:
-    def __init__(self, root, image_source):
-        self.root = root
-        self.opencore = root / "OpenCore"
-        self.opencore.mkdir(parents=True)
-        self.image = self.opencore / "OpenCore.qcow2"
-        shutil.copyfile(image_source, self.image)
-        self.original = self.image.read_bytes()
-        self.backup = self.opencore / "OpenCore.qcow2.bak"
-        self.kext = make_kext(root / "kext-build")
-
-    def reader(self, name):
-        folder = self.root / name
-        folder.mkdir()
-        return ImageReader(self.image, folder)
-
-    def leftovers(self):
-        return [p.name for p in self.opencore.iterdir() if p.name.startswith(".")]
-
-
-@pytest.fixture
-def osx_kvm(tmp_path, pristine_image):
-    return OsxKvm(tmp_path / "OSX-KVM", pristine_image)
+from conftest import REPO, assert_valid_entry, load, our_entries, run, synthetic_config_tree, \
+    without_our_entries, write_plist
+from osxkvm_tree import BASIC_DATA_TYPE, ESP_FILES, OsxKvm, missing_enabled_kexts, pristine_checkout
 
 
 def make(target, osx_kvm, oc_kext, *extra):
@@ -150,13 +34,13 @@ def assert_rest_of_esp_intact(reader):
 
 
 def test_make_opencore_puts_kext_and_entry_into_the_image(osx_kvm, oc_kext):
-    before = ImageReader(osx_kvm.image, osx_kvm.root).config()
+    before = osx_kvm.reader().config()
     result = make("opencore", osx_kvm, oc_kext)
     assert result.returncode == 0, result.stderr
-    reader = osx_kvm.reader("after")
+    reader = osx_kvm.reader()
     info = reader.read("EFI/OC/Kexts/virtio-gpu.kext/Contents/Info.plist")
     assert b"com.osx-kvm.driver.virtio-gpu" in info
-    assert_same_tree(osx_kvm.kext, reader.extract_dir("EFI/OC/Kexts/virtio-gpu.kext", osx_kvm.root / "out"))
+    assert_same_tree(osx_kvm.kext, reader.extract_dir("EFI/OC/Kexts/virtio-gpu.kext", reader.workdir / "out"))
     config = reader.config()
     assert len(our_entries(config)) == 1
     assert_valid_entry(our_entries(config)[0])
@@ -186,16 +70,16 @@ def test_changed_kext_is_copied_again(osx_kvm, oc_kext):
     binary = osx_kvm.kext / "Contents" / "MacOS" / "virtio-gpu"
     binary.write_bytes(b"newer build")
     assert make("opencore", osx_kvm, oc_kext).returncode == 0
-    assert osx_kvm.reader("after").read_binary("EFI/OC/Kexts/virtio-gpu.kext/Contents/MacOS/virtio-gpu") == \
+    assert osx_kvm.reader().read_binary("EFI/OC/Kexts/virtio-gpu.kext/Contents/MacOS/virtio-gpu") == \
         b"newer build"
 
 
 def test_uninstall_opencore_restores_an_equivalent_image(osx_kvm, oc_kext):
-    before = ImageReader(osx_kvm.image, osx_kvm.root).config()
+    before = osx_kvm.reader().config()
     assert make("opencore", osx_kvm, oc_kext).returncode == 0
     result = make("uninstall-opencore", osx_kvm, oc_kext)
     assert result.returncode == 0, result.stderr
-    reader = osx_kvm.reader("after")
+    reader = osx_kvm.reader()
     assert not reader.exists("EFI/OC/Kexts/virtio-gpu.kext")
     assert reader.exists("EFI/OC/Kexts")
     assert reader.config() == before
@@ -209,7 +93,7 @@ def test_separate_config_is_patched_and_copied_into_the_image(osx_kvm, oc_kext):
     assert result.returncode == 0, result.stderr
     assert (osx_kvm.opencore / "config.plist.bak").read_bytes() == original
     assert len(our_entries(load(user_config))) == 1
-    assert osx_kvm.reader("after").read_binary("EFI/OC/config.plist") == user_config.read_bytes()
+    assert osx_kvm.reader().read_binary("EFI/OC/config.plist") == user_config.read_bytes()
 
 
 def test_dry_run_leaves_the_image_alone(osx_kvm, oc_kext):
@@ -222,16 +106,15 @@ def test_dry_run_leaves_the_image_alone(osx_kvm, oc_kext):
 
 
 def test_esp_is_found_without_the_esp_type_guid(tmp_path, oc_kext):
-    source = tmp_path / "basic.qcow2"
-    build_image(source, plistlib.dumps(synthetic_config_tree()), tmp_path, esp_type=BASIC_DATA_TYPE)
+    source = pristine_checkout(tmp_path / "basic" / "OSX-KVM", plistlib.dumps(synthetic_config_tree()),
+                               esp_type=BASIC_DATA_TYPE)
     osx_kvm = OsxKvm(tmp_path / "OSX-KVM", source)
     assert make("opencore", osx_kvm, oc_kext).returncode == 0
-    assert len(our_entries(osx_kvm.reader("after").config())) == 1
+    assert len(our_entries(osx_kvm.reader().config())) == 1
 
 
 def test_malformed_config_in_image_leaves_image_byte_identical(tmp_path, oc_kext):
-    source = tmp_path / "bad.qcow2"
-    build_image(source, plistlib.dumps(synthetic_config_tree())[:-30], tmp_path)
+    source = pristine_checkout(tmp_path / "bad" / "OSX-KVM", plistlib.dumps(synthetic_config_tree())[:-30])
     osx_kvm = OsxKvm(tmp_path / "OSX-KVM", source)
     result = make("opencore", osx_kvm, oc_kext)
     assert result.returncode != 0
@@ -261,3 +144,85 @@ def test_read_only_image_directory_is_refused(osx_kvm, oc_kext):
         os.chmod(osx_kvm.opencore, mode)
     assert result.returncode != 0
     assert osx_kvm.image.read_bytes() == osx_kvm.original and not osx_kvm.backup.exists()
+
+
+# ---- the image is regenerated from OSX-KVM's folder: kext and entry must survive together ----
+
+def assert_rebuild_has_kext_and_entry(osx_kvm, cfg=None):
+    rebuilt = osx_kvm.rebuild(cfg)
+    assert len(our_entries(rebuilt.config())) == 1
+    assert missing_enabled_kexts(rebuilt) == [], "OpenCore would halt on a missing kext"
+    assert_same_tree(osx_kvm.kext, rebuilt.extract_dir("EFI/OC/Kexts/virtio-gpu.kext", rebuilt.workdir / "out"))
+
+
+@pytest.mark.parametrize("with_config", [False, True], ids=["default", "OPENCORE_CONFIG"])
+def test_regenerated_image_keeps_kext_and_entry_together(osx_kvm, oc_kext, with_config):
+    extra = [f"OPENCORE_CONFIG={osx_kvm.config}"] if with_config else []
+    result = make("opencore", osx_kvm, oc_kext, *extra)
+    assert result.returncode == 0, result.stderr
+    assert missing_enabled_kexts(osx_kvm.reader()) == []
+    assert_rebuild_has_kext_and_entry(osx_kvm)
+    assert osx_kvm.leftovers() == []
+
+
+def test_after_uninstall_a_regenerated_image_has_neither_and_the_config_is_byte_identical(osx_kvm, oc_kext):
+    assert make("opencore", osx_kvm, oc_kext).returncode == 0
+    result = make("uninstall-opencore", osx_kvm, oc_kext)
+    assert result.returncode == 0, result.stderr
+    assert osx_kvm.config.read_bytes() == osx_kvm.original_config
+    assert not (osx_kvm.efi / "OC" / "Kexts" / "virtio-gpu.kext").exists()
+    rebuilt = osx_kvm.rebuild()
+    assert our_entries(rebuilt.config()) == [] and not rebuilt.exists("EFI/OC/Kexts/virtio-gpu.kext")
+    assert missing_enabled_kexts(rebuilt) == []
+
+
+def test_backup_is_the_image_before_install_even_after_update_and_uninstall(osx_kvm, oc_kext):
+    assert make("opencore", osx_kvm, oc_kext).returncode == 0
+    (osx_kvm.kext / "Contents" / "MacOS" / "virtio-gpu").write_bytes(b"newer build")
+    assert make("opencore", osx_kvm, oc_kext).returncode == 0
+    assert make("uninstall-opencore", osx_kvm, oc_kext).returncode == 0
+    assert osx_kvm.backup.read_bytes() == osx_kvm.original
+
+
+def test_config_elsewhere_without_an_efi_folder_is_refused(tmp_path, osx_kvm, oc_kext):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    cfg = write_plist(elsewhere / "config.plist", synthetic_config_tree())
+    shutil.rmtree(osx_kvm.efi)
+    before = cfg.read_bytes()
+    result = make("opencore", osx_kvm, oc_kext, f"OPENCORE_CONFIG={cfg}")
+    assert result.returncode != 0 and "OPENCORE_EFI" in result.stderr
+    assert cfg.read_bytes() == before and osx_kvm.image.read_bytes() == osx_kvm.original
+
+
+def test_named_efi_folder_gets_the_kext(tmp_path, osx_kvm, oc_kext):
+    moved = tmp_path / "my-efi"
+    shutil.move(osx_kvm.efi, moved)
+    result = make("opencore", osx_kvm, oc_kext, f"OPENCORE_CONFIG={osx_kvm.config}", f"OPENCORE_EFI={moved}")
+    assert result.returncode == 0, result.stderr
+    assert_same_tree(osx_kvm.kext, moved / "OC" / "Kexts" / "virtio-gpu.kext")
+    assert len(our_entries(load(osx_kvm.config))) == 1
+
+
+def test_dry_run_leaves_the_folder_alone(osx_kvm, oc_kext):
+    result = run([REPO / "tools/opencore/oc-image", "install", "--dry-run", "--image", osx_kvm.image,
+                  "--oc-kext", oc_kext, "--kext", osx_kvm.kext])
+    assert result.returncode == 0, result.stderr
+    assert "would copy" in result.stdout and "would update" in result.stdout
+    assert osx_kvm.config.read_bytes() == osx_kvm.original_config
+    assert not (osx_kvm.efi / "OC" / "Kexts" / "virtio-gpu.kext").exists() and osx_kvm.leftovers() == []
+
+
+def test_tilde_paths_are_expanded(osx_kvm, oc_kext):
+    home = osx_kvm.root.parent
+    result = run(["make", "-C", REPO, "--no-print-directory", "opencore", "OSX_KVM=~/OSX-KVM",
+                  "KEXT=~/kext-build/virtio-gpu.kext", f"OC_KEXT={oc_kext}"], env={"HOME": str(home)})
+    assert result.returncode == 0, result.stderr
+    assert len(our_entries(osx_kvm.reader().config())) == 1
+
+
+def test_usage_names_every_action():
+    result = run([REPO / "tools/opencore/oc-image"])
+    assert result.returncode == 2
+    for action in ("install", "uninstall", "boot-arg add|remove", "--version"):
+        assert f"oc-image {action}" in result.stderr, action

@@ -60,6 +60,13 @@ int read_whole_file(const char *path, struct file_bytes *out)
     return 0;
 }
 
+int read_whole_file_if_present(const char *path, struct file_bytes *out)
+{
+    if (access(path, F_OK) != 0 && errno == ENOENT)
+        return 0;
+    return read_whole_file(path, out) == 0 ? 1 : -1;
+}
+
 static int check_one_writable(const char *path, const char *what)
 {
     struct stat st;

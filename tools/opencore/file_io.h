@@ -14,6 +14,9 @@ struct file_bytes {
 
 int read_whole_file(const char *path, struct file_bytes *out);
 
+/* As read_whole_file, but a missing file is no error: 1 read, 0 absent, -1 error. */
+int read_whole_file_if_present(const char *path, struct file_bytes *out);
+
 /* Refuses a file or directory that is not writable, or whose permission bits make it
  * read-only: root may write anywhere, but a chmod a-w is the owner saying "leave it". */
 int check_replaceable(const char *path);

@@ -6,13 +6,14 @@
 #include <string.h>
 #include <strings.h>
 
-static void report(struct edit_log *log, const char *done, const char *would, const char *what)
+void edit_log_report(struct edit_log *log, const char *done, const char *would, const char *what)
 {
-    printf("%s %s\n", log->dry_run ? would : done, what);
+    if (!log->silent)
+        printf("%s %s\n", log->dry_run ? would : done, what);
     log->changes++;
 }
 
-static plist_t dict_child(plist_t dict, const char *key, plist_type type)
+plist_t dict_child(plist_t dict, const char *key, plist_type type)
 {
     plist_t child = plist_dict_get_item(dict, key);
     return child && plist_get_node_type(child) == type ? child : NULL;
@@ -105,7 +106,7 @@ static void remove_our_entries(plist_t add, uint32_t from, struct edit_log *log)
         if (!is_our_kernel_entry(plist_array_get_item(add, i)))
             continue;
         plist_array_remove_item(add, i);
-        report(log, "removed", "would remove", "Kernel→Add entry " KEXT_BUNDLE_PATH);
+        edit_log_report(log, "removed", "would remove", "Kernel→Add entry " KEXT_BUNDLE_PATH);
     }
 }
 
@@ -127,20 +128,20 @@ const char *kernel_add_install(plist_t root, struct edit_log *log)
         plist_t kernel = plist_dict_get_item(root, "Kernel");
         add = plist_new_array();
         plist_dict_set_item(kernel, "Add", add);
-        report(log, "created", "would create", "empty Kernel→Add array");
+        edit_log_report(log, "created", "would create", "empty Kernel→Add array");
     }
     plist_t wanted = canonical_entry();
     uint32_t at = first_our_entry(add);
     if (at == plist_array_get_size(add)) {
         plist_array_append_item(add, wanted);
-        report(log, "added", "would add", "Kernel→Add entry " KEXT_BUNDLE_PATH);
+        edit_log_report(log, "added", "would add", "Kernel→Add entry " KEXT_BUNDLE_PATH);
         return NULL;
     }
     if (subtrees_equal(plist_array_get_item(add, at), wanted)) {
         plist_free(wanted);
     } else {
         plist_array_set_item(add, wanted, at); /* frees the old entry */
-        report(log, "updated", "would update", "Kernel→Add entry " KEXT_BUNDLE_PATH);
+        edit_log_report(log, "updated", "would update", "Kernel→Add entry " KEXT_BUNDLE_PATH);
     }
     remove_our_entries(add, at + 1, log);
     return NULL;
@@ -174,7 +175,7 @@ void uefi_drivers_remove_kext(plist_t root, struct edit_log *log)
         if (!is_driver_for_kext(plist_array_get_item(drivers, i)))
             continue;
         plist_array_remove_item(drivers, i);
-        report(log, "removed", "would remove",
+        edit_log_report(log, "removed", "would remove",
                "UEFI→Drivers entry for " KEXT_BUNDLE_PATH
                " (UEFI→Drivers is for .efi drivers; a kext belongs in Kernel→Add)");
     }

@@ -11,11 +11,19 @@
 #define KEXT_MIN_KERNEL "19.0.0" /* Catalina */
 #define KEXT_COMMENT "VirtIO GPU display driver (virtio-gpu-macos)"
 
-/* Every change is counted and reported on stdout, as "added …" or, in a dry run, "would add …". */
+/* Every change is counted and reported on stdout, as "added …" or, in a dry run, "would add …"
+ * (silent: counted only, for probes). */
 struct edit_log {
     int dry_run;
     int changes;
+    int silent;
 };
+
+/* Prints "<done> <what>" (or "<would> <what>" in a dry run) and counts the change. */
+void edit_log_report(struct edit_log *log, const char *done, const char *would, const char *what);
+
+/* The child of a dict under key when it has the given type, else NULL. */
+plist_t dict_child(plist_t dict, const char *key, plist_type type);
 
 /* Adds our Kernel→Add entry, or rewrites an existing one to the canonical form (in place,
  * keeping its position); drops duplicates. Returns NULL or an error message. */
