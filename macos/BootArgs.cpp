@@ -18,12 +18,8 @@ bool vgpuDisabled()
     return bootFlag("-vgpuoff");
 }
 
-/* Asked on every verbose line: the command line does not change after boot, so read it once
- * (a race only reads it twice). */
+/* Asked on every verbose line: a scan of the short boot-args string, cheap next to the IOLog. */
 bool vgpuVerbose()
 {
-    static int verbose = -1;
-    if (verbose < 0)
-        verbose = bootFlag("-vgpudbg") ? 1 : 0;
-    return verbose == 1;
+    return bootFlag("-vgpudbg");
 }

@@ -629,16 +629,19 @@ static unsigned gScanCalls, gScansInGate;
 extern "C" {
 uint32_t __real_vgpu_damage_scan(struct vgpu_damage *d, const uint32_t *fb);
 bool __real_vgpu_damage_probe(const struct vgpu_damage *d, const uint32_t *fb, uint32_t stride, uint32_t phase);
-uint32_t __wrap_vgpu_damage_scan(struct vgpu_damage *d, const uint32_t *fb)
+static void noteScan()
 {
     gScanCalls++;
     gScansInGate += fake::gateDepth() != 0;
+}
+uint32_t __wrap_vgpu_damage_scan(struct vgpu_damage *d, const uint32_t *fb)
+{
+    noteScan();
     return __real_vgpu_damage_scan(d, fb);
 }
 bool __wrap_vgpu_damage_probe(const struct vgpu_damage *d, const uint32_t *fb, uint32_t stride, uint32_t phase)
 {
-    gScanCalls++;
-    gScansInGate += fake::gateDepth() != 0;
+    noteScan();
     return __real_vgpu_damage_probe(d, fb, stride, phase);
 }
 }
@@ -783,6 +786,16 @@ static void probe_refuses_a_function_without_the_modern_structures(void **state)
     Rig *r = rig(state);
     r->cfg.layout_faults = SIM_LAYOUT_NO_COMMON_CAP;
     assert_null(probeOnly(r));
+}
+
+/* -vgpudbg turns verbose lines on in a release build (VGPU_DLOG asks vgpuVerbose()). */
+static void vgpudbg_is_read_from_the_boot_arguments(void **state)
+{
+    (void)state;
+    fake::setBootArgs("-v -vgpudbg keepsyms=1");
+    assert_true(vgpuVerbose());
+    fake::setBootArgs("-vgpudbgx -v");
+    assert_false(vgpuVerbose());
 }
 
 static void probe_takes_the_modern_gpu_and_vgpuoff_turns_it_down(void **state)
@@ -987,6 +1000,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(probe_refuses_other_functions_before_touching_them, rigTestSetup, rigTestTeardown),
         cmocka_unit_test_setup_teardown(probe_refuses_a_function_without_the_modern_structures, rigTestSetup, rigTestTeardown),
         cmocka_unit_test_setup_teardown(probe_takes_the_modern_gpu_and_vgpuoff_turns_it_down, rigTestSetup, rigTestTeardown),
+        cmocka_unit_test_setup_teardown(vgpudbg_is_read_from_the_boot_arguments, rigTestSetup, rigTestTeardown),
     };
     int failed = cmocka_run_group_tests_name("kext", tests, NULL, NULL);
     return failed + runUserClientTests();
