@@ -27,6 +27,7 @@ SUITES = {       # fail fast: the first failure kills the mutant
     "e2e": ["make", "-j2", "test-e2e", "E2E_PYTEST=-x"],
     "e2e3d": ["make", "-j2", "test-3d"],
     "opencore": ["make", "-j2", "test-opencore"],
+    "kext": ["make", "-j2", "test-kext"],
 }
 
 
