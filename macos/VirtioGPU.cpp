@@ -152,11 +152,20 @@ IOReturn VirtioGPUDevice::setPowerState(unsigned long state, IOService *device)
     return kIOPMAckImplied;
 }
 
+/* cancelTimeout does not wait for a tick that is running; a no-op through the service loop's gate
+ * does, and every later tick or cursor job sees fAsleep. */
+static IOReturn drainServiceLoop(OSObject *, void *, void *, void *, void *)
+{
+    return kIOReturnSuccess;
+}
+
 void VirtioGPUDevice::sleepDevice()
 {
     __atomic_store_n(&fAsleep, true, __ATOMIC_RELEASE);
     if (fServiceTimer)
         fServiceTimer->cancelTimeout();
+    if (fServiceLoop)
+        (void)fServiceLoop->runAction(drainServiceLoop, this);
 }
 
 void VirtioGPUDevice::wakeDevice()

@@ -212,6 +212,13 @@ void fake::powerTree(IOService *root, bool wake)
 
 IOWorkLoop *IOWorkLoop::workLoop() { return new IOWorkLoop; }
 
+IOReturn IOWorkLoop::runAction(Action action, OSObject *target, void *arg0, void *arg1, void *arg2,
+                               void *arg3)
+{
+    fake::mayBlock("IOWorkLoop::runAction (the work loop's gate is a mutex)");
+    return action(target, arg0, arg1, arg2, arg3);
+}
+
 IOReturn IOWorkLoop::addEventSource(IOEventSource *source)
 {
     if (!source || source->fakeLoop)

@@ -110,7 +110,11 @@ protected:
 
 class IOWorkLoop : public OSObject {
 public:
+    typedef IOReturn (*Action)(OSObject *target, void *arg0, void *arg1, void *arg2, void *arg3);
     static IOWorkLoop *workLoop();
+    /* Runs once no event source's action is running (single threaded here: at once). */
+    virtual IOReturn runAction(Action action, OSObject *target, void *arg0 = NULL, void *arg1 = NULL,
+                               void *arg2 = NULL, void *arg3 = NULL);
     virtual IOReturn addEventSource(IOEventSource *source);
     virtual IOReturn removeEventSource(IOEventSource *source);
     virtual bool onThread() const { return false; }
