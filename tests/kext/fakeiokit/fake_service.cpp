@@ -16,6 +16,7 @@ bool IOService::init(OSDictionary *dictionary)
     return OSObject::init();
 }
 
+/* The base probe accepts (xnu-6153.11.26 iokit/Kernel/IOService.cpp:623). */
 IOService *IOService::probe(IOService *, SInt32 *) { return this; }
 
 bool IOService::start(IOService *provider)
@@ -158,6 +159,7 @@ void IOService::removeProperty(const char *key)
     properties_.erase(it);
 }
 
+/* Delivered to interested clients (IOService.cpp:2004); here recorded in order. */
 IOReturn IOService::messageClients(UInt32 type, void *, vm_size_t)
 {
     fakeMessages.push_back(type);
@@ -212,6 +214,7 @@ void fake::powerTree(IOService *root, bool wake)
 
 IOWorkLoop *IOWorkLoop::workLoop() { return new IOWorkLoop; }
 
+/* Takes the loop's gate, so it waits for a running action (xnu-6153.11.26 IOWorkLoop.cpp:564). */
 IOReturn IOWorkLoop::runAction(Action action, OSObject *target, void *arg0, void *arg1, void *arg2,
                                void *arg3)
 {
@@ -386,6 +389,8 @@ IOInterruptEventSource *IOInterruptEventSource::interruptEventSource(OSObject *o
     return s;
 }
 
+/* The producer count goes up; the work loop runs the action once for all of them and hands it
+ * the count (xnu-6153.11.26 iokit/Kernel/IOInterruptEventSource.cpp:326-386, 506). */
 void IOInterruptEventSource::interruptOccurred(void *, IOService *, int) { pending_++; }
 
 bool IOInterruptEventSource::fakeRun()
