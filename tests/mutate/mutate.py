@@ -27,6 +27,7 @@ SUITES = {       # fail fast: the first failure kills the mutant
     "e2e": ["make", "-j2", "test-e2e", "E2E_PYTEST=-x"],
     "e2e3d": ["make", "-j2", "test-3d"],
     "opencore": ["make", "-j2", "test-opencore"],
+    "kext": ["make", "-j2", "test-kext"],
 }
 
 
@@ -35,7 +36,7 @@ def parse(path):
     for line in path.read_text().splitlines():
         if not line.strip() or line.startswith("#"):
             continue
-        fields = [f.strip().replace("\0", "|") for f in line.replace("\\|", "\0").split(" | ")]
+        fields = [f.strip().replace("\0", "|").replace("\\n", "\n") for f in line.replace("\\|", "\0").split(" | ")]
         name, file, old, new, suites = fields
         mutants.append((name, file, old, new, suites.split()))
     return mutants
