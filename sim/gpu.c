@@ -32,8 +32,16 @@ void sim_gpu_respond(struct sim *sim, struct sim_elem *e, void *resp, size_t len
 
     sim_elem_read(e, 0, &req, sizeof(req));
     if (vgpu_from_le32(req.flags) & SPEC_GPU_FLAG_FENCE) {
+        uint64_t fence = vgpu_from_le64(req.fence_id);
+
+        sim->stats.fenced++;
+        sim->stats.last_fence = fence;
+        if (sim->fault.wrong_fence) {
+            sim->fault.wrong_fence = false;
+            fence++;
+        }
         out->flags |= vgpu_le32(SPEC_GPU_FLAG_FENCE);
-        out->fence_id = req.fence_id;
+        out->fence_id = vgpu_le64(fence);
         out->ctx_id = req.ctx_id;
     }
     written = sim_elem_write(e, 0, resp, len);

@@ -75,6 +75,7 @@ struct sim_faults {
     uint32_t lose_interrupts;
     enum sim_used_fault used;
     bool     stuck_reset;                /* writes of 0 to device_status do not reset */
+    bool     wrong_fence;                /* the next fenced reply echoes fence + 1 */
 };
 
 #define SIM_MAX_CTX    64u
