@@ -89,7 +89,7 @@ def main():
             t0 = time.monotonic()
             verdict, detail = run_mutant(tree, name, file, old, new, suites)
             counts[verdict] += 1
-            print(f"{verdict:<8} {name:<22} {file:<26} {detail} ({time.monotonic() - t0:.0f} s)", flush=True)
+            print(f"{verdict:<8} {name:<26} {file:<26} {detail} ({time.monotonic() - t0:.0f} s)", flush=True)
     finally:
         if not args.keep:
             shutil.rmtree(tree.parent, ignore_errors=True)
