@@ -3,7 +3,7 @@
 #   make test-3d            pytest tests/e2e3d on the bare-metal guest (TCG)
 #   make bench-3d           submit throughput, printed (and $(OUT)/bench3d.json)
 #   make fuzz-virgl-caps    libFuzzer on core/virgl_caps.c + core/res3d_check.c for VIRGL_FUZZ_SECONDS (clang)
-DEB_PACKAGES += libegl1 libgl1-mesa-dri libegl-mesa0 qemu-system-x86 qemu-system-gui python3-pytest
+DEB_PACKAGES += libegl1 libgl1-mesa-dri libegl-mesa0 qemu-system-x86 qemu-system-gui python3-pytest virgl-server
 TESTS += test-3d
 
 VIRGL_GUEST_ELF := $(BUILD)/guest/vgpu-guest.elf

@@ -27,6 +27,11 @@ void sim_fault_used(struct sim *sim, enum sim_used_fault fault)
     sim->fault.used = fault;
 }
 
+void sim_fault_wrong_fence_next(struct sim *sim)
+{
+    sim->fault.wrong_fence = true;
+}
+
 void sim_fault_stuck_reset(struct sim *sim, bool stuck)
 {
     sim->fault.stuck_reset = stuck;

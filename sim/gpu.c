@@ -8,7 +8,6 @@
 
 #include "sim_internal.h"
 #include "../core/le.h"
-#include "../core/virtio_gpu_proto.h"
 
 static void count_command(struct sim *sim, uint32_t type)
 {
@@ -28,27 +27,35 @@ static void finish(struct sim *sim, struct sim_elem *e, uint32_t written)
 
 void sim_gpu_respond(struct sim *sim, struct sim_elem *e, void *resp, size_t len)
 {
-    struct virtio_gpu_ctrl_hdr req = { 0 }, *out = resp;
+    struct spec_gpu_ctrl_hdr req = { 0 }, *out = resp;
     size_t written;
 
     sim_elem_read(e, 0, &req, sizeof(req));
-    if (vgpu_from_le32(req.flags) & VIRTIO_GPU_FLAG_FENCE) {
-        out->flags |= vgpu_le32(VIRTIO_GPU_FLAG_FENCE);
-        out->fence_id = req.fence_id;
+    if (vgpu_from_le32(req.flags) & SPEC_GPU_FLAG_FENCE) {
+        uint64_t fence = vgpu_from_le64(req.fence_id);
+
+        sim->stats.fenced++;
+        sim->stats.last_fence = fence;
+        if (sim->fault.wrong_fence) {
+            sim->fault.wrong_fence = false;
+            fence++;
+        }
+        out->flags |= vgpu_le32(SPEC_GPU_FLAG_FENCE);
+        out->fence_id = vgpu_le64(fence);
         out->ctx_id = req.ctx_id;
     }
     written = sim_elem_write(e, 0, resp, len);
     if (written != len)
         sim_driver_error(sim, "response size incorrect: %zu of %zu bytes fit", written, len);
     sim->last_response = vgpu_from_le32(out->type);
-    if (sim->last_response >= VIRTIO_GPU_RESP_ERR_UNSPEC)
+    if (sim->last_response >= SPEC_GPU_RESP_ERR_UNSPEC)
         sim->stats.error_responses++;
     finish(sim, e, (uint32_t)written);
 }
 
 static void respond_nodata(struct sim *sim, struct sim_elem *e, uint32_t type)
 {
-    struct virtio_gpu_ctrl_hdr hdr = { .type = vgpu_le32(type) };
+    struct spec_gpu_ctrl_hdr hdr = { .type = vgpu_le32(type) };
 
     sim_gpu_respond(sim, e, &hdr, sizeof(hdr));
 }
@@ -56,26 +63,26 @@ static void respond_nodata(struct sim *sim, struct sim_elem *e, uint32_t type)
 static uint32_t dispatch(struct sim *sim, struct sim_elem *e, uint32_t type)
 {
     switch (type) {
-    case VIRTIO_GPU_CMD_GET_DISPLAY_INFO:        return sim_cmd_display_info(sim, e);
-    case VIRTIO_GPU_CMD_GET_EDID:                return sim_cmd_get_edid(sim, e);
-    case VIRTIO_GPU_CMD_RESOURCE_CREATE_2D:      return sim_cmd_create_2d(sim, e);
-    case VIRTIO_GPU_CMD_RESOURCE_UNREF:          return sim_cmd_unref(sim, e);
-    case VIRTIO_GPU_CMD_RESOURCE_FLUSH:          return sim_cmd_flush(sim, e);
-    case VIRTIO_GPU_CMD_TRANSFER_TO_HOST_2D:     return sim_cmd_transfer_2d(sim, e);
-    case VIRTIO_GPU_CMD_SET_SCANOUT:             return sim_cmd_set_scanout(sim, e);
-    case VIRTIO_GPU_CMD_RESOURCE_ATTACH_BACKING: return sim_cmd_attach_backing(sim, e);
-    case VIRTIO_GPU_CMD_RESOURCE_DETACH_BACKING: return sim_cmd_detach_backing(sim, e);
+    case SPEC_GPU_CMD_GET_DISPLAY_INFO:        return sim_cmd_display_info(sim, e);
+    case SPEC_GPU_CMD_GET_EDID:                return sim_cmd_get_edid(sim, e);
+    case SPEC_GPU_CMD_RESOURCE_CREATE_2D:      return sim_cmd_create_2d(sim, e);
+    case SPEC_GPU_CMD_RESOURCE_UNREF:          return sim_cmd_unref(sim, e);
+    case SPEC_GPU_CMD_RESOURCE_FLUSH:          return sim_cmd_flush(sim, e);
+    case SPEC_GPU_CMD_TRANSFER_TO_HOST_2D:     return sim_cmd_transfer_2d(sim, e);
+    case SPEC_GPU_CMD_SET_SCANOUT:             return sim_cmd_set_scanout(sim, e);
+    case SPEC_GPU_CMD_RESOURCE_ATTACH_BACKING: return sim_cmd_attach_backing(sim, e);
+    case SPEC_GPU_CMD_RESOURCE_DETACH_BACKING: return sim_cmd_detach_backing(sim, e);
     default:
         if (sim_is_3d_cmd(sim, type))
             return sim_cmd_3d(sim, e, type);
         sim_driver_error(sim, "unknown command 0x%x", type);
-        return VIRTIO_GPU_RESP_ERR_UNSPEC;
+        return SPEC_GPU_RESP_ERR_UNSPEC;
     }
 }
 
 static uint32_t element_type(const struct sim_elem *e)
 {
-    struct virtio_gpu_ctrl_hdr hdr;
+    struct spec_gpu_ctrl_hdr hdr;
 
     if (sim_elem_read(e, 0, &hdr, sizeof(hdr)) != sizeof(hdr))
         return 0;
@@ -87,7 +94,7 @@ void sim_gpu_complete(struct sim *sim, struct sim_elem *e)
 {
     uint32_t type = element_type(e), resp;
 
-    if (e->queue == VIRTIO_GPU_QUEUE_CURSOR) {
+    if (e->queue == SPEC_GPU_CURSORQ) {
         sim_cursor_command(sim, e);
         finish(sim, e, 0);
         return;
@@ -121,7 +128,7 @@ bool sim_gpu_apply_faults(struct sim *sim, struct sim_elem *e, uint32_t type)
     }
     if (armed_for(f->error_armed, f->error_cmd, type)) {
         f->error_armed = false;
-        if (e->queue == VIRTIO_GPU_QUEUE_CURSOR)
+        if (e->queue == SPEC_GPU_CURSORQ)
             finish(sim, e, 0);
         else
             respond_nodata(sim, e, f->error_resp);
@@ -134,12 +141,12 @@ static void handle_element(struct sim *sim, struct sim_elem *e)
 {
     uint32_t type = element_type(e);
 
-    if (type == 0 && e->out_bytes < sizeof(struct virtio_gpu_ctrl_hdr)) {
+    if (type == 0 && e->out_bytes < sizeof(struct spec_gpu_ctrl_hdr)) {
         sim_driver_error(sim, "request of %u bytes is shorter than a header", e->out_bytes);
-        if (e->queue == VIRTIO_GPU_QUEUE_CURSOR)
+        if (e->queue == SPEC_GPU_CURSORQ)
             finish(sim, e, 0);
         else
-            respond_nodata(sim, e, VIRTIO_GPU_RESP_ERR_UNSPEC);
+            respond_nodata(sim, e, SPEC_GPU_RESP_ERR_UNSPEC);
         return;
     }
     count_command(sim, type);

@@ -10,7 +10,6 @@
 
 #include "sim_internal.h"
 #include "../core/le.h"
-#include "../core/virtio_gpu_proto3d.h"
 
 #define DEFAULT_CAPSET_SIZE 1024u
 #define TEXEL_BYTES         4u      /* every non-buffer 3D resource is kept as 32-bit texels */
@@ -26,7 +25,7 @@ static void put32(uint8_t *b, uint32_t off, uint32_t v)
 /* Offsets of virglrenderer's struct virgl_caps_v2 (virgl_hw.h): facts, not a parser. */
 static void default_capset(struct sim_capset_slot *c)
 {
-    *c = (struct sim_capset_slot){ VIRTIO_GPU_CAPSET_VIRGL2, 2, DEFAULT_CAPSET_SIZE, DEFAULT_CAPSET_SIZE, { 0 } };
+    *c = (struct sim_capset_slot){ SPEC_GPU_CAPSET_VIRGL2, 2, DEFAULT_CAPSET_SIZE, DEFAULT_CAPSET_SIZE, { 0 } };
     put32(c->data, 0, 2);             /* max_version */
     put32(c->data, 4, 1u << 1);       /* sampler formats: B8G8R8A8_UNORM (1) */
     put32(c->data, 68, 1u << 1);      /* render formats: the same */
@@ -70,20 +69,20 @@ void sim_set_capset(struct sim *sim, unsigned index, uint32_t id, uint32_t max_v
 
 bool sim_is_3d_cmd(const struct sim *sim, uint32_t type)
 {
-    return sim->cfg.virgl && (type == VIRTIO_GPU_CMD_GET_CAPSET_INFO || type == VIRTIO_GPU_CMD_GET_CAPSET ||
-                              (type >= VIRTIO_GPU_CMD_CTX_CREATE && type <= VIRTIO_GPU_CMD_SUBMIT_3D));
+    return sim->cfg.virgl && (type == SPEC_GPU_CMD_GET_CAPSET_INFO || type == SPEC_GPU_CMD_GET_CAPSET ||
+                              (type >= SPEC_GPU_CMD_CTX_CREATE && type <= SPEC_GPU_CMD_SUBMIT_3D));
 }
 
 /* ---- capsets ---- */
 
 static uint32_t cmd_capset_info(struct sim *sim, struct sim_elem *e)
 {
-    struct virtio_gpu_get_capset_info q;
-    struct virtio_gpu_resp_capset_info r = { .hdr.type = vgpu_le32(VIRTIO_GPU_RESP_OK_CAPSET_INFO) };
+    struct spec_gpu_get_capset_info q;
+    struct spec_gpu_resp_capset_info r = { .hdr.type = vgpu_le32(SPEC_GPU_RESP_OK_CAPSET_INFO) };
     const struct sim_capset_slot *c;
 
     if (!sim_read_cmd(sim, e, &q, sizeof(q)))
-        return VIRTIO_GPU_RESP_ERR_UNSPEC;
+        return SPEC_GPU_RESP_ERR_UNSPEC;
     if ((c = capset_at(sim, vgpu_from_le32(q.capset_index))) != NULL) {   /* QEMU: zeros otherwise */
         r.capset_id = vgpu_le32(c->id);
         r.capset_max_version = vgpu_le32(c->max_version);
@@ -106,21 +105,21 @@ static const struct sim_capset_slot *capset_by_id(struct sim *sim, uint32_t id)
 /* Header, then the capset bytes (only `len` of them: a shorter capset is a truncated answer). */
 static uint32_t cmd_capset(struct sim *sim, struct sim_elem *e)
 {
-    struct virtio_gpu_get_capset q;
+    struct spec_gpu_get_capset q;
     const struct sim_capset_slot *c;
     uint8_t *resp;
     size_t n;
 
     if (!sim_read_cmd(sim, e, &q, sizeof(q)))
-        return VIRTIO_GPU_RESP_ERR_UNSPEC;
+        return SPEC_GPU_RESP_ERR_UNSPEC;
     c = capset_by_id(sim, vgpu_from_le32(q.capset_id));
     if (!c || vgpu_from_le32(q.capset_version) == 0 || vgpu_from_le32(q.capset_version) > c->max_version)
-        return VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER;
-    n = sizeof(struct virtio_gpu_ctrl_hdr) + (c->len < c->max_size ? c->len : c->max_size);
+        return SPEC_GPU_RESP_ERR_INVALID_PARAMETER;
+    n = sizeof(struct spec_gpu_ctrl_hdr) + (c->len < c->max_size ? c->len : c->max_size);
     if (!(resp = calloc(1, n)))
-        return VIRTIO_GPU_RESP_ERR_OUT_OF_MEMORY;
-    ((struct virtio_gpu_ctrl_hdr *)resp)->type = vgpu_le32(VIRTIO_GPU_RESP_OK_CAPSET);
-    memcpy(resp + sizeof(struct virtio_gpu_ctrl_hdr), c->data, n - sizeof(struct virtio_gpu_ctrl_hdr));
+        return SPEC_GPU_RESP_ERR_OUT_OF_MEMORY;
+    ((struct spec_gpu_ctrl_hdr *)resp)->type = vgpu_le32(SPEC_GPU_RESP_OK_CAPSET);
+    memcpy(resp + sizeof(struct spec_gpu_ctrl_hdr), c->data, n - sizeof(struct spec_gpu_ctrl_hdr));
     sim_gpu_respond(sim, e, resp, n);
     free(resp);
     return SIM_RESP_SENT;
@@ -160,71 +159,71 @@ static void drop_ctx_attachments(struct sim *sim, uint32_t ctx)
 
 static uint32_t cmd_ctx_create(struct sim *sim, struct sim_elem *e)
 {
-    struct virtio_gpu_ctx_create c;
+    struct spec_gpu_ctx_create c;
     uint32_t id, *slot;
 
     if (!sim_read_cmd(sim, e, &c, sizeof(c)))
-        return VIRTIO_GPU_RESP_ERR_UNSPEC;
+        return SPEC_GPU_RESP_ERR_UNSPEC;
     id = vgpu_from_le32(c.hdr.ctx_id);
     if (vgpu_from_le32(c.nlen) > sizeof(c.debug_name))
         sim_driver_error(sim, "ctx_create: name length %u", vgpu_from_le32(c.nlen));
     if (id == 0 || ctx_slot(sim, id))
-        return VIRTIO_GPU_RESP_ERR_INVALID_CONTEXT_ID;
+        return SPEC_GPU_RESP_ERR_INVALID_CONTEXT_ID;
     if (!(slot = ctx_slot(sim, 0)))
-        return VIRTIO_GPU_RESP_ERR_OUT_OF_MEMORY;
+        return SPEC_GPU_RESP_ERR_OUT_OF_MEMORY;
     *slot = id;
-    return VIRTIO_GPU_RESP_OK_NODATA;
+    return SPEC_GPU_RESP_OK_NODATA;
 }
 
 static uint32_t cmd_ctx_destroy(struct sim *sim, struct sim_elem *e)
 {
-    struct virtio_gpu_ctx_destroy c;
+    struct spec_gpu_ctx_destroy c;
     uint32_t *slot;
 
     if (!sim_read_cmd(sim, e, &c, sizeof(c)))
-        return VIRTIO_GPU_RESP_ERR_UNSPEC;
+        return SPEC_GPU_RESP_ERR_UNSPEC;
     if (!(slot = ctx_slot(sim, vgpu_from_le32(c.hdr.ctx_id))) || *slot == 0)
-        return VIRTIO_GPU_RESP_ERR_INVALID_CONTEXT_ID;
+        return SPEC_GPU_RESP_ERR_INVALID_CONTEXT_ID;
     drop_ctx_attachments(sim, *slot);
     *slot = 0;
-    return VIRTIO_GPU_RESP_OK_NODATA;
+    return SPEC_GPU_RESP_OK_NODATA;
 }
 
 static uint32_t cmd_ctx_resource(struct sim *sim, struct sim_elem *e, bool attach)
 {
-    struct virtio_gpu_ctx_resource c;
+    struct spec_gpu_resource_ref c;
     uint32_t ctx, res;
     int at;
 
     if (!sim_read_cmd(sim, e, &c, sizeof(c)))
-        return VIRTIO_GPU_RESP_ERR_UNSPEC;
+        return SPEC_GPU_RESP_ERR_UNSPEC;
     ctx = vgpu_from_le32(c.hdr.ctx_id);
     res = vgpu_from_le32(c.resource_id);
     if (ctx == 0 || !ctx_slot(sim, ctx))
-        return VIRTIO_GPU_RESP_ERR_INVALID_CONTEXT_ID;
+        return SPEC_GPU_RESP_ERR_INVALID_CONTEXT_ID;
     if (!sim_res_find(sim, res))
-        return VIRTIO_GPU_RESP_ERR_INVALID_RESOURCE_ID;
+        return SPEC_GPU_RESP_ERR_INVALID_RESOURCE_ID;
     at = attachment(sim, ctx, res);
     if (!attach) {
         if (at < 0)
-            return VIRTIO_GPU_RESP_ERR_INVALID_RESOURCE_ID;
+            return SPEC_GPU_RESP_ERR_INVALID_RESOURCE_ID;
         sim->gpu3d.attached[at].ctx = 0;
-        return VIRTIO_GPU_RESP_OK_NODATA;
+        return SPEC_GPU_RESP_OK_NODATA;
     }
     if (at >= 0)
-        return VIRTIO_GPU_RESP_ERR_INVALID_RESOURCE_ID;
+        return SPEC_GPU_RESP_ERR_INVALID_RESOURCE_ID;
     for (uint32_t i = 0; i < SIM_MAX_ATTACH && at < 0; i++)
         at = sim->gpu3d.attached[i].ctx == 0 ? (int)i : -1;
     if (at < 0)
-        return VIRTIO_GPU_RESP_ERR_OUT_OF_MEMORY;
+        return SPEC_GPU_RESP_ERR_OUT_OF_MEMORY;
     sim->gpu3d.attached[at].ctx = ctx;
     sim->gpu3d.attached[at].res = res;
-    return VIRTIO_GPU_RESP_OK_NODATA;
+    return SPEC_GPU_RESP_OK_NODATA;
 }
 
 /* ---- resources ---- */
 
-static uint64_t res_bytes(const struct virtio_gpu_resource_create_3d *c)
+static uint64_t res_bytes(const struct spec_gpu_resource_create_3d *c)
 {
     uint64_t layers = (uint64_t)(c->depth ? c->depth : 1) * (c->array_size ? c->array_size : 1);
 
@@ -233,7 +232,7 @@ static uint64_t res_bytes(const struct virtio_gpu_resource_create_3d *c)
     return (uint64_t)c->width * TEXEL_BYTES * c->height * layers;
 }
 
-static void res3d_from_le(struct virtio_gpu_resource_create_3d *c)
+static void res3d_from_le(struct spec_gpu_resource_create_3d *c)
 {
     uint32_t *w = &c->resource_id;
 
@@ -243,21 +242,21 @@ static void res3d_from_le(struct virtio_gpu_resource_create_3d *c)
 
 static uint32_t cmd_create_3d(struct sim *sim, struct sim_elem *e)
 {
-    struct virtio_gpu_resource_create_3d c;
+    struct spec_gpu_resource_create_3d c;
     struct sim_resource *res;
     uint64_t bytes;
 
     if (!sim_read_cmd(sim, e, &c, sizeof(c)))
-        return VIRTIO_GPU_RESP_ERR_UNSPEC;
+        return SPEC_GPU_RESP_ERR_UNSPEC;
     res3d_from_le(&c);
     if (c.resource_id == 0 || sim_res_find(sim, c.resource_id))
-        return VIRTIO_GPU_RESP_ERR_INVALID_RESOURCE_ID;
+        return SPEC_GPU_RESP_ERR_INVALID_RESOURCE_ID;
     bytes = res_bytes(&c);
     if (c.width == 0 || c.height == 0 || bytes + sim->stats.hostmem >= sim->cfg.max_hostmem)
-        return VIRTIO_GPU_RESP_ERR_OUT_OF_MEMORY;
+        return SPEC_GPU_RESP_ERR_OUT_OF_MEMORY;
     if (!(res = calloc(1, sizeof(*res))) || !(res->image = calloc(1, bytes ? bytes : 1))) {
         free(res);
-        return VIRTIO_GPU_RESP_ERR_OUT_OF_MEMORY;
+        return SPEC_GPU_RESP_ERR_OUT_OF_MEMORY;
     }
     res->id = c.resource_id;
     res->format = c.target == TARGET_2D ? c.format : 0;   /* 0: not a 2D texture, never copied */
@@ -268,7 +267,7 @@ static uint32_t cmd_create_3d(struct sim *sim, struct sim_elem *e)
     sim->resources = res;
     sim->stats.hostmem += bytes;
     sim->stats.live_resources++;
-    return VIRTIO_GPU_RESP_OK_NODATA;
+    return SPEC_GPU_RESP_OK_NODATA;
 }
 
 /* ---- transfers ---- */
@@ -294,33 +293,33 @@ static bool backing_copy(struct sim *sim, const struct sim_resource *res, uint64
     return len == 0;
 }
 
-static bool box_in_2d(const struct virtio_gpu_box *b, const struct sim_resource *res)
+static bool box_in_2d(const struct spec_gpu_box *b, const struct sim_resource *res)
 {
     return b->z == 0 && b->d == 1 && b->w && b->h && (uint64_t)b->x + b->w <= res->width &&
            (uint64_t)b->y + b->h <= res->height;
 }
 
-static uint32_t copy_box(struct sim *sim, struct sim_resource *res, const struct virtio_gpu_transfer_host_3d *t,
+static uint32_t copy_box(struct sim *sim, struct sim_resource *res, const struct spec_gpu_transfer_host_3d *t,
                          bool to_host)
 {
-    struct virtio_gpu_box b = t->box;
+    struct spec_gpu_box b = t->box;
     uint64_t row = (uint64_t)b.w * TEXEL_BYTES, stride = t->stride ? t->stride : row;
 
     if (!box_in_2d(&b, res) || t->level != 0 || stride < row)
-        return VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER;
+        return SPEC_GPU_RESP_ERR_INVALID_PARAMETER;
     for (uint32_t y = 0; y < b.h; y++) {
         uint8_t *img = res->image + ((uint64_t)(b.y + y) * res->width + b.x) * TEXEL_BYTES;
         if (!backing_copy(sim, res, t->offset + stride * y, img, row, !to_host)) {
             sim_driver_error(sim, "transfer_3d: resource %u row %u outside its backing", res->id, y);
-            return VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER;
+            return SPEC_GPU_RESP_ERR_INVALID_PARAMETER;
         }
     }
-    return VIRTIO_GPU_RESP_OK_NODATA;
+    return SPEC_GPU_RESP_OK_NODATA;
 }
 
-static void transfer_from_le(struct virtio_gpu_transfer_host_3d *t)
+static void transfer_from_le(struct spec_gpu_transfer_host_3d *t)
 {
-    t->box = (struct virtio_gpu_box){ vgpu_from_le32(t->box.x), vgpu_from_le32(t->box.y),
+    t->box = (struct spec_gpu_box){ vgpu_from_le32(t->box.x), vgpu_from_le32(t->box.y),
                                       vgpu_from_le32(t->box.z), vgpu_from_le32(t->box.w),
                                       vgpu_from_le32(t->box.h), vgpu_from_le32(t->box.d) };
     t->offset = vgpu_from_le64(t->offset);
@@ -332,62 +331,62 @@ static void transfer_from_le(struct virtio_gpu_transfer_host_3d *t)
 
 static uint32_t cmd_transfer_3d(struct sim *sim, struct sim_elem *e, bool to_host)
 {
-    struct virtio_gpu_transfer_host_3d t;
+    struct spec_gpu_transfer_host_3d t;
     struct sim_resource *res;
     uint32_t ctx;
 
     if (!sim_read_cmd(sim, e, &t, sizeof(t)))
-        return VIRTIO_GPU_RESP_ERR_UNSPEC;
+        return SPEC_GPU_RESP_ERR_UNSPEC;
     transfer_from_le(&t);
     ctx = vgpu_from_le32(t.hdr.ctx_id);
     if (!(res = sim_res_find(sim, t.resource_id)))
-        return VIRTIO_GPU_RESP_ERR_INVALID_RESOURCE_ID;
+        return SPEC_GPU_RESP_ERR_INVALID_RESOURCE_ID;
     if (ctx == 0 || !ctx_slot(sim, ctx) || attachment(sim, ctx, t.resource_id) < 0)
-        return VIRTIO_GPU_RESP_ERR_INVALID_CONTEXT_ID;
+        return SPEC_GPU_RESP_ERR_INVALID_CONTEXT_ID;
     if (!res->nents)
-        return VIRTIO_GPU_RESP_ERR_UNSPEC;
+        return SPEC_GPU_RESP_ERR_UNSPEC;
     if (to_host)
         sim->gpu3d.counts.transfers_to++;
     else
         sim->gpu3d.counts.transfers_from++;
-    return res->format ? copy_box(sim, res, &t, to_host) : VIRTIO_GPU_RESP_OK_NODATA;
+    return res->format ? copy_box(sim, res, &t, to_host) : SPEC_GPU_RESP_OK_NODATA;
 }
 
 /* ---- submission ---- */
 
 static uint32_t cmd_submit(struct sim *sim, struct sim_elem *e)
 {
-    struct virtio_gpu_cmd_submit s;
+    struct spec_gpu_cmd_submit s;
     uint32_t size, ctx;
 
     if (!sim_read_cmd(sim, e, &s, sizeof(s)))
-        return VIRTIO_GPU_RESP_ERR_UNSPEC;
+        return SPEC_GPU_RESP_ERR_UNSPEC;
     size = vgpu_from_le32(s.size);
     ctx = vgpu_from_le32(s.hdr.ctx_id);
     if (ctx == 0 || !ctx_slot(sim, ctx))
-        return VIRTIO_GPU_RESP_ERR_INVALID_CONTEXT_ID;
+        return SPEC_GPU_RESP_ERR_INVALID_CONTEXT_ID;
     if ((uint64_t)e->out_bytes < sizeof(s) + (uint64_t)size) {
         sim_driver_error(sim, "submit_3d: %u stream bytes claimed, %u sent", size,
                          e->out_bytes - (uint32_t)sizeof(s));
-        return VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER;
+        return SPEC_GPU_RESP_ERR_INVALID_PARAMETER;
     }
     sim->gpu3d.counts.submits++;
     sim->gpu3d.counts.submit_bytes += size;
-    return VIRTIO_GPU_RESP_OK_NODATA;
+    return SPEC_GPU_RESP_OK_NODATA;
 }
 
 uint32_t sim_cmd_3d(struct sim *sim, struct sim_elem *e, uint32_t type)
 {
     switch (type) {
-    case VIRTIO_GPU_CMD_GET_CAPSET_INFO:        return cmd_capset_info(sim, e);
-    case VIRTIO_GPU_CMD_GET_CAPSET:             return cmd_capset(sim, e);
-    case VIRTIO_GPU_CMD_CTX_CREATE:             return cmd_ctx_create(sim, e);
-    case VIRTIO_GPU_CMD_CTX_DESTROY:            return cmd_ctx_destroy(sim, e);
-    case VIRTIO_GPU_CMD_CTX_ATTACH_RESOURCE:    return cmd_ctx_resource(sim, e, true);
-    case VIRTIO_GPU_CMD_CTX_DETACH_RESOURCE:    return cmd_ctx_resource(sim, e, false);
-    case VIRTIO_GPU_CMD_RESOURCE_CREATE_3D:     return cmd_create_3d(sim, e);
-    case VIRTIO_GPU_CMD_TRANSFER_TO_HOST_3D:    return cmd_transfer_3d(sim, e, true);
-    case VIRTIO_GPU_CMD_TRANSFER_FROM_HOST_3D:  return cmd_transfer_3d(sim, e, false);
+    case SPEC_GPU_CMD_GET_CAPSET_INFO:        return cmd_capset_info(sim, e);
+    case SPEC_GPU_CMD_GET_CAPSET:             return cmd_capset(sim, e);
+    case SPEC_GPU_CMD_CTX_CREATE:             return cmd_ctx_create(sim, e);
+    case SPEC_GPU_CMD_CTX_DESTROY:            return cmd_ctx_destroy(sim, e);
+    case SPEC_GPU_CMD_CTX_ATTACH_RESOURCE:    return cmd_ctx_resource(sim, e, true);
+    case SPEC_GPU_CMD_CTX_DETACH_RESOURCE:    return cmd_ctx_resource(sim, e, false);
+    case SPEC_GPU_CMD_RESOURCE_CREATE_3D:     return cmd_create_3d(sim, e);
+    case SPEC_GPU_CMD_TRANSFER_TO_HOST_3D:    return cmd_transfer_3d(sim, e, true);
+    case SPEC_GPU_CMD_TRANSFER_FROM_HOST_3D:  return cmd_transfer_3d(sim, e, false);
     default:                                    return cmd_submit(sim, e);
     }
 }

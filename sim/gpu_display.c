@@ -15,10 +15,10 @@
 
 uint32_t sim_cmd_display_info(struct sim *sim, struct sim_elem *e)
 {
-    struct virtio_gpu_resp_display_info r;
+    struct spec_gpu_resp_display_info r;
 
     memset(&r, 0, sizeof(r));
-    r.hdr.type = vgpu_le32(VIRTIO_GPU_RESP_OK_DISPLAY_INFO);
+    r.hdr.type = vgpu_le32(SPEC_GPU_RESP_OK_DISPLAY_INFO);
     for (unsigned i = 0; i < sim_scanout_limit(sim); i++) {
         if (!sim->cfg.display[i].enabled)
             continue;
@@ -32,21 +32,21 @@ uint32_t sim_cmd_display_info(struct sim *sim, struct sim_elem *e)
 
 uint32_t sim_cmd_get_edid(struct sim *sim, struct sim_elem *e)
 {
-    struct virtio_gpu_get_edid g;
-    struct virtio_gpu_resp_edid *r;
+    struct spec_gpu_get_edid g;
+    struct spec_gpu_resp_edid *r;
     uint32_t s, w, h;
 
     if (!sim_read_cmd(sim, e, &g, sizeof(g)))
-        return VIRTIO_GPU_RESP_ERR_UNSPEC;
+        return SPEC_GPU_RESP_ERR_UNSPEC;
     s = vgpu_from_le32(g.scanout);
     if (s >= sim_scanout_limit(sim))
-        return VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER;
+        return SPEC_GPU_RESP_ERR_INVALID_PARAMETER;
     r = calloc(1, sizeof(*r));
     if (!r)
-        return VIRTIO_GPU_RESP_ERR_UNSPEC;
+        return SPEC_GPU_RESP_ERR_UNSPEC;
     w = sim->cfg.display[s].width ? sim->cfg.display[s].width : EDID_FALLBACK_W;
     h = sim->cfg.display[s].height ? sim->cfg.display[s].height : EDID_FALLBACK_H;
-    r->hdr.type = vgpu_le32(VIRTIO_GPU_RESP_OK_EDID);
+    r->hdr.type = vgpu_le32(SPEC_GPU_RESP_OK_EDID);
     sim_edid_generate(r->edid, sizeof(r->edid), w, h, sim->cfg.edid_extensions);
     r->size = vgpu_le32(sizeof(r->edid));   /* QEMU reports the whole 1024-byte buffer */
     sim_gpu_respond(sim, e, r, sizeof(*r));
@@ -80,7 +80,7 @@ static void show_rect(struct sim_scanout *s, const struct sim_resource *res, uin
 }
 
 static uint32_t bind_scanout(struct sim *sim, unsigned id, struct sim_resource *res,
-                             const struct virtio_gpu_rect *r)
+                             const struct spec_gpu_rect *r)
 {
     struct sim_scanout *s = &sim->scanout[id];
     struct sim_resource *old;
@@ -88,10 +88,10 @@ static uint32_t bind_scanout(struct sim *sim, unsigned id, struct sim_resource *
 
     if (s->resource_id == res->id && s->x == r->x && s->y == r->y && s->width == r->width &&
         s->height == r->height)
-        return VIRTIO_GPU_RESP_OK_NODATA;   /* same surface: nothing is redrawn */
+        return SPEC_GPU_RESP_OK_NODATA;   /* same surface: nothing is redrawn */
     px = malloc((size_t)r->width * r->height * 4u);
     if (!px)
-        return VIRTIO_GPU_RESP_ERR_UNSPEC;
+        return SPEC_GPU_RESP_ERR_UNSPEC;
     old = sim_res_find(sim, s->resource_id);
     if (old)
         old->scanout_mask &= ~(1u << id);
@@ -104,49 +104,49 @@ static uint32_t bind_scanout(struct sim *sim, unsigned id, struct sim_resource *
     s->height = r->height;
     res->scanout_mask |= 1u << id;
     show_rect(s, res, r->x, r->y, r->width, r->height);   /* a new surface shows the resource */
-    return VIRTIO_GPU_RESP_OK_NODATA;
+    return SPEC_GPU_RESP_OK_NODATA;
 }
 
 uint32_t sim_cmd_set_scanout(struct sim *sim, struct sim_elem *e)
 {
-    struct virtio_gpu_set_scanout ss;
+    struct spec_gpu_set_scanout ss;
     struct sim_resource *res;
     uint32_t id;
 
     if (!sim_read_cmd(sim, e, &ss, sizeof(ss)))
-        return VIRTIO_GPU_RESP_ERR_UNSPEC;
+        return SPEC_GPU_RESP_ERR_UNSPEC;
     sim_rect_from_le(&ss.r);
     id = vgpu_from_le32(ss.scanout_id);
     if (id >= sim_scanout_limit(sim))
-        return VIRTIO_GPU_RESP_ERR_INVALID_SCANOUT_ID;
+        return SPEC_GPU_RESP_ERR_INVALID_SCANOUT_ID;
     if (ss.resource_id == 0) {
         sim_scanout_disable(sim, id);
-        return VIRTIO_GPU_RESP_OK_NODATA;
+        return SPEC_GPU_RESP_OK_NODATA;
     }
     res = sim_res_find(sim, vgpu_from_le32(ss.resource_id));
     if (!res)
-        return VIRTIO_GPU_RESP_ERR_INVALID_RESOURCE_ID;
+        return SPEC_GPU_RESP_ERR_INVALID_RESOURCE_ID;
     if (!res->nents)
-        return VIRTIO_GPU_RESP_ERR_UNSPEC;
+        return SPEC_GPU_RESP_ERR_UNSPEC;
     if (!sim_rect_in_resource(&ss.r, res) || ss.r.width < MIN_SCANOUT_SIZE ||
         ss.r.height < MIN_SCANOUT_SIZE)
-        return VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER;
+        return SPEC_GPU_RESP_ERR_INVALID_PARAMETER;
     return bind_scanout(sim, id, res, &ss.r);
 }
 
 uint32_t sim_cmd_flush(struct sim *sim, struct sim_elem *e)
 {
-    struct virtio_gpu_resource_flush rf;
+    struct spec_gpu_resource_flush rf;
     struct sim_resource *res;
 
     if (!sim_read_cmd(sim, e, &rf, sizeof(rf)))
-        return VIRTIO_GPU_RESP_ERR_UNSPEC;
+        return SPEC_GPU_RESP_ERR_UNSPEC;
     sim_rect_from_le(&rf.r);
     res = sim_res_find(sim, vgpu_from_le32(rf.resource_id));
     if (!res)
-        return VIRTIO_GPU_RESP_ERR_INVALID_RESOURCE_ID;
+        return SPEC_GPU_RESP_ERR_INVALID_RESOURCE_ID;
     if (!sim_rect_in_resource(&rf.r, res))
-        return VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER;
+        return SPEC_GPU_RESP_ERR_INVALID_PARAMETER;
     for (unsigned i = 0; i < SIM_MAX_SCANOUTS; i++) {
         struct sim_scanout *s = &sim->scanout[i];
         uint32_t x0, y0, x1, y1;
@@ -160,12 +160,12 @@ uint32_t sim_cmd_flush(struct sim *sim, struct sim_elem *e)
         if (x0 < x1 && y0 < y1)
             show_rect(s, res, x0, y0, x1 - x0, y1 - y0);
     }
-    return VIRTIO_GPU_RESP_OK_NODATA;
+    return SPEC_GPU_RESP_OK_NODATA;
 }
 
 /* QEMU's update_cursor: the image is copied from a 64x64 resource at update time. */
 static void cursor_update(struct sim *sim, struct sim_scanout *s,
-                          const struct virtio_gpu_update_cursor *c)
+                          const struct spec_gpu_update_cursor *c)
 {
     uint32_t rid = vgpu_from_le32(c->resource_id);
     const struct sim_resource *res = rid ? sim_res_find(sim, rid) : NULL;
@@ -182,7 +182,7 @@ static void cursor_update(struct sim *sim, struct sim_scanout *s,
 
 void sim_cursor_command(struct sim *sim, struct sim_elem *e)
 {
-    struct virtio_gpu_update_cursor c;
+    struct spec_gpu_update_cursor c;
     struct sim_scanout *s;
     uint32_t type, id;
 
@@ -195,8 +195,8 @@ void sim_cursor_command(struct sim *sim, struct sim_elem *e)
     if (id >= sim_scanout_limit(sim))
         return;   /* QEMU ignores it silently */
     s = &sim->scanout[id];
-    if (type != VIRTIO_GPU_CMD_MOVE_CURSOR) {
-        if (type != VIRTIO_GPU_CMD_UPDATE_CURSOR)
+    if (type != SPEC_GPU_CMD_MOVE_CURSOR) {
+        if (type != SPEC_GPU_CMD_UPDATE_CURSOR)
             sim_driver_error(sim, "cursor queue command 0x%x treated as an update", type);
         cursor_update(sim, s, &c);
     }

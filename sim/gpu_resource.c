@@ -7,7 +7,6 @@
 
 #include "sim_internal.h"
 #include "../core/le.h"
-#include "../core/virtio_gpu_proto.h"
 
 #define MAX_BACKING_ENTRIES 16384u   /* QEMU's limit on nr_entries */
 #define BYTES_PER_PIXEL 4u
@@ -23,10 +22,10 @@ struct sim_resource *sim_res_find(const struct sim *sim, uint32_t id)
 static bool format_supported(uint32_t f)
 {
     switch (f) {
-    case VIRTIO_GPU_FORMAT_B8G8R8A8_UNORM: case VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM:
-    case VIRTIO_GPU_FORMAT_A8R8G8B8_UNORM: case VIRTIO_GPU_FORMAT_X8R8G8B8_UNORM:
-    case VIRTIO_GPU_FORMAT_R8G8B8A8_UNORM: case VIRTIO_GPU_FORMAT_X8B8G8R8_UNORM:
-    case VIRTIO_GPU_FORMAT_A8B8G8R8_UNORM: case VIRTIO_GPU_FORMAT_R8G8B8X8_UNORM:
+    case SPEC_GPU_FORMAT_B8G8R8A8_UNORM: case SPEC_GPU_FORMAT_B8G8R8X8_UNORM:
+    case SPEC_GPU_FORMAT_A8R8G8B8_UNORM: case SPEC_GPU_FORMAT_X8R8G8B8_UNORM:
+    case SPEC_GPU_FORMAT_R8G8B8A8_UNORM: case SPEC_GPU_FORMAT_X8B8G8R8_UNORM:
+    case SPEC_GPU_FORMAT_A8B8G8R8_UNORM: case SPEC_GPU_FORMAT_R8G8B8X8_UNORM:
         return true;
     default:
         return false;
@@ -64,27 +63,27 @@ void sim_res_destroy(struct sim *sim, struct sim_resource *res)
 
 uint32_t sim_cmd_create_2d(struct sim *sim, struct sim_elem *e)
 {
-    struct virtio_gpu_resource_create_2d c;
+    struct spec_gpu_resource_create_2d c;
     struct sim_resource *res;
     uint64_t hostmem;
 
     if (!sim_read_cmd(sim, e, &c, sizeof(c)))
-        return VIRTIO_GPU_RESP_ERR_UNSPEC;
+        return SPEC_GPU_RESP_ERR_UNSPEC;
     c.resource_id = vgpu_from_le32(c.resource_id);
     c.format = vgpu_from_le32(c.format);
     c.width = vgpu_from_le32(c.width);
     c.height = vgpu_from_le32(c.height);
     if (c.resource_id == 0 || sim_res_find(sim, c.resource_id))
-        return VIRTIO_GPU_RESP_ERR_INVALID_RESOURCE_ID;
+        return SPEC_GPU_RESP_ERR_INVALID_RESOURCE_ID;
     if (!format_supported(c.format))
-        return VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER;
+        return SPEC_GPU_RESP_ERR_INVALID_PARAMETER;
     hostmem = (uint64_t)c.width * BYTES_PER_PIXEL * c.height;
     if (hostmem + sim->stats.hostmem >= sim->cfg.max_hostmem)
-        return VIRTIO_GPU_RESP_ERR_OUT_OF_MEMORY;
+        return SPEC_GPU_RESP_ERR_OUT_OF_MEMORY;
     res = calloc(1, sizeof(*res));
     if (!res || !(res->image = calloc(1, hostmem ? hostmem : 1))) {
         free(res);
-        return VIRTIO_GPU_RESP_ERR_OUT_OF_MEMORY;
+        return SPEC_GPU_RESP_ERR_OUT_OF_MEMORY;
     }
     *res = (struct sim_resource){ .id = c.resource_id, .format = c.format, .width = c.width,
                                   .height = c.height, .hostmem = hostmem, .image = res->image,
@@ -92,31 +91,31 @@ uint32_t sim_cmd_create_2d(struct sim *sim, struct sim_elem *e)
     sim->resources = res;
     sim->stats.hostmem += hostmem;
     sim->stats.live_resources++;
-    return VIRTIO_GPU_RESP_OK_NODATA;
+    return SPEC_GPU_RESP_OK_NODATA;
 }
 
 uint32_t sim_cmd_unref(struct sim *sim, struct sim_elem *e)
 {
-    struct virtio_gpu_resource_unref u;
+    struct spec_gpu_resource_ref u;
     struct sim_resource *res;
 
     if (!sim_read_cmd(sim, e, &u, sizeof(u)))
-        return VIRTIO_GPU_RESP_ERR_UNSPEC;
+        return SPEC_GPU_RESP_ERR_UNSPEC;
     res = sim_res_find(sim, vgpu_from_le32(u.resource_id));
     if (!res)
-        return VIRTIO_GPU_RESP_ERR_INVALID_RESOURCE_ID;
+        return SPEC_GPU_RESP_ERR_INVALID_RESOURCE_ID;
     sim_res_destroy(sim, res);
-    return VIRTIO_GPU_RESP_OK_NODATA;
+    return SPEC_GPU_RESP_OK_NODATA;
 }
 
 /* Read the mem_entry array that follows the request and check every range maps. */
 static bool load_entries(struct sim *sim, struct sim_elem *e, struct sim_resource *res, uint32_t n)
 {
-    struct virtio_gpu_mem_entry *ents = malloc((size_t)n * sizeof(*ents) + 1);
+    struct spec_gpu_mem_entry *ents = malloc((size_t)n * sizeof(*ents) + 1);
     uint64_t start = 0;
     bool ok = ents != NULL;
 
-    if (ok && sim_elem_read(e, sizeof(struct virtio_gpu_resource_attach_backing), ents,
+    if (ok && sim_elem_read(e, sizeof(struct spec_gpu_resource_attach_backing), ents,
                             (size_t)n * sizeof(*ents)) != (size_t)n * sizeof(*ents)) {
         sim_driver_error(sim, "attach_backing: entry array shorter than %u entries", n);
         ok = false;
@@ -142,39 +141,39 @@ static bool load_entries(struct sim *sim, struct sim_elem *e, struct sim_resourc
 
 uint32_t sim_cmd_attach_backing(struct sim *sim, struct sim_elem *e)
 {
-    struct virtio_gpu_resource_attach_backing ab;
+    struct spec_gpu_resource_attach_backing ab;
     struct sim_resource *res;
     uint32_t n;
 
     if (!sim_read_cmd(sim, e, &ab, sizeof(ab)))
-        return VIRTIO_GPU_RESP_ERR_UNSPEC;
+        return SPEC_GPU_RESP_ERR_UNSPEC;
     res = sim_res_find(sim, vgpu_from_le32(ab.resource_id));
     if (!res)
-        return VIRTIO_GPU_RESP_ERR_INVALID_RESOURCE_ID;
+        return SPEC_GPU_RESP_ERR_INVALID_RESOURCE_ID;
     n = vgpu_from_le32(ab.nr_entries);
     if (res->nents || n > MAX_BACKING_ENTRIES || !load_entries(sim, e, res, n))
-        return VIRTIO_GPU_RESP_ERR_UNSPEC;
+        return SPEC_GPU_RESP_ERR_UNSPEC;
     /* QEMU accepts a short backing and copies less later; a correct driver never sends one. */
     if (res->backing_bytes < res->hostmem)
         sim_driver_error(sim, "backing of %llu bytes for a %llu-byte resource",
                          (unsigned long long)res->backing_bytes, (unsigned long long)res->hostmem);
-    return VIRTIO_GPU_RESP_OK_NODATA;
+    return SPEC_GPU_RESP_OK_NODATA;
 }
 
 uint32_t sim_cmd_detach_backing(struct sim *sim, struct sim_elem *e)
 {
-    struct virtio_gpu_resource_detach_backing d;
+    struct spec_gpu_resource_ref d;
     struct sim_resource *res;
 
     if (!sim_read_cmd(sim, e, &d, sizeof(d)))
-        return VIRTIO_GPU_RESP_ERR_UNSPEC;
+        return SPEC_GPU_RESP_ERR_UNSPEC;
     res = sim_res_find(sim, vgpu_from_le32(d.resource_id));
     if (!res)
-        return VIRTIO_GPU_RESP_ERR_INVALID_RESOURCE_ID;
+        return SPEC_GPU_RESP_ERR_INVALID_RESOURCE_ID;
     if (!res->nents)
-        return VIRTIO_GPU_RESP_ERR_UNSPEC;
+        return SPEC_GPU_RESP_ERR_UNSPEC;
     drop_backing(res);
-    return VIRTIO_GPU_RESP_OK_NODATA;
+    return SPEC_GPU_RESP_OK_NODATA;
 }
 
 /* Index of the entry holding byte `off` of the backing (binary search over ent_start). */
@@ -218,13 +217,13 @@ static void backing_read(struct sim *sim, const struct sim_resource *res, uint64
                          (unsigned long long)len, res->id);
 }
 
-static bool rect_inside(const struct virtio_gpu_rect *r, uint32_t w, uint32_t h)
+static bool rect_inside(const struct spec_gpu_rect *r, uint32_t w, uint32_t h)
 {
     return r->x <= w && r->y <= h && r->width <= w && r->height <= h &&
            (uint64_t)r->x + r->width <= w && (uint64_t)r->y + r->height <= h;
 }
 
-void sim_rect_from_le(struct virtio_gpu_rect *r)
+void sim_rect_from_le(struct spec_gpu_rect *r)
 {
     r->x = vgpu_from_le32(r->x);
     r->y = vgpu_from_le32(r->y);
@@ -232,28 +231,28 @@ void sim_rect_from_le(struct virtio_gpu_rect *r)
     r->height = vgpu_from_le32(r->height);
 }
 
-bool sim_rect_in_resource(const struct virtio_gpu_rect *r, const struct sim_resource *res)
+bool sim_rect_in_resource(const struct spec_gpu_rect *r, const struct sim_resource *res)
 {
     return rect_inside(r, res->width, res->height);
 }
 
 uint32_t sim_cmd_transfer_2d(struct sim *sim, struct sim_elem *e)
 {
-    struct virtio_gpu_transfer_to_host_2d t;
+    struct spec_gpu_transfer_to_host_2d t;
     struct sim_resource *res;
     uint64_t stride, offset;
 
     if (!sim_read_cmd(sim, e, &t, sizeof(t)))
-        return VIRTIO_GPU_RESP_ERR_UNSPEC;
+        return SPEC_GPU_RESP_ERR_UNSPEC;
     sim_rect_from_le(&t.r);
     offset = vgpu_from_le64(t.offset);
     res = sim_res_find(sim, vgpu_from_le32(t.resource_id));
     if (!res)
-        return VIRTIO_GPU_RESP_ERR_INVALID_RESOURCE_ID;
+        return SPEC_GPU_RESP_ERR_INVALID_RESOURCE_ID;
     if (!res->nents)
-        return VIRTIO_GPU_RESP_ERR_UNSPEC;
+        return SPEC_GPU_RESP_ERR_UNSPEC;
     if (!sim_rect_in_resource(&t.r, res))
-        return VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER;
+        return SPEC_GPU_RESP_ERR_INVALID_PARAMETER;
     stride = (uint64_t)res->width * BYTES_PER_PIXEL;
     if (offset || t.r.x || t.r.y || t.r.width != res->width) {
         /* Source rows start at offset + stride*h: the offset locates the rect's first pixel. */
@@ -265,5 +264,5 @@ uint32_t sim_cmd_transfer_2d(struct sim *sim, struct sim_elem *e)
         /* QEMU's fast path copies the whole image, whatever the rect's height. */
         backing_read(sim, res, 0, res->image, stride * res->height);
     }
-    return VIRTIO_GPU_RESP_OK_NODATA;
+    return SPEC_GPU_RESP_OK_NODATA;
 }

@@ -7,14 +7,13 @@
 #include <string.h>
 
 #include "sim_internal.h"
-#include "../core/virtio_gpu_proto.h"
 #include "../core/virtio_pci_regs.h"
 
 void sim_default_config(struct sim_config *cfg)
 {
     memset(cfg, 0, sizeof(*cfg));
     /* QEMU 7.2 default: EDID, INDIRECT_DESC, EVENT_IDX, VERSION_1, RING_RESET. */
-    cfg->features = (1ull << VIRTIO_GPU_F_EDID) | (1ull << VIRTIO_F_INDIRECT_DESC) |
+    cfg->features = (1ull << SPEC_GPU_F_EDID) | (1ull << VIRTIO_F_INDIRECT_DESC) |
                     (1ull << VIRTIO_F_EVENT_IDX) | (1ull << VIRTIO_F_VERSION_1) | (1ull << 40);
     cfg->num_scanouts = 1;
     cfg->display[0] = (struct sim_display){ 1280, 800, true };
@@ -36,7 +35,7 @@ struct sim *sim_create(const struct sim_config *cfg, sim_map_fn map, void *map_c
     if (sim->cfg.msix_vectors > 32)
         sim->cfg.msix_vectors = 32;   /* pending vectors live in one 32-bit mask */
     if (sim->cfg.virgl)
-        sim->cfg.features |= 1ull << VIRTIO_GPU_F_VIRGL;
+        sim->cfg.features |= 1ull << SPEC_GPU_F_VIRGL;
     sim->map = map;
     sim->map_ctx = map_ctx;
     sim->config_vector = VIRTIO_MSI_NO_VECTOR;
@@ -129,7 +128,7 @@ void sim_display_change(struct sim *sim, unsigned scanout, uint32_t width, uint3
     if (scanout >= SIM_MAX_SCANOUTS)
         return;
     sim->cfg.display[scanout] = (struct sim_display){ width, height, enabled };
-    sim->events_read |= VIRTIO_GPU_EVENT_DISPLAY;
+    sim->events_read |= SPEC_GPU_EVENT_DISPLAY;
     sim_notify_config(sim);
 }
 

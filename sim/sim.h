@@ -120,6 +120,8 @@ enum sim_used_fault {
 };
 /* Corrupt the used entry of the next control-queue completion. */
 void sim_fault_used(struct sim *sim, enum sim_used_fault fault);
+/* The next reply to a fenced request echoes the fence id plus one. */
+void sim_fault_wrong_fence_next(struct sim *sim);
 /* Raise DEVICE_NEEDS_RESET when the next command of `cmd_type` arrives (it is not executed). */
 void sim_fault_needs_reset_on(struct sim *sim, uint32_t cmd_type);
 /* While `stuck`, the device ignores resets: device_status never reads back 0. */
@@ -178,6 +180,8 @@ struct sim_stats {
     uint64_t resets;                       /* device resets by the driver */
     uint64_t dma_faults;                   /* accesses to unmapped device addresses */
     uint64_t indirect_elems;               /* elements that used an indirect table */
+    uint64_t fenced;                       /* replies to requests that asked for a fence */
+    uint64_t last_fence;                   /* the fence id of the last of them */
     uint32_t max_chain;                    /* most buffers seen in one element */
     uint32_t live_resources;
     uint64_t hostmem;

@@ -5,7 +5,7 @@
 #define SIM_INTERNAL_H
 
 #include "sim.h"
-#include "../core/virtio_gpu_proto.h"
+#include "spec_wire.h"
 
 #define SIM_PCI_CFG_SIZE   256u
 #define SIM_MAX_SG         1024u   /* QEMU's VIRTQUEUE_MAX_SIZE: buffers in one element */
@@ -75,6 +75,7 @@ struct sim_faults {
     uint32_t lose_interrupts;
     enum sim_used_fault used;
     bool     stuck_reset;                /* writes of 0 to device_status do not reset */
+    bool     wrong_fence;                /* the next fenced reply echoes fence + 1 */
 };
 
 #define SIM_MAX_CTX    64u
@@ -180,8 +181,8 @@ uint32_t sim_cmd_unref(struct sim *sim, struct sim_elem *e);
 uint32_t sim_cmd_attach_backing(struct sim *sim, struct sim_elem *e);
 uint32_t sim_cmd_detach_backing(struct sim *sim, struct sim_elem *e);
 uint32_t sim_cmd_transfer_2d(struct sim *sim, struct sim_elem *e);
-void sim_rect_from_le(struct virtio_gpu_rect *r);
-bool sim_rect_in_resource(const struct virtio_gpu_rect *r, const struct sim_resource *res);
+void sim_rect_from_le(struct spec_gpu_rect *r);
+bool sim_rect_in_resource(const struct spec_gpu_rect *r, const struct sim_resource *res);
 
 /* gpu3d.c */
 bool     sim_is_3d_cmd(const struct sim *sim, uint32_t type);

@@ -9,9 +9,7 @@
 #include <stdlib.h>
 
 #include "sim_internal.h"
-#include "../core/virtio_gpu_proto.h"
 #include "../core/virtio_pci_regs.h"
-#include "../core/vring.h"
 
 #define ISR_QEMU_CONFIG 0x3u   /* QEMU sets both ISR bits for a configuration change */
 
@@ -169,9 +167,9 @@ static void queue_enable(struct sim *sim, struct sim_queue *q)
         sim_driver_error(sim, "queue enabled in status 0x%02x", sim->status);
     if (q->desc % 16 || q->avail % 2 || q->used % 4)
         sim_driver_error(sim, "misaligned ring addresses");
-    if (!sim_map(sim, q->desc, VRING_DESC_BYTES(n)) ||
-        !sim_map(sim, q->avail, VRING_AVAIL_BYTES(n)) ||
-        !sim_map(sim, q->used, VRING_USED_BYTES(n)))
+    if (!sim_map(sim, q->desc, SPEC_DESC_TABLE_BYTES(n)) ||
+        !sim_map(sim, q->avail, SPEC_AVAIL_BYTES(n)) ||
+        !sim_map(sim, q->used, SPEC_USED_BYTES(n)))
         sim_driver_error(sim, "queue %u rings are not mapped", sim->queue_select);
     q->enabled = true;
 }
@@ -265,7 +263,7 @@ uint32_t sim_devcfg_read(struct sim *sim, uint32_t off, unsigned width)
                           sim->cfg.virgl ? sim->cfg.num_capsets : 0 };
     uint32_t v = 0;
 
-    if (off + width > VIRTIO_GPU_CFG_SIZE) {
+    if (off + width > SPEC_GPU_CFG_SIZE) {
         sim_driver_error(sim, "device cfg read past the end at 0x%x", off);
         return 0xffffffffu;
     }
@@ -276,7 +274,7 @@ uint32_t sim_devcfg_read(struct sim *sim, uint32_t off, unsigned width)
 
 void sim_devcfg_write(struct sim *sim, uint32_t off, unsigned width, uint32_t val)
 {
-    if (off != VIRTIO_GPU_CFG_EVENTS_CLEAR || width != 4) {
+    if (off != SPEC_GPU_CFG_EVENTS_CLEAR || width != 4) {
         sim_driver_error(sim, "device cfg write of %u bytes at 0x%x", width, off);
         return;
     }

@@ -12,7 +12,6 @@
 #include "sim_internal.h"
 #include "../core/le.h"
 #include "../core/virtio_pci_regs.h"
-#include "../core/vring.h"
 
 struct ring_view {
     uint8_t *desc, *avail, *used;
@@ -22,9 +21,9 @@ static uint16_t ld16(const uint8_t *p) { uint16_t v; memcpy(&v, p, 2); return vg
 static void st16(uint8_t *p, uint16_t v) { v = vgpu_le16(v); memcpy(p, &v, 2); }
 static void st32(uint8_t *p, uint32_t v) { v = vgpu_le32(v); memcpy(p, &v, 4); }
 
-static struct vring_desc load_desc(const uint8_t *table, uint32_t i)
+static struct spec_desc load_desc(const uint8_t *table, uint32_t i)
 {
-    struct vring_desc d;
+    struct spec_desc d;
 
     memcpy(&d, table + 16u * i, sizeof(d));
     d.addr = vgpu_from_le64(d.addr);
@@ -38,9 +37,9 @@ static bool map_rings(struct sim *sim, unsigned qi, struct ring_view *v)
 {
     struct sim_queue *q = &sim->vq[qi];
 
-    v->desc = sim_map(sim, q->desc, VRING_DESC_BYTES(q->size));
-    v->avail = sim_map(sim, q->avail, VRING_AVAIL_BYTES(q->size));
-    v->used = sim_map(sim, q->used, VRING_USED_BYTES(q->size));
+    v->desc = sim_map(sim, q->desc, SPEC_DESC_TABLE_BYTES(q->size));
+    v->avail = sim_map(sim, q->avail, SPEC_AVAIL_BYTES(q->size));
+    v->used = sim_map(sim, q->used, SPEC_USED_BYTES(q->size));
     if (v->desc && v->avail && v->used)
         return true;
     sim_device_error(sim, "queue %u: ring memory is not mapped", qi);
@@ -55,7 +54,7 @@ void sim_vq_reset(struct sim *sim, unsigned qi)
     *q = (struct sim_queue){ .max_size = max, .size = max, .msix_vector = VIRTIO_MSI_NO_VECTOR };
 }
 
-static bool add_buffer(struct sim *sim, struct sim_elem *e, const struct vring_desc *d)
+static bool add_buffer(struct sim *sim, struct sim_elem *e, const struct spec_desc *d)
 {
     uint8_t *p;
 
@@ -69,7 +68,7 @@ static bool add_buffer(struct sim *sim, struct sim_elem *e, const struct vring_d
                          (unsigned long long)d->addr, d->len);
         return false;
     }
-    if (d->flags & VRING_DESC_F_WRITE) {
+    if (d->flags & SPEC_DESC_WRITE) {
         e->in[e->in_num++] = (struct sim_iov){ p, d->len };
         e->in_bytes += d->len;
     } else if (e->in_num) {
@@ -83,18 +82,18 @@ static bool add_buffer(struct sim *sim, struct sim_elem *e, const struct vring_d
 }
 
 /* Switch from the ring's descriptor table to the indirect table the head names. */
-static bool enter_indirect(struct sim *sim, const struct vring_desc *head, const uint8_t **table,
+static bool enter_indirect(struct sim *sim, const struct spec_desc *head, const uint8_t **table,
                            uint32_t *max)
 {
     if (!sim_has_feature(sim, VIRTIO_F_INDIRECT_DESC)) {
         sim_device_error(sim, "indirect descriptor without INDIRECT_DESC");
         return false;
     }
-    if (head->flags & VRING_DESC_F_NEXT) {
+    if (head->flags & SPEC_DESC_NEXT) {
         sim_device_error(sim, "indirect descriptor with NEXT set");
         return false;
     }
-    if (head->len == 0 || head->len % sizeof(struct vring_desc)) {
+    if (head->len == 0 || head->len % sizeof(struct spec_desc)) {
         sim_device_error(sim, "invalid size for indirect buffer table: %u", head->len);
         return false;
     }
@@ -103,7 +102,7 @@ static bool enter_indirect(struct sim *sim, const struct vring_desc *head, const
         sim_device_error(sim, "cannot map indirect buffer table");
         return false;
     }
-    *max = head->len / sizeof(struct vring_desc);
+    *max = head->len / sizeof(struct spec_desc);
     return true;
 }
 
@@ -112,9 +111,9 @@ static bool read_chain(struct sim *sim, unsigned qi, const struct ring_view *v, 
 {
     const uint8_t *table = v->desc;
     uint32_t max = sim->vq[qi].size, i = head, seen = 0;
-    struct vring_desc d = load_desc(table, i);
+    struct spec_desc d = load_desc(table, i);
 
-    if (d.flags & VRING_DESC_F_INDIRECT) {
+    if (d.flags & SPEC_DESC_INDIRECT) {
         if (!enter_indirect(sim, &d, &table, &max))
             return false;
         i = 0;
@@ -126,13 +125,13 @@ static bool read_chain(struct sim *sim, unsigned qi, const struct ring_view *v, 
             sim_device_error(sim, "looped descriptor chain");
             return false;
         }
-        if (d.flags & VRING_DESC_F_INDIRECT) {
+        if (d.flags & SPEC_DESC_INDIRECT) {
             sim_device_error(sim, "nested indirect descriptor");
             return false;
         }
         if (!add_buffer(sim, e, &d))
             return false;
-        if (!(d.flags & VRING_DESC_F_NEXT)) {
+        if (!(d.flags & SPEC_DESC_NEXT)) {
             if (seen > sim->stats.max_chain)
                 sim->stats.max_chain = seen;
             return true;
@@ -162,7 +161,7 @@ struct sim_elem *sim_vq_pop(struct sim *sim, unsigned qi)
     }
     if (avail == q->last_avail)
         return NULL;
-    head = ld16(v.avail + VRING_AVAIL_RING(q->last_avail % q->size));
+    head = ld16(v.avail + SPEC_AVAIL_SLOT(q->last_avail % q->size));
     if (head >= q->size) {
         sim_device_error(sim, "guest says index %u is available", head);
         return NULL;
@@ -178,7 +177,7 @@ struct sim_elem *sim_vq_pop(struct sim *sim, unsigned qi)
     }
     q->last_avail++;
     if (sim_has_feature(sim, VIRTIO_F_EVENT_IDX))
-        st16(v.used + VRING_USED_AVAIL_EVENT(q->size), q->last_avail);
+        st16(v.used + SPEC_USED_AVAIL_EVENT(q->size), q->last_avail);
     return e;
 }
 
@@ -192,11 +191,11 @@ void sim_vq_set_notification(struct sim *sim, unsigned qi, bool enable)
         return;
     if (sim_has_feature(sim, VIRTIO_F_EVENT_IDX)) {
         if (enable)
-            st16(v.used + VRING_USED_AVAIL_EVENT(q->size), ld16(v.avail + 2));
+            st16(v.used + SPEC_USED_AVAIL_EVENT(q->size), ld16(v.avail + 2));
         return;
     }
     flags = ld16(v.used);
-    flags = enable ? (uint16_t)(flags & ~VRING_USED_F_NO_NOTIFY) : (flags | VRING_USED_F_NO_NOTIFY);
+    flags = enable ? (uint16_t)(flags & ~SPEC_USED_NO_NOTIFY) : (flags | SPEC_USED_NO_NOTIFY);
     st16(v.used, flags);
 }
 
@@ -208,10 +207,10 @@ static bool should_interrupt(struct sim *sim, unsigned qi, const struct ring_vie
     bool valid = q->signalled_valid;
 
     if (!sim_has_feature(sim, VIRTIO_F_EVENT_IDX))
-        return !(ld16(v->avail) & VRING_AVAIL_F_NO_INTERRUPT);
+        return !(ld16(v->avail) & SPEC_AVAIL_NO_INTERRUPT);
     q->signalled_valid = true;
     q->signalled_used = q->used_idx;
-    return !valid || vring_need_event(ld16(v->avail + VRING_AVAIL_USED_EVENT(q->size)),
+    return !valid || spec_event_due(ld16(v->avail + SPEC_AVAIL_USED_EVENT(q->size)),
                                       q->used_idx, old);
 }
 
@@ -236,7 +235,7 @@ static void write_used(struct sim *sim, unsigned qi, const struct ring_view *v, 
                        uint32_t len)
 {
     struct sim_queue *q = &sim->vq[qi];
-    uint8_t *slot = v->used + VRING_USED_RING(q->used_idx % q->size);
+    uint8_t *slot = v->used + SPEC_USED_SLOT(q->used_idx % q->size);
 
     st32(slot, id);
     st32(slot + 4, len);

@@ -49,7 +49,7 @@ void dev_display_change(unsigned scanout, uint32_t width, uint32_t height, bool 
     if (scanout >= DEV_SCANOUTS)
         return;
     dev.disp[scanout] = (struct dev_display){ width, height, enabled };
-    dev.events |= VIRTIO_GPU_EVENT_DISPLAY;
+    dev.events |= SPEC_GPU_EVENT_DISPLAY;
     dev.cfggen++;
     dev_deviate();
     dev_signal(dev.config_msix, 0x3);   /* QEMU sets both ISR bits for a config change */

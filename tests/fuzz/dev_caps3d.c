@@ -1,5 +1,5 @@
 /*
- * dev_caps3d.c — the scripted device's virgl offer (FZ_SCRIPT_3D): VIRTIO_GPU_F_VIRGL, the number of
+ * dev_caps3d.c — the scripted device's virgl offer (FZ_SCRIPT_3D): SPEC_GPU_F_VIRGL, the number of
  * capsets, and each capset's info and bytes.  Honest default: what QEMU 7.2 with virgl lists —
  * VIRGL v1 (308 bytes) and VIRGL2 v2 (1376 bytes) — holding a small plausible set of caps.
  *
@@ -26,9 +26,9 @@ void caps3d_init(void)
 {
     if (!dev_has(FZ_SCRIPT_3D))
         return;
-    dev.features |= 1ull << VIRTIO_GPU_F_VIRGL;
-    dev.capset[0] = (struct dev_capset){ VIRTIO_GPU_CAPSET_VIRGL, 1, VIRGL_V1_SIZE };
-    dev.capset[1] = (struct dev_capset){ VIRTIO_GPU_CAPSET_VIRGL2, 2, VIRGL2_SIZE };
+    dev.features |= 1ull << SPEC_GPU_F_VIRGL;
+    dev.capset[0] = (struct dev_capset){ SPEC_GPU_CAPSET_VIRGL, 1, VIRGL_V1_SIZE };
+    dev.capset[1] = (struct dev_capset){ SPEC_GPU_CAPSET_VIRGL2, 2, VIRGL2_SIZE };
     dev.num_capsets = xor_knob(DEV_MAX_CAPSETS, tape_u8());
     dev.capset[1].max_version = xor_knob(dev.capset[1].max_version, tape_u8());
     dev.capset[1].max_size = xor_knob(dev.capset[1].max_size, tape_u16());
@@ -37,12 +37,12 @@ void caps3d_init(void)
 }
 
 /* QEMU answers an index past its list with zeros, not an error. */
-size_t caps3d_info(const struct dev_elem *e, struct virtio_gpu_resp_capset_info *r)
+size_t caps3d_info(const struct dev_elem *e, struct spec_gpu_resp_capset_info *r)
 {
-    struct virtio_gpu_get_capset_info q;
+    struct spec_gpu_get_capset_info q;
     uint32_t i;
 
-    res_read_req(e, &q, sizeof(q), VIRTIO_GPU_CMD_GET_CAPSET_INFO);
+    res_read_req(e, &q, sizeof(q), SPEC_GPU_CMD_GET_CAPSET_INFO);
     i = vgpu_from_le32(q.capset_index);
     if (i < dev.num_capsets && i < DEV_MAX_CAPSETS) {
         r->capset_id = vgpu_le32(dev.capset[i].id);
@@ -78,10 +78,10 @@ static void plausible_caps(uint8_t *d, const struct dev_capset *c)
 /* The listed capset a GET_CAPSET asks for, at a version it has; NULL: QEMU refuses. */
 const struct dev_capset *caps3d_find(const struct dev_elem *e)
 {
-    struct virtio_gpu_get_capset q;
+    struct spec_gpu_get_capset q;
     uint32_t id, version;
 
-    res_read_req(e, &q, sizeof(q), VIRTIO_GPU_CMD_GET_CAPSET);
+    res_read_req(e, &q, sizeof(q), SPEC_GPU_CMD_GET_CAPSET);
     id = vgpu_from_le32(q.capset_id);
     version = vgpu_from_le32(q.capset_version);
     for (uint32_t i = 0; i < dev.num_capsets && i < DEV_MAX_CAPSETS; i++)
@@ -102,7 +102,7 @@ size_t caps3d_bytes(const struct dev_elem *e, uint8_t *data)
 }
 
 /* A bent info: any id, version and size (the capset that follows keeps the table's size). */
-void caps3d_custom_info(struct virtio_gpu_resp_capset_info *r)
+void caps3d_custom_info(struct spec_gpu_resp_capset_info *r)
 {
     tape_fill(&r->capset_id, 3 * sizeof(uint32_t));
     dev_lie();

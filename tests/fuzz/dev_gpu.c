@@ -10,13 +10,13 @@
 #include "../../core/le.h"
 #include "../../sim/sim.h"
 
-#define HDR_LEN sizeof(struct virtio_gpu_ctrl_hdr)
+#define HDR_LEN sizeof(struct spec_gpu_ctrl_hdr)
 
 union response {
-    struct virtio_gpu_ctrl_hdr hdr;
-    struct virtio_gpu_resp_display_info info;
-    struct virtio_gpu_resp_edid edid;
-    struct virtio_gpu_resp_capset_info capset_info;
+    struct spec_gpu_ctrl_hdr hdr;
+    struct spec_gpu_resp_display_info info;
+    struct spec_gpu_resp_edid edid;
+    struct spec_gpu_resp_capset_info capset_info;
     uint8_t capset[HDR_LEN + DEV_CAPSET_MAX];
 };
 
@@ -59,7 +59,7 @@ size_t elem_write(struct dev_elem *e, size_t off, const void *buf, size_t len)
 static size_t display_info(union response *r)
 {
     for (unsigned i = 0; i < dev.num_scanouts && i < DEV_SCANOUTS; i++) {
-        struct virtio_gpu_display_one *d = &r->info.pmodes[i];
+        struct spec_gpu_display_one *d = &r->info.pmodes[i];
         if (!dev.disp[i].enabled)
             continue;
         d->enabled = vgpu_le32(1);
@@ -72,7 +72,7 @@ static size_t display_info(union response *r)
 /* QEMU fills the whole 1024-byte buffer and reports that size. */
 static size_t edid(const struct dev_elem *e, union response *r)
 {
-    struct virtio_gpu_get_edid g;
+    struct spec_gpu_get_edid g;
     uint32_t s, w, h;
 
     elem_read(e, 0, &g, sizeof(g));
@@ -84,23 +84,23 @@ static size_t edid(const struct dev_elem *e, union response *r)
     return sizeof(r->edid);
 }
 
-static size_t honest(const struct dev_elem *e, const struct virtio_gpu_ctrl_hdr *req, uint32_t type,
+static size_t honest(const struct dev_elem *e, const struct spec_gpu_ctrl_hdr *req, uint32_t type,
                      union response *r)
 {
     size_t len = HDR_LEN;
 
     memset(r, 0, sizeof(*r));
-    if (type == VIRTIO_GPU_RESP_OK_DISPLAY_INFO)
+    if (type == SPEC_GPU_RESP_OK_DISPLAY_INFO)
         len = display_info(r);
-    else if (type == VIRTIO_GPU_RESP_OK_EDID)
+    else if (type == SPEC_GPU_RESP_OK_EDID)
         len = edid(e, r);
-    else if (type == VIRTIO_GPU_RESP_OK_CAPSET_INFO)
+    else if (type == SPEC_GPU_RESP_OK_CAPSET_INFO)
         len = caps3d_info(e, &r->capset_info);
-    else if (type == VIRTIO_GPU_RESP_OK_CAPSET)
+    else if (type == SPEC_GPU_RESP_OK_CAPSET)
         len = HDR_LEN + caps3d_bytes(e, r->capset + HDR_LEN);
     r->hdr.type = vgpu_le32(type);
-    if (vgpu_from_le32(req->flags) & VIRTIO_GPU_FLAG_FENCE) {
-        r->hdr.flags = vgpu_le32(VIRTIO_GPU_FLAG_FENCE);
+    if (vgpu_from_le32(req->flags) & SPEC_GPU_FLAG_FENCE) {
+        r->hdr.flags = vgpu_le32(SPEC_GPU_FLAG_FENCE);
         r->hdr.fence_id = req->fence_id;
         r->hdr.ctx_id = req->ctx_id;
     }
@@ -109,7 +109,7 @@ static size_t honest(const struct dev_elem *e, const struct virtio_gpu_ctrl_hdr 
 
 static uint32_t error_type(void)
 {
-    return VIRTIO_GPU_RESP_ERR_UNSPEC + tape_u8() % 6u;
+    return SPEC_GPU_RESP_ERR_UNSPEC + tape_u8() % 6u;
 }
 
 /* Data the host may legitimately send: any display layout, any EDID or capset bytes (a capset's
@@ -117,13 +117,13 @@ static uint32_t error_type(void)
 static void custom_payload(union response *r, size_t len)
 {
     switch (vgpu_from_le32(r->hdr.type)) {
-    case VIRTIO_GPU_RESP_OK_DISPLAY_INFO: tape_fill(r->info.pmodes, sizeof(r->info.pmodes)); break;
-    case VIRTIO_GPU_RESP_OK_EDID:
+    case SPEC_GPU_RESP_OK_DISPLAY_INFO: tape_fill(r->info.pmodes, sizeof(r->info.pmodes)); break;
+    case SPEC_GPU_RESP_OK_EDID:
         r->edid.size = vgpu_le32(tape_u16());
         tape_fill(r->edid.edid, sizeof(r->edid.edid));
         break;
-    case VIRTIO_GPU_RESP_OK_CAPSET_INFO:  caps3d_custom_info(&r->capset_info); break;
-    case VIRTIO_GPU_RESP_OK_CAPSET:       tape_fill(r->capset + HDR_LEN, len - HDR_LEN); break;
+    case SPEC_GPU_RESP_OK_CAPSET_INFO:  caps3d_custom_info(&r->capset_info); break;
+    case SPEC_GPU_RESP_OK_CAPSET:       tape_fill(r->capset + HDR_LEN, len - HDR_LEN); break;
     default: break;
     }
 }
@@ -135,18 +135,18 @@ static void custom_payload(union response *r, size_t len)
  */
 static size_t bend(uint8_t action, union response *r, size_t len)
 {
-    uint32_t fenced = vgpu_from_le32(r->hdr.flags) & VIRTIO_GPU_FLAG_FENCE;
+    uint32_t fenced = vgpu_from_le32(r->hdr.flags) & SPEC_GPU_FLAG_FENCE;
 
     switch (action) {
     case 1: r->hdr.type = vgpu_le32(error_type()); return HDR_LEN;
     case 2: r->hdr.type = vgpu_le32(error_type()); return HDR_LEN;
     case 3: r->hdr.type = vgpu_le32(tape_u32()); return len;
     case 4:
-        r->hdr.type = vgpu_le32(len == HDR_LEN ? VIRTIO_GPU_RESP_OK_DISPLAY_INFO : VIRTIO_GPU_RESP_OK_NODATA);
+        r->hdr.type = vgpu_le32(len == HDR_LEN ? SPEC_GPU_RESP_OK_DISPLAY_INFO : SPEC_GPU_RESP_OK_NODATA);
         return len;
     case 5: return tape_u16() % len;
     case 6:
-        r->hdr.flags = vgpu_le32(fenced ? (tape_u8() & 1 ? 0 : VIRTIO_GPU_FLAG_FENCE) : VIRTIO_GPU_FLAG_FENCE);
+        r->hdr.flags = vgpu_le32(fenced ? (tape_u8() & 1 ? 0 : SPEC_GPU_FLAG_FENCE) : SPEC_GPU_FLAG_FENCE);
         r->hdr.fence_id = vgpu_le64(vgpu_from_le64(r->hdr.fence_id) + 1u + tape_u8());
         return len;
     case 7: custom_payload(r, len); return len;
@@ -158,7 +158,7 @@ static size_t bend(uint8_t action, union response *r, size_t len)
 uint32_t gpu_control(struct dev_elem *e)
 {
     static union response r;
-    struct virtio_gpu_ctrl_hdr req;
+    struct spec_gpu_ctrl_hdr req;
     uint8_t action = dev_has(FZ_SCRIPT_RESP) ? tape_u8() % 9 : 0;
     bool perform = action != 1 && action != 8;
     size_t len, written;

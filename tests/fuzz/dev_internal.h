@@ -8,8 +8,7 @@
 #include "fuzz_dev.h"
 #include "fuzz_os.h"
 #include "fuzz_tape.h"
-#include "../../core/virtio_gpu_proto.h"
-#include "../../core/virtio_gpu_proto3d.h"
+#include "../../sim/spec_wire.h"
 
 #define DEV_NQ          2
 #define DEV_MAX_IOV     72       /* buffers in one chain: 3 for 2D, SUBMIT_3D 2 + its stream segments */
@@ -96,6 +95,7 @@ struct dev {
     unsigned nctx;
     struct dev_attach attached[DEV_MAX_ATTACH];
     unsigned nattached;
+    struct dev_cursor_update cursor;   /* the last UPDATE_CURSOR, as this device decoded it */
 };
 
 extern struct dev dev;
@@ -128,10 +128,10 @@ void     res_driver_bug(const char *fmt, ...) __attribute__((format(printf, 1, 2
 
 /* dev_caps3d.c: VIRGL, the capset table (FZ_SCRIPT_3D) and the capset responses */
 void   caps3d_init(void);
-size_t caps3d_info(const struct dev_elem *e, struct virtio_gpu_resp_capset_info *r);
+size_t caps3d_info(const struct dev_elem *e, struct spec_gpu_resp_capset_info *r);
 const struct dev_capset *caps3d_find(const struct dev_elem *e);
 size_t caps3d_bytes(const struct dev_elem *e, uint8_t *data);   /* bytes after the header */
-void   caps3d_custom_info(struct virtio_gpu_resp_capset_info *r);
+void   caps3d_custom_info(struct spec_gpu_resp_capset_info *r);
 
 /* dev_res3d.c: honest semantics of the 3D commands, the contexts and attachments kept */
 bool     res3d_is_3d(uint32_t type);

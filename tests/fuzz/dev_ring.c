@@ -9,7 +9,6 @@
 
 #include "dev_internal.h"
 #include "../../core/virtio_pci_regs.h"
-#include "../../core/vring.h"
 
 struct rings { uint8_t *desc, *avail, *used; };
 
@@ -17,9 +16,9 @@ static uint16_t ld16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
 static void st16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); }
 static void st32(uint8_t *p, uint32_t v) { st16(p, (uint16_t)v); st16(p + 2, (uint16_t)(v >> 16)); }
 
-static struct vring_desc load_desc(const uint8_t *table, uint32_t i)
+static struct spec_desc load_desc(const uint8_t *table, uint32_t i)
 {
-    struct vring_desc d;
+    struct spec_desc d;
     const uint8_t *p = table + 16u * i;
 
     d.addr = (uint64_t)(ld16(p) | ld16(p + 2) << 16) | (uint64_t)(ld16(p + 4) | ld16(p + 6) << 16) << 32;
@@ -39,13 +38,13 @@ static void map_rings(const struct dev_queue *q, struct rings *r)
         fz_finding("queue rings unmapped while the queue is enabled");
 }
 
-static void add_buffer(struct dev_elem *e, const struct vring_desc *d)
+static void add_buffer(struct dev_elem *e, const struct spec_desc *d)
 {
     uint8_t *p = d->len ? fz_map(d->addr, d->len) : NULL;
 
     if (!p)
         fz_finding("descriptor buffer 0x%llx+%u is empty or not mapped", (unsigned long long)d->addr, d->len);
-    if (d->flags & VRING_DESC_F_WRITE) {
+    if (d->flags & SPEC_DESC_WRITE) {
         e->in[e->nin++] = (struct dev_iov){ d->addr, p, d->len };
         e->in_len += d->len;
     } else {
@@ -57,13 +56,13 @@ static void add_buffer(struct dev_elem *e, const struct vring_desc *d)
 }
 
 /* Switch to the indirect table the head names (§2.7.5.3). */
-static const uint8_t *enter_indirect(struct dev_elem *e, const struct vring_desc *d, uint32_t *max)
+static const uint8_t *enter_indirect(struct dev_elem *e, const struct spec_desc *d, uint32_t *max)
 {
     const uint8_t *table;
 
     if (!dev_negotiated(VIRTIO_F_INDIRECT_DESC))
         fz_finding("indirect descriptor without VIRTIO_F_INDIRECT_DESC");
-    if ((d->flags & VRING_DESC_F_NEXT) || d->len == 0 || d->len % 16)
+    if ((d->flags & SPEC_DESC_NEXT) || d->len == 0 || d->len % 16)
         fz_finding("malformed indirect descriptor (flags 0x%x, len %u)", d->flags, d->len);
     table = fz_map(d->addr, d->len);
     if (!table)
@@ -77,20 +76,20 @@ static void read_chain(const struct dev_queue *q, const struct rings *r, struct 
 {
     const uint8_t *table = r->desc;
     uint32_t max = q->size;
-    struct vring_desc d = load_desc(table, e->head);
+    struct spec_desc d = load_desc(table, e->head);
 
     e->desc[e->ndesc++] = e->head;
-    if (d.flags & VRING_DESC_F_INDIRECT) {
+    if (d.flags & SPEC_DESC_INDIRECT) {
         table = enter_indirect(e, &d, &max);
         d = load_desc(table, 0);
     }
     for (unsigned seen = 1;; seen++) {
         if (seen > max || seen > DEV_MAX_IOV)
             fz_finding("descriptor chain longer than %u buffers (a loop?)", DEV_MAX_IOV);
-        if (d.flags & VRING_DESC_F_INDIRECT)
+        if (d.flags & SPEC_DESC_INDIRECT)
             fz_finding("nested indirect descriptor");
         add_buffer(e, &d);
-        if (!(d.flags & VRING_DESC_F_NEXT))
+        if (!(d.flags & SPEC_DESC_NEXT))
             return;
         if (d.next >= max)
             fz_finding("descriptor next %u beyond %u", d.next, max);
@@ -126,7 +125,7 @@ static struct dev_elem *pop(unsigned qi, const struct rings *r)
     if (!e)
         abort();
     e->q = qi;
-    e->head = ld16(r->avail + VRING_AVAIL_RING(q->last_avail % q->size));
+    e->head = ld16(r->avail + SPEC_AVAIL_SLOT(q->last_avail % q->size));
     if (e->head >= q->size)
         fz_finding("avail ring names descriptor %u of %u", e->head, q->size);
     read_chain(q, r, e);
@@ -134,7 +133,7 @@ static struct dev_elem *pop(unsigned qi, const struct rings *r)
         check_not_held(q, e);
     q->last_avail++;
     if (dev_negotiated(VIRTIO_F_EVENT_IDX))
-        st16(r->used + VRING_USED_AVAIL_EVENT(q->size), q->last_avail);
+        st16(r->used + SPEC_USED_AVAIL_EVENT(q->size), q->last_avail);
     return e;
 }
 
@@ -142,7 +141,7 @@ static struct dev_elem *pop(unsigned qi, const struct rings *r)
 
 static void write_entry(struct dev_queue *q, const struct rings *r, uint32_t id, uint32_t len)
 {
-    uint8_t *slot = r->used + VRING_USED_RING(q->used_idx % q->size);
+    uint8_t *slot = r->used + SPEC_USED_SLOT(q->used_idx % q->size);
 
     st32(slot, id);
     st32(slot + 4, len);

@@ -13,7 +13,7 @@
 #include "dev_internal.h"
 #include "../../core/virtio_pci_regs.h"
 
-#define QEMU_FEATURES ((1ull << VIRTIO_GPU_F_EDID) | (1ull << VIRTIO_F_INDIRECT_DESC) | \
+#define QEMU_FEATURES ((1ull << SPEC_GPU_F_EDID) | (1ull << VIRTIO_F_INDIRECT_DESC) | \
                        (1ull << VIRTIO_F_EVENT_IDX) | (1ull << VIRTIO_F_VERSION_1) | (1ull << 40))
 #define RESET_NEVER 255u
 
@@ -315,14 +315,14 @@ static uint32_t devcfg_read(uint32_t off, unsigned width)
     uint32_t v = 0;
 
     for (unsigned i = 0; i < width; i++)
-        if (off + i < VIRTIO_GPU_CFG_SIZE)
+        if (off + i < SPEC_GPU_CFG_SIZE)
             v |= ((words[(off + i) / 4] >> (8 * ((off + i) % 4))) & 0xffu) << (8 * i);
     return v;
 }
 
 static void devcfg_write(uint32_t off, unsigned width, uint32_t val)
 {
-    if (off != VIRTIO_GPU_CFG_EVENTS_CLEAR || width != 4) {
+    if (off != SPEC_GPU_CFG_EVENTS_CLEAR || width != 4) {
         driver_bug("device cfg write outside events_clear", off);
         return;
     }

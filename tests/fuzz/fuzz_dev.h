@@ -52,6 +52,9 @@ bool dev_pristine(void);            /* nothing deviated: every call must succeed
 bool dev_truthful(void);            /* nothing lied: every command must be valid */
 bool dev_touches(uint64_t addr, uint64_t len);   /* an enabled ring or a held chain uses it */
 unsigned dev_live_resources(void);
+/* The last UPDATE_CURSOR as the device decoded it (spec layout); seq counts them. */
+struct dev_cursor_update { unsigned seq; uint32_t scanout, hot_x, hot_y, x, y; };
+struct dev_cursor_update dev_last_cursor_update(void);
 unsigned dev_unreleased(void);     /* live resources the driver never sent an UNREF for */
 unsigned dev_unreleased_contexts(void);   /* live contexts the driver never sent a CTX_DESTROY for */
 

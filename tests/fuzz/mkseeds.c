@@ -12,7 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "../../core/virtio_gpu_proto.h"
+#include "../../sim/spec_wire.h"
 #include "../../sim/sim.h"
 
 #define SEED_MAX 4096
@@ -177,7 +177,7 @@ static void devcfg_shape_seeds(void)
     struct knobs k;
 
     memset(&k, 0, sizeof(k));
-    k.features = 1ull << VIRTIO_GPU_F_EDID;          /* no EDID */
+    k.features = 1ull << SPEC_GPU_F_EDID;          /* no EDID */
     devcfg_seed("no-edid", &k, 1, 1);
     k.features = (1ull << 28) | (1ull << 29);        /* neither indirect nor event index */
     devcfg_seed("no-indirect-no-event-idx", &k, 1, 1);
@@ -196,7 +196,7 @@ static void devcfg_shape_seeds(void)
     k.noff1 = 1 ^ 0x400;                             /* doorbell outside the window */
     devcfg_seed("doorbell-outside", &k, 1, 2);
     memset(&k, 0, sizeof(k));
-    k.events = VIRTIO_GPU_EVENT_DISPLAY;
+    k.events = SPEC_GPU_EVENT_DISPLAY;
     devcfg_seed("display-event-pending", &k, 1, 2);
 }
 
@@ -259,7 +259,7 @@ static void resp_edid_seed(const char *name, const uint8_t *edid, size_t len)
 
 static void resp_display_seed(const char *name, const struct sim_config *cfg)
 {
-    struct virtio_gpu_display_one pm[16];
+    struct spec_gpu_display_one pm[16];
     struct seed a = { .n = 0 };
 
     memset(pm, 0, sizeof(pm));

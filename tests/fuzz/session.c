@@ -299,6 +299,20 @@ void s_wait_idle(void)
 
 /* ---- cursor ---- */
 
+/* An UPDATE_CURSOR the call sent must carry what was asked, read at the spec's offsets. */
+static void check_cursor_reached(unsigned seen, int rc, struct dev_cursor_update want)
+{
+    struct dev_cursor_update got = dev_last_cursor_update();
+
+    if (rc != VGPU_OK || got.seq == seen || !dev_truthful())
+        return;
+    if (got.scanout != want.scanout || got.hot_x != want.hot_x || got.hot_y != want.hot_y ||
+        got.x != want.x || got.y != want.y)
+        fz_finding("vgpu_cursor_set(scanout %u, hot %u,%u, at %u,%u) reached the device as "
+                   "scanout %u, hot %u,%u, at %u,%u", want.scanout, want.hot_x, want.hot_y, want.x,
+                   want.y, got.scanout, got.hot_x, got.hot_y, got.x, got.y);
+}
+
 void s_cursor_set(unsigned scanout, uint32_t hot_x, uint32_t hot_y, uint32_t x, uint32_t y)
 {
     struct call c = call_begin("vgpu_cursor_set");
@@ -308,7 +322,9 @@ void s_cursor_set(unsigned scanout, uint32_t hot_x, uint32_t hot_y, uint32_t x, 
         return;
     for (unsigned i = 0; i < VGPU_CURSOR_SIZE * VGPU_CURSOR_SIZE; i++)
         S.cursor[i] = 0x80000000u | (i * 2654435761u + S.seed) >> 8;
+    unsigned seen = dev_last_cursor_update().seq;
     rc = vgpu_cursor_set(S.dev, scanout, S.cursor, hot_x, hot_y, x, y);
+    check_cursor_reached(seen, rc, (struct dev_cursor_update){ 0, scanout, hot_x, hot_y, x, y });
     if (scanout < VGPU_MAX_SCANOUTS)
         S.cursor_visible[scanout] = rc == VGPU_OK;
     call_end(c, rc, scanout < s_scanouts() && hot_x < VGPU_CURSOR_SIZE && hot_y < VGPU_CURSOR_SIZE);

@@ -17,7 +17,7 @@ extern "C" {
 #include "rig.hpp"
 
 extern "C" {
-#include "../../core/virtio_gpu_proto.h"
+#include "../../sim/spec_wire.h"
 }
 
 static Rig *rig(void **state) { return static_cast<Rig *>(*state); }
@@ -237,8 +237,8 @@ static void failed_set_mode_keeps_the_old_mode(void **state)
     bootOne(r, &f, 1024, 768);
     IODisplayModeID old = f.setup.mode;
     drawPattern(&f.setup, 3);
-    sim_fault_error_next(r->sim, VIRTIO_GPU_CMD_RESOURCE_CREATE_2D,
-                         VIRTIO_GPU_RESP_ERR_OUT_OF_MEMORY);
+    sim_fault_error_next(r->sim, SPEC_GPU_CMD_RESOURCE_CREATE_2D,
+                         SPEC_GPU_RESP_ERR_OUT_OF_MEMORY);
     assert_int_not_equal(familySetMode(&f, idOf(&f, 1920, 1080)), kIOReturnSuccess);
     IODisplayModeID cur = 0;
     IOIndex depth = 0;

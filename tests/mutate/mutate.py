@@ -36,7 +36,7 @@ def parse(path):
     for line in path.read_text().splitlines():
         if not line.strip() or line.startswith("#"):
             continue
-        fields = [f.strip().replace("\0", "|") for f in line.replace("\\|", "\0").split(" | ")]
+        fields = [f.strip().replace("\0", "|").replace("\\n", "\n") for f in line.replace("\\|", "\0").split(" | ")]
         name, file, old, new, suites = fields
         mutants.append((name, file, old, new, suites.split()))
     return mutants
@@ -89,7 +89,7 @@ def main():
             t0 = time.monotonic()
             verdict, detail = run_mutant(tree, name, file, old, new, suites)
             counts[verdict] += 1
-            print(f"{verdict:<8} {name:<22} {file:<26} {detail} ({time.monotonic() - t0:.0f} s)", flush=True)
+            print(f"{verdict:<8} {name:<26} {file:<26} {detail} ({time.monotonic() - t0:.0f} s)", flush=True)
     finally:
         if not args.keep:
             shutil.rmtree(tree.parent, ignore_errors=True)

@@ -59,6 +59,50 @@ static void batch_that_does_not_fit_now_sends_nothing(struct t *t)
     assert_int_equal(sim_stats(t->sim)->error_responses, 0);
 }
 
+/*
+ * The largest batch sent rect by rect is what the 64-entry queue holds as fenced pairs: a fenced
+ * command takes one descriptor with an indirect table and two without, so 32 rects with indirect
+ * descriptors and 16 without; one more goes out as the bounding rectangle (one flush).
+ */
+static uint64_t flushes_for_batch(struct t *t, struct host_fb *fb, size_t n)
+{
+    struct vgpu_rect r[33];
+    uint64_t before = sim_cmd_count(t->sim, VIRTIO_GPU_CMD_RESOURCE_FLUSH);
+
+    for (size_t i = 0; i < n; i++)
+        r[i] = (struct vgpu_rect){ 8u * (uint32_t)i, 8u * (uint32_t)(i % 4), 4, 4 };
+    assert_vgpu_ok(vgpu_flush_rects_async(t_dev(t), 0, r, n));
+    assert_vgpu_ok(vgpu_wait_idle(t_dev(t)));
+    expect_scanout_equals_fb(t, 0, fb);
+    return sim_cmd_count(t->sim, VIRTIO_GPU_CMD_RESOURCE_FLUSH) - before;
+}
+
+static void queue_room_with_indirect_descriptors(struct t *t)
+{
+    struct host_fb *fb = t_fb(t, 320, 40, 5);
+
+    t_boot(t);
+    set_and_flush(t, fb);
+    assert_int_equal(sim_queue_size(t->sim, 0), 64);
+    assert_int_equal(flushes_for_batch(t, fb, 32), 32);
+    assert_int_equal(flushes_for_batch(t, fb, 33), 1);
+    assert_true(sim_stats(t->sim)->indirect_elems > 0);
+}
+
+static void queue_room_without_indirect_descriptors(struct t *t)
+{
+    struct host_fb *fb = t_fb(t, 320, 40, 6);
+
+    t->cfg.features &= ~(1ull << VIRTIO_F_INDIRECT_DESC);
+    t_boot(t);
+    set_and_flush(t, fb);
+    assert_int_equal(sim_queue_size(t->sim, 0), 64);
+    assert_int_equal(flushes_for_batch(t, fb, 16), 16);
+    assert_int_equal(flushes_for_batch(t, fb, 17), 1);
+    assert_int_equal(sim_stats(t->sim)->indirect_elems, 0);
+    assert_int_equal(sim_stats(t->sim)->ring_errors, 0);
+}
+
 static void empty_or_out_of_bounds_batch_is_refused(struct t *t)
 {
     struct host_fb *fb = t_fb(t, 320, 200, 4);
@@ -77,6 +121,8 @@ int main(void)
         UNIT_TEST(oversized_batch_goes_out_as_bounding_rect),
         UNIT_TEST(batch_that_does_not_fit_now_sends_nothing),
         UNIT_TEST(empty_or_out_of_bounds_batch_is_refused),
+        UNIT_TEST(queue_room_with_indirect_descriptors),
+        UNIT_TEST(queue_room_without_indirect_descriptors),
     };
     return RUN_UNIT_TESTS("async_batch", tests);
 }

@@ -363,6 +363,38 @@ static void request_data_release_are_checked(void **state)
 
 /* ---- encoding ---- */
 
+/* A grab of exactly VDA_GRAB_TYPES_MAX types is whole both ways; one more is refused whole. */
+static void grab_type_lists_at_their_limit(void **state)
+{
+    static uint8_t b[4 + 4 * (VDA_GRAB_TYPES_MAX + 1)];
+    uint32_t types[VDA_GRAB_TYPES_MAX + 1];
+    uint8_t buf[256];
+    struct vda_out o = { buf, sizeof buf, 0 };
+    struct vda_clip c;
+    struct vda_msg m = msg_of(VDA_CLIPBOARD_GRAB, b, 4 + 4 * VDA_GRAB_TYPES_MAX);
+    (void)state;
+    memset(b, 0, sizeof b);
+    for (uint32_t i = 0; i <= VDA_GRAB_TYPES_MAX; i++) {
+        types[i] = 100u + i;
+        b[4 + 4 * i] = (uint8_t)(100u + i);
+    }
+    assert_int_equal(vda_decode_clip(&m, true, &c), VDA_MESSAGE);
+    assert_int_equal(c.ntypes, VDA_GRAB_TYPES_MAX);
+    assert_int_equal(c.types[VDA_GRAB_TYPES_MAX - 1], 100u + VDA_GRAB_TYPES_MAX - 1);
+    m.size = 4 * VDA_GRAB_TYPES_MAX;                       /* without the selection word */
+    assert_int_equal(vda_decode_clip(&m, false, &c), VDA_MESSAGE);
+    assert_int_equal(c.ntypes, VDA_GRAB_TYPES_MAX);
+    m.size = 4 * (VDA_GRAB_TYPES_MAX + 1);
+    assert_int_equal(vda_decode_clip(&m, false, &c), VDA_E_TYPES);
+
+    assert_true(vda_put_grab(&o, VDA_SEL_CLIPBOARD, types, VDA_GRAB_TYPES_MAX));
+    assert_int_equal(o.len, 8 + 20 + 4 + 4 * VDA_GRAB_TYPES_MAX);
+    assert_memory_equal(buf + 8 + 20 + 4, b + 4, 4 * VDA_GRAB_TYPES_MAX);
+    o.len = 0;
+    assert_false(vda_put_grab(&o, VDA_SEL_CLIPBOARD, types, VDA_GRAB_TYPES_MAX + 1));
+    assert_int_equal(o.len, 0);
+}
+
 static void grab_and_caps_bytes_match_the_wire_format(void **state)
 {
     static const uint8_t grab[8 + 20 + 12] = {
@@ -445,6 +477,7 @@ int main(void)
         cmocka_unit_test(caps_are_decoded_and_checked),
         cmocka_unit_test(grab_is_decoded_and_checked),
         cmocka_unit_test(request_data_release_are_checked),
+        cmocka_unit_test(grab_type_lists_at_their_limit),
         cmocka_unit_test(grab_and_caps_bytes_match_the_wire_format),
         cmocka_unit_test(clipboard_is_chunked_at_the_spice_limit),
         cmocka_unit_test(message_that_does_not_fit_leaves_the_buffer_alone),
