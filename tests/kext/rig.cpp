@@ -14,23 +14,34 @@ void rigInit(Rig *r)
     sim_default_config(&r->cfg);
 }
 
-bool rigBoot(Rig *r)
+void rigMakeDevice(Rig *r)
 {
     r->sim = sim_create(&r->cfg, fake::dmaMap, NULL);
     r->pci = IOPCIDevice::fakeWithSim(r->sim, r->offerMsi);
     if (r->bootDisplay)
         r->pci->setProperty("AAPL,boot-display", 1, 32);
     fake::setPci(r->pci);
+}
+
+bool rigStartDriver(Rig *r, IOService *driver)
+{
+    if (!driver->init() || !driver->attach(r->pci))
+        return false;
+    bool started = driver->start(r->pci);
+    if (!started)
+        driver->detach(r->pci);
+    return started;
+}
+
+bool rigBoot(Rig *r)
+{
+    rigMakeDevice(r);
     if (r->pciOwner && !r->pci->open(r->pciOwner))
         return false;
     r->dev = OSTypeAlloc(VirtioGPUDevice);
     for (const auto &kv : r->driverProps)
         r->dev->setProperty(kv.first.c_str(), kv.second, 32);
-    if (!r->dev->init() || !r->dev->attach(r->pci))
-        return false;
-    r->started = r->dev->start(r->pci);
-    if (!r->started)
-        r->dev->detach(r->pci);
+    r->started = rigStartDriver(r, r->dev);
     return r->started;
 }
 

@@ -31,6 +31,8 @@ struct Rig {
 
 void rigInit(Rig *r);                      /* fresh world, QEMU-like default device */
 bool rigBoot(Rig *r);                      /* init, attach, start: what IOKit matching does */
+void rigMakeDevice(Rig *r);                /* the software device behind a stand-in IOPCIDevice */
+bool rigStartDriver(Rig *r, IOService *driver);   /* init, attach, start (detached on failure) */
 VirtioGPUFramebuffer *rigFb(Rig *r, unsigned i);   /* the provider's i-th client, if a framebuffer */
 unsigned rigFbCount(Rig *r);
 void rigTerminate(Rig *r);                 /* clients stop and detach first, then the provider */

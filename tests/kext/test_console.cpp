@@ -50,16 +50,9 @@ static int setup(void **state)
 
 static bool conBoot(ConsoleRig *c)
 {
-    Rig *r = &c->rig;
-    r->sim = sim_create(&r->cfg, fake::dmaMap, NULL);
-    r->pci = IOPCIDevice::fakeWithSim(r->sim, r->offerMsi);
-    fake::setPci(r->pci);
+    rigMakeDevice(&c->rig);
     c->dev = OSTypeAlloc(VirtioConsoleDevice);
-    if (!c->dev->init() || !c->dev->attach(r->pci))
-        return false;
-    c->started = c->dev->start(r->pci);
-    if (!c->started)
-        c->dev->detach(r->pci);
+    c->started = rigStartDriver(&c->rig, c->dev);
     return c->started;
 }
 

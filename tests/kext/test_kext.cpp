@@ -760,9 +760,7 @@ static void class_names_leave_generic_names_to_other_kexts(void **state)
 /* Fault 1: probe reads only configuration space and refuses what is not the modern GPU. */
 static IOService *probeOnly(Rig *r)
 {
-    r->sim = sim_create(&r->cfg, fake::dmaMap, NULL);
-    r->pci = IOPCIDevice::fakeWithSim(r->sim, r->offerMsi);
-    fake::setPci(r->pci);
+    rigMakeDevice(r);
     VirtioGPUDevice *dev = OSTypeAlloc(VirtioGPUDevice);
     SInt32 score = 60000;
     uint16_t command = sim_pci_command(r->sim);
