@@ -1,0 +1,31 @@
+# Real OpenGL programs through this driver (issue 15): Mesa's virgl driver (GALLIUM_DRIVER=virpipe)
+# speaks vtest to tools/vtest-bridge, which runs every operation in the test guest (guest/vtestsrv.c,
+# core/uc3d.c + core/vgpu3d.h) on QEMU's virtio-gpu-gl-pci; the reference lane is virglrenderer's
+# own virgl_test_server.  Mesa 22.3 connects to /tmp/.virgl_test only (no variable), so each program
+# runs in its own mount namespace with a lane's directory over /tmp (tests/piglit/lanes.py; root).
+#   make test-piglit         the whole subset (tests/piglit/SUBSET.md), both lanes, table in out/piglit/
+#   make test-piglit-short   the short subset (part of `make test`)
+#   make vtest-bridge        $(BUILD)/vtest-bridge
+DEB_PACKAGES += piglit virgl-server libgl1-mesa-dri libegl-mesa0 qemu-system-x86 util-linux
+TESTS += test-piglit-short
+
+VTEST_BRIDGE      := $(BUILD)/vtest-bridge
+VTEST_BRIDGE_SRCS := $(wildcard tools/vtest-bridge/*.c)
+PIGLIT_GUEST_ELF  := $(BUILD)/guest/vgpu-guest.elf
+
+$(VTEST_BRIDGE): $(VTEST_BRIDGE_SRCS) $(wildcard tools/vtest-bridge/*.h) guest/vtlink.h
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) $(WARN) -O2 -g -Iguest -o $@ $(VTEST_BRIDGE_SRCS)
+
+.PHONY: vtest-bridge test-piglit test-piglit-short
+vtest-bridge: $(VTEST_BRIDGE)
+
+test-piglit: $(VTEST_BRIDGE) $(PIGLIT_GUEST_ELF)
+	@mkdir -p $(OUT)/piglit
+	$(PYTHON) tests/piglit/run.py --bridge $(abspath $(VTEST_BRIDGE)) --guest $(abspath $(PIGLIT_GUEST_ELF)) \
+	    --subset full --out $(OUT)/piglit
+
+test-piglit-short: $(VTEST_BRIDGE) $(PIGLIT_GUEST_ELF)
+	@mkdir -p $(OUT)/piglit
+	$(PYTHON) tests/piglit/run.py --bridge $(abspath $(VTEST_BRIDGE)) --guest $(abspath $(PIGLIT_GUEST_ELF)) \
+	    --subset short --out $(OUT)/piglit

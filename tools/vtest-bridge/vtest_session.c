@@ -1,0 +1,298 @@
+/*
+ * vtest_session.c — a vtest server for one program.  Resources get a memfd the program maps
+ * (protocol 2); a transfer carries the span of it that Mesa names (offset, data_size) to the
+ * guest's mirror of that memory or back, and the guest's transfer uses stride 0 as virglrenderer's
+ * vtest server does.  Everything else is forwarded as it is.
+ */
+#define _GNU_SOURCE
+#include "vtest_session.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "guest_link.h"
+#include "vtest_proto.h"
+
+#define MAX_HANDLES 4096u          /* the core's resource ids */
+
+#define SYNC_CHUNK  4096u
+
+struct shm {
+    uint8_t *map;                 /* the program's view */
+    uint8_t *shadow;              /* what the guest's copy holds */
+    uint32_t size;
+};
+
+struct session {
+    struct bridge *b;
+    int fd;
+    uint32_t version;
+    struct shm res[MAX_HANDLES];
+    char name[64];
+};
+
+static int reply_words(int fd, uint32_t cmd, const uint32_t *w, uint32_t n)
+{
+    uint32_t h[2] = { n, cmd };
+    return write_full(fd, h, sizeof h) || (n && write_full(fd, w, n * 4u)) ? -1 : 0;
+}
+
+/* GET_CAPS / GET_CAPS2: the header's length is the capset's bytes + 1, as virglrenderer sends it. */
+static int reply_caps(int fd, uint32_t cmd, const uint8_t *caps, uint32_t len)
+{
+    uint32_t h[2] = { len + 1u, cmd };
+    return write_full(fd, h, sizeof h) || write_full(fd, caps, len) ? -1 : 0;
+}
+
+static int send_fd(int sock, int fd)
+{
+    char byte = 'v';
+    struct iovec iov = { &byte, 1 };
+    union { char buf[CMSG_SPACE(sizeof(int))]; struct cmsghdr align; } u;
+    struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof u.buf };
+    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(c), &fd, sizeof fd);
+    return sendmsg(sock, &msg, MSG_NOSIGNAL) == 1 ? 0 : -1;
+}
+
+/* A guest refusal is the program's problem (it gets GL errors later), a lost link is ours. */
+static int guest_call(struct session *s, uint32_t op, const void *a, size_t alen, const void *b, size_t blen,
+                      void *out, size_t max)
+{
+    int32_t st;
+    if (link_call(s->b->guest, op, a, alen, b, blen, &st, out, max, NULL))
+        return -1;
+    if (s->b->trace) {
+        fprintf(s->b->log, "op %u a=%zu b=%zu out=%zu status %d:", op, alen, blen, max, st);
+        for (size_t i = 0; op != VTL_SUBMIT && i < alen / 4; i++)
+            fprintf(s->b->log, " %u", ((const uint32_t *)a)[i]);
+        fprintf(s->b->log, "\n");
+    }
+    if (st != 0 && s->b->log)
+        fprintf(s->b->log, "program %s: op %u refused: status %d\n", s->name, op, st);
+    return 0;
+}
+
+static void forget(struct shm *r)
+{
+    if (r->map)
+        munmap(r->map, r->size);
+    free(r->shadow);
+    *r = (struct shm){ 0 };
+}
+
+static int resource_create2(struct session *s, const uint32_t *w)
+{
+    struct vtl_res_create c = { w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7], w[8], w[9], w[10] };
+    if (c.handle == 0 || c.handle >= MAX_HANDLES || s->res[c.handle].map)
+        return -1;   /* Mesa counts handles up from 1 and never reuses one */
+    int mfd = -1;
+    if (c.size) {
+        if ((mfd = memfd_create("vtest-res", MFD_CLOEXEC)) < 0 || ftruncate(mfd, c.size) < 0)
+            return -1;
+        s->res[c.handle].map = mmap(NULL, c.size, PROT_READ | PROT_WRITE, MAP_SHARED, mfd, 0);
+        if (s->res[c.handle].map == MAP_FAILED) {
+            s->res[c.handle].map = NULL;
+            close(mfd);
+            return -1;
+        }
+        s->res[c.handle].size = c.size;
+        if (!(s->res[c.handle].shadow = calloc(1, c.size))) {
+            forget(&s->res[c.handle]);
+            close(mfd);
+            return -1;
+        }
+    }
+    int rc = guest_call(s, VTL_RES_CREATE, &c, sizeof c, NULL, 0, NULL, 0);
+    if (rc == 0 && mfd >= 0)
+        rc = send_fd(s->fd, mfd);
+    if (mfd >= 0)
+        close(mfd);
+    return rc;
+}
+
+/* Send a run of changed chunks without waiting; the caller collects the replies. */
+static int send_run(struct session *s, uint32_t handle, struct shm *r, uint32_t from, uint32_t to)
+{
+    struct vtl_transfer t = { .handle = handle, .offset = from, .nbytes = to - from };
+    memcpy(r->shadow + from, r->map + from, to - from);
+    s->b->synced_bytes += to - from;
+    if (s->b->trace)
+        fprintf(s->b->log, "sync res %u [%u, %u)\n", handle, from, to);
+    return link_send(s->b->guest, VTL_WRITE, &t, sizeof t, r->map + from, to - from);
+}
+
+/* Every page the program changed since the guest last saw it, in as few frames as they make. */
+static int sync_to_guest(struct session *s)
+{
+    uint32_t frames = 0;
+    for (uint32_t h = 1; h < MAX_HANDLES; h++) {
+        struct shm *r = &s->res[h];
+        uint32_t run = UINT32_MAX;
+        for (uint32_t off = 0; r->map && off <= r->size; off += SYNC_CHUNK) {
+            uint32_t n = off < r->size ? (r->size - off < SYNC_CHUNK ? r->size - off : SYNC_CHUNK) : 0;
+            bool dirty = n && memcmp(r->map + off, r->shadow + off, n) != 0;
+            if (dirty && run == UINT32_MAX)
+                run = off;
+            if (!dirty && run != UINT32_MAX) {
+                if (send_run(s, h, r, run, off))
+                    return -1;
+                frames++;
+                run = UINT32_MAX;
+            }
+        }
+    }
+    for (; frames; frames--) {
+        int32_t st;
+        if (link_recv(s->b->guest, &st, NULL, 0, NULL))
+            return -1;
+        if (st && s->b->log)
+            fprintf(s->b->log, "program %s: sync refused: status %d\n", s->name, st);
+    }
+    return 0;
+}
+
+static int resource_unref(struct session *s, uint32_t handle)
+{
+    if (handle < MAX_HANDLES)
+        forget(&s->res[handle]);
+    return guest_call(s, VTL_RES_UNREF, &handle, sizeof handle, NULL, 0, NULL, 0);
+}
+
+/* The span Mesa names, cut to the memory it shares. */
+static struct vtl_transfer span(const struct session *s, const uint32_t *w, struct shm **r)
+{
+    struct vtl_transfer t = { w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7], w[9], w[8] };
+    *r = t.handle < MAX_HANDLES ? (struct shm *)&s->res[t.handle] : NULL;
+    uint32_t size = *r ? (*r)->size : 0;
+    t.offset = t.offset < size ? t.offset : size;
+    t.nbytes = t.nbytes < size - t.offset ? t.nbytes : size - t.offset;
+    return t;
+}
+
+/* The span is current in the guest after the sync: the PUT carries no bytes of its own. */
+static int transfer_put2(struct session *s, const uint32_t *w)
+{
+    struct shm *r;
+    struct vtl_transfer t = span(s, w, &r);
+    if (sync_to_guest(s))
+        return -1;
+    t.nbytes = 0;
+    return guest_call(s, VTL_PUT, &t, sizeof t, NULL, 0, NULL, 0);
+}
+
+static int transfer_get2(struct session *s, const uint32_t *w)
+{
+    struct shm *r;
+    struct vtl_transfer t = span(s, w, &r);
+    if (sync_to_guest(s) || guest_call(s, VTL_GET, &t, sizeof t, NULL, 0, r && r->map ? r->map + t.offset : NULL,
+                                       r && r->map ? t.nbytes : 0))
+        return -1;
+    if (r && r->map)
+        memcpy(r->shadow + t.offset, r->map + t.offset, t.nbytes);
+    return 0;
+}
+
+static int busy_wait(struct session *s, const uint32_t *w)
+{
+    uint32_t busy = 0, flags = w[1];
+    if (guest_call(s, VTL_WAIT, &flags, sizeof flags, NULL, 0, &busy, sizeof busy))
+        return -1;
+    return reply_words(s->fd, VCMD_RESOURCE_BUSY_WAIT, &busy, 1);
+}
+
+static int submit(struct session *s, uint32_t words)
+{
+    uint8_t *buf = malloc((size_t)words * 4u + 1u);
+    int rc = !buf || read_full(s->fd, buf, (size_t)words * 4u) ? -2 :
+             sync_to_guest(s) ? -1 : guest_call(s, VTL_SUBMIT, buf, (size_t)words * 4u, NULL, 0, NULL, 0);
+    free(buf);
+    return rc;
+}
+
+/* Arguments of a fixed count; a longer command (TRANSFER_PUT2 counts data it never sends) is not read further. */
+static int args(struct session *s, uint32_t len, uint32_t want, uint32_t *w)
+{
+    return len < want || read_full(s->fd, w, want * 4u) ? -2 : 0;
+}
+
+/* 0 go on, -1 the guest link is gone, -2 the program is gone or spoke nonsense. */
+static int one_command(struct session *s)
+{
+    uint32_t h[2], w[16];
+    if (read_full(s->fd, h, sizeof h))
+        return -2;
+    switch (h[1]) {
+    case VCMD_CREATE_RENDERER: {
+        char name[256] = { 0 };
+        if (h[0] > sizeof name || read_full(s->fd, name, h[0]))
+            return -2;
+        memcpy(s->name, name, sizeof s->name - 1);
+        return guest_call(s, VTL_OPEN, s->name, strnlen(s->name, sizeof s->name - 1), NULL, 0, NULL, 0);
+    }
+    case VCMD_PING_PROTOCOL_VERSION:
+        return h[0] ? -2 : reply_words(s->fd, VCMD_PING_PROTOCOL_VERSION, NULL, 0);
+    case VCMD_PROTOCOL_VERSION:
+        if (args(s, h[0], 1, w))
+            return -2;
+        s->version = w[0] < VTEST_VERSION_MAX ? w[0] : VTEST_VERSION_MAX;
+        return reply_words(s->fd, VCMD_PROTOCOL_VERSION, &s->version, 1);
+    case VCMD_GET_CAPS2:
+        return reply_caps(s->fd, VCMD_RESOURCE_CREATE, s->b->caps2, s->b->caps2_len);
+    case VCMD_GET_CAPS:
+        return reply_caps(s->fd, VCMD_GET_CAPS, s->b->caps1, s->b->caps1_len);
+    case VCMD_RESOURCE_CREATE2:
+        return args(s, h[0], VCMD_RES_CREATE2_WORDS, w) ? -2 : resource_create2(s, w);
+    case VCMD_RESOURCE_UNREF:
+        return args(s, h[0], 1, w) ? -2 : resource_unref(s, w[0]);
+    case VCMD_TRANSFER_PUT2:
+        return args(s, h[0], VCMD_TRANSFER2_WORDS, w) ? -2 : transfer_put2(s, w);
+    case VCMD_TRANSFER_GET2:
+        return args(s, h[0], VCMD_TRANSFER2_WORDS, w) ? -2 : transfer_get2(s, w);
+    case VCMD_SUBMIT_CMD:
+        return submit(s, h[0]);
+    case VCMD_RESOURCE_BUSY_WAIT:
+        return args(s, h[0], VCMD_BUSY_WAIT_WORDS, w) ? -2 : busy_wait(s, w);
+    default:
+        if (s->b->log)
+            fprintf(s->b->log, "program %s: unsupported vtest command %u\n", s->name, h[1]);
+        return -2;
+    }
+}
+
+int vtest_session_run(struct bridge *b, int fd)
+{
+    struct session *s = calloc(1, sizeof *s);
+    struct vtl_account a;
+    int32_t st = 0;
+    int rc;
+    if (!s)
+        return 0;
+    s->b = b;
+    s->fd = fd;
+    memcpy(s->name, "?", 2);
+    while ((rc = one_command(s)) == 0)
+        ;
+    for (uint32_t i = 0; i < MAX_HANDLES; i++)
+        forget(&s->res[i]);
+    if (rc != -1)
+        rc = link_call(b->guest, VTL_CLOSE, NULL, 0, NULL, 0, &st, &a, sizeof a, NULL);
+    b->programs++;
+    if (rc == 0 && b->log)
+        fprintf(b->log, "closed program=%s n=%llu client_contexts=%u client_resources=%u core_contexts=%u "
+                "core_resources=%u core_attachments=%u backing=%llu core_heap=%llu core_dma=%llu ops=%llu\n",
+                s->name, (unsigned long long)b->programs, a.client_contexts, a.client_resources, a.core_contexts,
+                a.core_resources, a.core_attachments, (unsigned long long)a.backing_bytes,
+                (unsigned long long)a.core_heap, (unsigned long long)a.core_dma, (unsigned long long)a.ops);
+    if (b->log)
+        fflush(b->log);
+    free(s);
+    return rc == -1 ? -1 : 0;
+}
