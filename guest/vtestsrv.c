@@ -284,13 +284,14 @@ static int op_put(const struct vtl_transfer *t, uint32_t payload, bool transfer)
     return reply(vgpu3d_transfer_to_host(vs.dev, vs.ctx, t->handle, &x, NULL), NULL, 0);
 }
 
-static int op_get(const struct vtl_transfer *t)
+/* transfer false: VTL_READ, what the host wrote there by itself (from the stream). */
+static int op_get(const struct vtl_transfer *t, bool transfer)
 {
     struct vt_mem *m = span_of(t, UC3D_FROM_HOST);
     if (!m)
         return reply(VGPU_E_INVAL, NULL, 0);
     struct vgpu3d_transfer x = box_of(t);
-    int st = vgpu3d_transfer_from_host(vs.dev, vs.ctx, t->handle, &x, NULL);
+    int st = transfer ? vgpu3d_transfer_from_host(vs.dev, vs.ctx, t->handle, &x, NULL) : VGPU_OK;
     vs.acct.get_bytes += st == VGPU_OK ? t->nbytes : 0;
     return reply(st, m->ptr + t->offset, t->nbytes);
 }
@@ -310,11 +311,23 @@ static int op_submit(uint32_t len)
     return reply(vgpu3d_submit(vs.dev, vs.ctx, segs, nsegs, len, NULL), NULL, 0);
 }
 
-/* Every command above was waited for: nothing the program sent is still in flight. */
-static int op_wait(void)
+/*
+ * Every command was waited for, so nothing the program sent is still in flight.  A query result,
+ * though, is written by the host only when it polls, and QEMU polls while a fence is pending:
+ * VTL_WAIT_FENCE submits a fenced no-op and waits for it.
+ */
+static int op_wait(uint32_t flags)
 {
-    uint32_t busy = 0;
-    return reply(vs.open ? VGPU_OK : VGPU_E_INVAL, &busy, sizeof busy);
+    uint32_t busy = 0, nsegs;
+    uint64_t fence = 0;
+    int st = vs.open ? VGPU_OK : VGPU_E_INVAL;
+    if (st == VGPU_OK && (flags & VTL_WAIT_FENCE)) {
+        const struct vgpu_dma_seg *segs = mem_segs(&vs.cmd, &nsegs);
+        memset(vs.cmd.ptr, 0, 4);   /* VIRGL_CCMD_NOP, no arguments */
+        if ((st = vgpu3d_submit(vs.dev, vs.ctx, segs, nsegs, 4, &fence)) == VGPU_OK)
+            st = vgpu3d_fence_wait(vs.dev, vs.ctx, fence, UC3D_MAX_WAIT_MS);
+    }
+    return reply(st, &busy, sizeof busy);
 }
 
 static int op_capset(const uint32_t *a)
@@ -348,7 +361,8 @@ static int reply_account(void)
 static int dispatch(const struct vtl_hdr *h, bool *end)
 {
     union { uint32_t w[16]; struct vtl_res_create c; struct vtl_transfer t; char name[64]; } a;
-    uint32_t fixed = h->op == VTL_RES_CREATE ? sizeof a.c : h->op == VTL_PUT || h->op == VTL_GET || h->op == VTL_WRITE ? sizeof a.t :
+    bool box = h->op == VTL_PUT || h->op == VTL_GET || h->op == VTL_WRITE || h->op == VTL_READ;
+    uint32_t fixed = h->op == VTL_RES_CREATE ? sizeof a.c : box ? sizeof a.t :
                      h->op == VTL_CAPSET ? 8u : h->op == VTL_RES_UNREF || h->op == VTL_WAIT ? 4u :
                      h->op == VTL_OPEN ? (h->len < sizeof a.name ? h->len : (uint32_t)sizeof a.name) : 0u;
     bool streams = h->op == VTL_PUT || h->op == VTL_WRITE || h->op == VTL_SUBMIT || h->op == VTL_ECHO || h->op == VTL_OPEN;
@@ -368,9 +382,10 @@ static int dispatch(const struct vtl_hdr *h, bool *end)
     case VTL_RES_UNREF:  return op_res_unref(a.w[0]);
     case VTL_PUT:        return op_put(&a.t, h->len - fixed, true);
     case VTL_WRITE:      return op_put(&a.t, h->len - fixed, false);
-    case VTL_GET:        return op_get(&a.t);
+    case VTL_GET:        return op_get(&a.t, true);
+    case VTL_READ:       return op_get(&a.t, false);
     case VTL_SUBMIT:     return op_submit(h->len);
-    case VTL_WAIT:       return op_wait();
+    case VTL_WAIT:       return op_wait(a.w[0]);
     case VTL_ECHO:       return op_echo(h->len);
     case VTL_ACCOUNT:    return reply_account();
     case VTL_END:        release_all(); *end = true; return reply_account();

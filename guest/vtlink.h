@@ -9,7 +9,9 @@
  * A resource's memory is shared in vtest: the program writes it and the host reads it when a command
  * in the stream says so (Mesa queues its transfers in the stream when the host has VIRGL_CAP_TRANSFER).
  * The bridge therefore keeps the guest's copy current: before a SUBMIT, PUT or GET it sends every
- * page the program changed since (VTL_WRITE).
+ * page the program changed since (VTL_WRITE).  The host also writes that memory from the stream
+ * (copy transfers from the host into a staging buffer, query results): such a resource is read
+ * back (VTL_READ) before the program is told it is idle.
  */
 #ifndef VTLINK_H
 #define VTLINK_H
@@ -28,12 +30,15 @@ enum vtl_op {
     VTL_PUT,            /* struct vtl_transfer, then nbytes bytes: written at offset, then to the host */
     VTL_GET,            /* struct vtl_transfer                       reply: nbytes bytes from offset */
     VTL_SUBMIT,         /* the command stream (multiple of 4 bytes) */
-    VTL_WAIT,           /* u32 flags (1: wait)                       reply: u32 busy */
+    VTL_WAIT,           /* u32 flags (VTL_WAIT_*)                    reply: u32 busy */
     VTL_END,            /* leave the serve loop                      reply: struct vtl_account */
     VTL_ECHO,           /* up to 1 MiB                               reply: the same bytes */
     VTL_ACCOUNT,        /* -                                         reply: struct vtl_account */
     VTL_WRITE,          /* struct vtl_transfer (box unused), then nbytes bytes: written at offset only */
+    VTL_READ,           /* struct vtl_transfer (box unused)          reply: nbytes bytes from offset */
 };
+
+#define VTL_WAIT_FENCE  2u  /* a fenced no-op, waited: the host polls its queries while it waits */
 
 struct vtl_hdr   { uint32_t op, len; };
 struct vtl_reply { int32_t status; uint32_t len; };

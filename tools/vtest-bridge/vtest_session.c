@@ -15,16 +15,22 @@
 #include <unistd.h>
 
 #include "guest_link.h"
+#include "host_writes.h"
 #include "vtest_proto.h"
 
 #define MAX_HANDLES 4096u          /* the core's resource ids */
 
 #define SYNC_CHUNK  4096u
+#define VIRGL_BIND_QUERY_BUFFER (1u << 15)
+#define VIRGL_BIND_CUSTOM       (1u << 17)
+
+#define QUERY_BINDS (VIRGL_BIND_CUSTOM | VIRGL_BIND_QUERY_BUFFER)   /* where Mesa keeps query results */
 
 struct shm {
     uint8_t *map;                 /* the program's view */
     uint8_t *shadow;              /* what the guest's copy holds */
-    uint32_t size;
+    uint32_t size, bind;
+    bool host_wrote;              /* the stream made the host write it: read back before the program looks */
 };
 
 struct session {
@@ -104,6 +110,7 @@ static int resource_create2(struct session *s, const uint32_t *w)
             return -1;
         }
         s->res[c.handle].size = c.size;
+        s->res[c.handle].bind = c.bind;
         if (!(s->res[c.handle].shadow = calloc(1, c.size))) {
             forget(&s->res[c.handle]);
             close(mfd);
@@ -136,13 +143,13 @@ static int sync_to_guest(struct session *s)
     for (uint32_t h = 1; h < MAX_HANDLES; h++) {
         struct shm *r = &s->res[h];
         uint32_t run = UINT32_MAX;
-        for (uint32_t off = 0; r->map && off <= r->size; off += SYNC_CHUNK) {
+        for (uint32_t off = 0; r->map && (off < r->size || run != UINT32_MAX); off += SYNC_CHUNK) {
             uint32_t n = off < r->size ? (r->size - off < SYNC_CHUNK ? r->size - off : SYNC_CHUNK) : 0;
             bool dirty = n && memcmp(r->map + off, r->shadow + off, n) != 0;
             if (dirty && run == UINT32_MAX)
                 run = off;
             if (!dirty && run != UINT32_MAX) {
-                if (send_run(s, h, r, run, off))
+                if (send_run(s, h, r, run, off < r->size ? off : r->size))
                     return -1;
                 frames++;
                 run = UINT32_MAX;
@@ -197,13 +204,49 @@ static int transfer_get2(struct session *s, const uint32_t *w)
         return -1;
     if (r && r->map)
         memcpy(r->shadow + t.offset, r->map + t.offset, t.nbytes);
+    if (s->b->trace && r && r->map && t.nbytes >= 8) {
+        uint32_t nz = 0;
+        for (uint32_t i = 0; i < t.nbytes; i++)
+            nz += r->map[t.offset + i] != 0;
+        fprintf(s->b->log, "get res %u: %02x%02x%02x%02x %02x%02x%02x%02x nonzero=%u\n", t.handle, r->map[t.offset],
+                r->map[t.offset + 1], r->map[t.offset + 2], r->map[t.offset + 3], r->map[t.offset + 4],
+                r->map[t.offset + 5], r->map[t.offset + 6], r->map[t.offset + 7], nz);
+    }
     return 0;
 }
 
+static void mark_host_write(void *arg, uint32_t handle)
+{
+    struct session *s = arg;
+    for (uint32_t h = handle ? handle : 1; h < MAX_HANDLES && (handle == 0 || h == handle); h++)
+        if (s->res[h].map && (handle || (s->res[h].bind & QUERY_BINDS)))
+            s->res[h].host_wrote = true;
+}
+
+/* What the host wrote into a resource's memory by itself goes to the program's view (and shadow);
+ * the fenced wait first lets the host finish the queries that write it. */
+static int read_back(struct session *s, uint32_t handle)
+{
+    struct shm *r = handle < MAX_HANDLES ? &s->res[handle] : NULL;
+    uint32_t fence = VTL_WAIT_FENCE, busy;
+    if (!r || !r->map || !r->host_wrote)
+        return 0;
+    struct vtl_transfer t = { .handle = handle, .offset = 0, .nbytes = r->size };
+    if (sync_to_guest(s) || guest_call(s, VTL_WAIT, &fence, sizeof fence, NULL, 0, &busy, sizeof busy) ||
+        guest_call(s, VTL_READ, &t, sizeof t, NULL, 0, r->map, r->size))
+        return -1;
+    memcpy(r->shadow, r->map, r->size);
+    r->host_wrote = false;
+    if (s->b->trace)
+        fprintf(s->b->log, "read back res %u (%u bytes)\n", handle, r->size);
+    return 0;
+}
+
+/* Mesa asks before it reads a resource's memory: the host's writes must be there by then. */
 static int busy_wait(struct session *s, const uint32_t *w)
 {
-    uint32_t busy = 0, flags = w[1];
-    if (guest_call(s, VTL_WAIT, &flags, sizeof flags, NULL, 0, &busy, sizeof busy))
+    uint32_t busy = 0, flags = w[1] & VCMD_BUSY_WAIT_FLAG_WAIT;
+    if (read_back(s, w[0]) || guest_call(s, VTL_WAIT, &flags, sizeof flags, NULL, 0, &busy, sizeof busy))
         return -1;
     return reply_words(s->fd, VCMD_RESOURCE_BUSY_WAIT, &busy, 1);
 }
@@ -213,6 +256,19 @@ static int submit(struct session *s, uint32_t words)
     uint8_t *buf = malloc((size_t)words * 4u + 1u);
     int rc = !buf || read_full(s->fd, buf, (size_t)words * 4u) ? -2 :
              sync_to_guest(s) ? -1 : guest_call(s, VTL_SUBMIT, buf, (size_t)words * 4u, NULL, 0, NULL, 0);
+    if (rc == 0)
+        host_writes_scan((const uint32_t *)buf, words, mark_host_write, s);
+    if (rc == 0 && s->b->trace) {
+        const uint32_t *w = (const uint32_t *)buf;
+        fprintf(s->b->log, "stream:");
+        for (uint32_t i = 0; i < words && (w[i] >> 16) < words - i; i += (w[i] >> 16) + 1) {
+            fprintf(s->b->log, " %u/%u", w[i] & 0xffu, w[i] >> 16);
+            if ((w[i] & 0xffu) == 43)
+                fprintf(s->b->log, "[res %u lvl %u stride %u ls %u box %u,%u,%u %ux%ux%u off %u dir %u]", w[i + 1], w[i + 2],
+                        w[i + 4], w[i + 5], w[i + 6], w[i + 7], w[i + 8], w[i + 9], w[i + 10], w[i + 11], w[i + 12], w[i + 13]);
+        }
+        fprintf(s->b->log, "\n");
+    }
     free(buf);
     return rc;
 }
