@@ -4,7 +4,8 @@
 # own virgl_test_server.  Mesa 22.3 connects to /tmp/.virgl_test only (no variable), so each program
 # runs in its own mount namespace with a lane's directory over /tmp (tests/piglit/lanes.py; root).
 #   make test-piglit         the whole subset (tests/piglit/SUBSET.md), both lanes, table in out/piglit/
-#   make test-piglit-short   the short subset (part of `make test`)
+#   make test-piglit-short   the short subset, 2 programs killed mid-stream, 10 short ones (part of `make test`)
+#   make test-piglit-robust  10 programs killed mid-stream and 1,000 short-lived ones (about 4 minutes)
 #   make vtest-bridge        $(BUILD)/vtest-bridge
 DEB_PACKAGES += piglit virgl-server libgl1-mesa-dri libegl-mesa0 qemu-system-x86 util-linux
 TESTS += test-piglit-short
@@ -17,7 +18,7 @@ $(VTEST_BRIDGE): $(VTEST_BRIDGE_SRCS) $(wildcard tools/vtest-bridge/*.h) guest/v
 	@mkdir -p $(@D)
 	$(CC) $(CSTD) $(WARN) -O2 -g -Iguest -o $@ $(VTEST_BRIDGE_SRCS)
 
-.PHONY: vtest-bridge test-piglit test-piglit-short
+.PHONY: vtest-bridge test-piglit test-piglit-short test-piglit-robust
 vtest-bridge: $(VTEST_BRIDGE)
 
 test-piglit: $(VTEST_BRIDGE) $(PIGLIT_GUEST_ELF)
@@ -29,3 +30,10 @@ test-piglit-short: $(VTEST_BRIDGE) $(PIGLIT_GUEST_ELF)
 	@mkdir -p $(OUT)/piglit
 	$(PYTHON) tests/piglit/run.py --bridge $(abspath $(VTEST_BRIDGE)) --guest $(abspath $(PIGLIT_GUEST_ELF)) \
 	    --subset short --out $(OUT)/piglit
+	$(PYTHON) tests/piglit/robust.py --bridge $(abspath $(VTEST_BRIDGE)) --guest $(abspath $(PIGLIT_GUEST_ELF)) \
+	    --kills 2 --programs 10 --out $(OUT)/piglit
+
+test-piglit-robust: $(VTEST_BRIDGE) $(PIGLIT_GUEST_ELF)
+	@mkdir -p $(OUT)/piglit
+	$(PYTHON) tests/piglit/robust.py --bridge $(abspath $(VTEST_BRIDGE)) --guest $(abspath $(PIGLIT_GUEST_ELF)) \
+	    --kills 10 --programs 1000 --out $(OUT)/piglit
