@@ -43,5 +43,6 @@ bench: $(BENCH_BIN)
 	@$(MAKE) --no-print-directory $(BENCH_GUEST) || echo "bench: no guest binary, QEMU part skipped"
 	$(PYTHON) bench/e2e.py --guest $(BENCH_GUEST) --json $(OUT)/bench.json --accel $(BENCH_ACCEL)
 	@$(MAKE) --no-print-directory bench-3d || echo "bench: 3D part skipped (virtio-gpu-gl-pci could not start)"
+	@$(MAKE) --no-print-directory bench-gl || echo "bench: GL part skipped (mk/piglit.mk)"
 
 -include $(shell find $(BENCH_DIR)/obj -name '*.d' 2>/dev/null)

@@ -7,7 +7,8 @@
 #   make test-piglit-short   the short subset, 2 programs killed mid-stream, 10 short ones (part of `make test`)
 #   make test-piglit-robust  10 programs killed mid-stream and 1,000 short-lived ones (about 4 minutes)
 #   make vtest-bridge        $(BUILD)/vtest-bridge
-DEB_PACKAGES += piglit virgl-server libgl1-mesa-dri libegl-mesa0 qemu-system-x86 util-linux
+#   make bench-gl            GL frames per second, this driver against the reference lane (part of `make bench`)
+DEB_PACKAGES += piglit virgl-server libgl1-mesa-dri libegl-mesa0 libegl-dev libgles-dev qemu-system-x86 util-linux
 TESTS += test-piglit-short
 
 VTEST_BRIDGE      := $(BUILD)/vtest-bridge
@@ -18,7 +19,17 @@ $(VTEST_BRIDGE): $(VTEST_BRIDGE_SRCS) $(wildcard tools/vtest-bridge/*.h) guest/v
 	@mkdir -p $(@D)
 	$(CC) $(CSTD) $(WARN) -O2 -g -Iguest -o $@ $(VTEST_BRIDGE_SRCS)
 
-.PHONY: vtest-bridge test-piglit test-piglit-short test-piglit-robust
+GLFPS := $(BUILD)/glfps
+$(GLFPS): bench/gl/glfps.c
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) $(WARN) -O2 -o $@ $< -lEGL -lGLESv2
+
+bench-gl: $(GLFPS) $(VTEST_BRIDGE) $(PIGLIT_GUEST_ELF)
+	@mkdir -p $(OUT)
+	$(PYTHON) bench/gl/gl_bench.py --glfps $(GLFPS) --bridge $(abspath $(VTEST_BRIDGE)) \
+	    --guest $(abspath $(PIGLIT_GUEST_ELF)) --json $(OUT)/bench.json
+
+.PHONY: vtest-bridge test-piglit test-piglit-short test-piglit-robust bench-gl
 vtest-bridge: $(VTEST_BRIDGE)
 
 test-piglit: $(VTEST_BRIDGE) $(PIGLIT_GUEST_ELF)

@@ -127,11 +127,14 @@ class DriverLane(Lane):
                 "-kernel", str(self.guest_elf), "-append", "script=gl on;init;vtest serve",
                 "-serial", f"file:{self.serial}"]
 
-    def start(self):
+    def start(self, before_bridge=None):
+        """before_bridge(lane): runs while the link is free (the bridge holds it once started)."""
         self.qemu_log = open(self.dir.parent / "qemu.log", "w")
         self.spawn(self.qemu_argv(), self.qemu_log)
         if not wait_for(self.link, 20) or not self._serving(30):
             raise RuntimeError(f"the guest did not start serving vtest; see {self.serial}")
+        if before_bridge:
+            before_bridge(self)
         self.blog = open(self.bridge_log, "w")
         self.spawn([str(self.bridge), "--guest", str(self.link), "--listen", str(self.dir / SOCKET),
                     "--log", str(self.bridge_log)], self.blog)
