@@ -75,6 +75,9 @@ def main():
     for e in link:
         print(f"  link echo {e['bytes']:>8} B: {e['mib_per_s_each_way']:7.2f} MiB/s each way, "
               f"{e['round_trip_us']:8.1f} us per round trip")
+    if ref["pixel"] != drv["pixel"]:
+        print(f"bench gl: the lanes drew different pictures ({ref['pixel']} vs {drv['pixel']}): the ratio means nothing")
+        return 1
     data = json.loads(args.json.read_text()) if args.json.is_file() else {}
     data["gl"] = section
     args.json.write_text(json.dumps(data, indent=2) + "\n")

@@ -22,7 +22,8 @@ SHORT = (
     "spec@!opengl 1.1@draw-pixels",
     "spec@!opengl 1.0@gl-1.0-blend-func",                # blending
     "spec@!opengl 1.1@array-stride",                     # vertex arrays
-    "spec@!opengl 1.1@depthstencil-default_fb-clear",    # depth/stencil clears
+    "spec@!opengl 1.1@depthfunc",                        # depth test
+    "spec@ext_framebuffer_object@fbo-readpixels-depth-formats",  # depth read-back
     "spec@ext_framebuffer_object@fbo-blending-formats",  # FBOs in many formats
     "spec@arb_occlusion_query@occlusion_query",          # queries
     "spec@glsl-1.10@execution@varying-packing@simple vec4 array",
@@ -34,8 +35,9 @@ class Test:
         self.name, self.argv, self.concurrent = name, argv, concurrent
 
     def command(self, bindir):
-        """As piglit runs it: -auto always, -fbo for tests piglit may run concurrently."""
-        argv = [str(bindir / self.argv[0])] + self.argv[1:] + ["-auto"]
+        """As piglit runs it: -auto always, -fbo for tests piglit may run concurrently.  Empty
+        arguments in the list (an unset option of the generator) are dropped."""
+        argv = [str(bindir / self.argv[0])] + [a for a in self.argv[1:] if a] + ["-auto"]
         return argv + (["-fbo"] if self.concurrent and "-fbo" not in argv else [])
 
 
