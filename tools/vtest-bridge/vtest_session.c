@@ -33,6 +33,10 @@ struct shm {
     bool host_wrote;              /* the stream made the host write it: read back before the program looks */
 };
 
+/* What a step returns: go on, the guest link is lost (the bridge stops), the program is gone or
+ * asked for something impossible (its session ends, the guest releases what it held). */
+enum { STEP_OK = 0, LINK_LOST = -1, PROGRAM_GONE = -2 };
+
 struct session {
     struct bridge *b;
     int fd;
@@ -44,14 +48,14 @@ struct session {
 static int reply_words(int fd, uint32_t cmd, const uint32_t *w, uint32_t n)
 {
     uint32_t h[2] = { n, cmd };
-    return write_full(fd, h, sizeof h) || (n && write_full(fd, w, n * 4u)) ? -1 : 0;
+    return write_full(fd, h, sizeof h) || (n && write_full(fd, w, n * 4u)) ? PROGRAM_GONE : STEP_OK;
 }
 
 /* GET_CAPS / GET_CAPS2: the header's length is the capset's bytes + 1, as virglrenderer sends it. */
 static int reply_caps(int fd, uint32_t cmd, const uint8_t *caps, uint32_t len)
 {
     uint32_t h[2] = { len + 1u, cmd };
-    return write_full(fd, h, sizeof h) || write_full(fd, caps, len) ? -1 : 0;
+    return write_full(fd, h, sizeof h) || write_full(fd, caps, len) ? PROGRAM_GONE : STEP_OK;
 }
 
 static int send_fd(int sock, int fd)
@@ -65,7 +69,7 @@ static int send_fd(int sock, int fd)
     c->cmsg_type = SCM_RIGHTS;
     c->cmsg_len = CMSG_LEN(sizeof(int));
     memcpy(CMSG_DATA(c), &fd, sizeof fd);
-    return sendmsg(sock, &msg, MSG_NOSIGNAL) == 1 ? 0 : -1;
+    return sendmsg(sock, &msg, MSG_NOSIGNAL) == 1 ? STEP_OK : PROGRAM_GONE;
 }
 
 /* A guest refusal is the program's problem (it gets GL errors later), a lost link is ours. */
@@ -74,7 +78,7 @@ static int guest_call(struct session *s, uint32_t op, const void *a, size_t alen
 {
     int32_t st;
     if (link_call(s->b->guest, op, a, alen, b, blen, &st, out, max, NULL))
-        return -1;
+        return LINK_LOST;
     if (s->b->trace) {
         fprintf(s->b->log, "op %u a=%zu b=%zu out=%zu status %d:", op, alen, blen, max, st);
         for (size_t i = 0; op != VTL_SUBMIT && i < alen / 4; i++)
@@ -98,23 +102,26 @@ static int resource_create2(struct session *s, const uint32_t *w)
 {
     struct vtl_res_create c = { w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7], w[8], w[9], w[10] };
     if (c.handle == 0 || c.handle >= MAX_HANDLES || s->res[c.handle].map)
-        return -1;   /* Mesa counts handles up from 1 and never reuses one */
+        return PROGRAM_GONE;   /* Mesa counts handles up from 1 and never reuses one */
     int mfd = -1;
     if (c.size) {
-        if ((mfd = memfd_create("vtest-res", MFD_CLOEXEC)) < 0 || ftruncate(mfd, c.size) < 0)
-            return -1;
+        if ((mfd = memfd_create("vtest-res", MFD_CLOEXEC)) < 0 || ftruncate(mfd, c.size) < 0) {
+            if (mfd >= 0)
+                close(mfd);
+            return PROGRAM_GONE;
+        }
         s->res[c.handle].map = mmap(NULL, c.size, PROT_READ | PROT_WRITE, MAP_SHARED, mfd, 0);
         if (s->res[c.handle].map == MAP_FAILED) {
             s->res[c.handle].map = NULL;
             close(mfd);
-            return -1;
+            return PROGRAM_GONE;
         }
         s->res[c.handle].size = c.size;
         s->res[c.handle].bind = c.bind;
         if (!(s->res[c.handle].shadow = calloc(1, c.size))) {
             forget(&s->res[c.handle]);
             close(mfd);
-            return -1;
+            return PROGRAM_GONE;
         }
     }
     int rc = guest_call(s, VTL_RES_CREATE, &c, sizeof c, NULL, 0, NULL, 0);
@@ -150,7 +157,7 @@ static int sync_to_guest(struct session *s)
                 run = off;
             if (!dirty && run != UINT32_MAX) {
                 if (send_run(s, h, r, run, off < r->size ? off : r->size))
-                    return -1;
+                    return LINK_LOST;
                 frames++;
                 run = UINT32_MAX;
             }
@@ -159,7 +166,7 @@ static int sync_to_guest(struct session *s)
     for (; frames; frames--) {
         int32_t st;
         if (link_recv(s->b->guest, &st, NULL, 0, NULL))
-            return -1;
+            return LINK_LOST;
         if (st && s->b->log)
             fprintf(s->b->log, "program %s: sync refused: status %d\n", s->name, st);
     }
@@ -190,7 +197,7 @@ static int transfer_put2(struct session *s, const uint32_t *w)
     struct shm *r;
     struct vtl_transfer t = span(s, w, &r);
     if (sync_to_guest(s))
-        return -1;
+        return LINK_LOST;
     t.nbytes = 0;
     return guest_call(s, VTL_PUT, &t, sizeof t, NULL, 0, NULL, 0);
 }
@@ -201,7 +208,7 @@ static int transfer_get2(struct session *s, const uint32_t *w)
     struct vtl_transfer t = span(s, w, &r);
     if (sync_to_guest(s) || guest_call(s, VTL_GET, &t, sizeof t, NULL, 0, r && r->map ? r->map + t.offset : NULL,
                                        r && r->map ? t.nbytes : 0))
-        return -1;
+        return LINK_LOST;
     if (r && r->map)
         memcpy(r->shadow + t.offset, r->map + t.offset, t.nbytes);
     if (s->b->trace && r && r->map && t.nbytes >= 8) {
@@ -234,7 +241,7 @@ static int read_back(struct session *s, uint32_t handle)
     struct vtl_transfer t = { .handle = handle, .offset = 0, .nbytes = r->size };
     if (sync_to_guest(s) || guest_call(s, VTL_WAIT, &fence, sizeof fence, NULL, 0, &busy, sizeof busy) ||
         guest_call(s, VTL_READ, &t, sizeof t, NULL, 0, r->map, r->size))
-        return -1;
+        return LINK_LOST;
     memcpy(r->shadow, r->map, r->size);
     r->host_wrote = false;
     if (s->b->trace)
@@ -247,15 +254,15 @@ static int busy_wait(struct session *s, const uint32_t *w)
 {
     uint32_t busy = 0, flags = w[1] & VCMD_BUSY_WAIT_FLAG_WAIT;
     if (read_back(s, w[0]) || guest_call(s, VTL_WAIT, &flags, sizeof flags, NULL, 0, &busy, sizeof busy))
-        return -1;
+        return LINK_LOST;
     return reply_words(s->fd, VCMD_RESOURCE_BUSY_WAIT, &busy, 1);
 }
 
 static int submit(struct session *s, uint32_t words)
 {
     uint8_t *buf = malloc((size_t)words * 4u + 1u);
-    int rc = !buf || read_full(s->fd, buf, (size_t)words * 4u) ? -2 :
-             sync_to_guest(s) ? -1 : guest_call(s, VTL_SUBMIT, buf, (size_t)words * 4u, NULL, 0, NULL, 0);
+    int rc = !buf || read_full(s->fd, buf, (size_t)words * 4u) ? PROGRAM_GONE :
+             sync_to_guest(s) ? LINK_LOST : guest_call(s, VTL_SUBMIT, buf, (size_t)words * 4u, NULL, 0, NULL, 0);
     if (rc == 0)
         host_writes_scan((const uint32_t *)buf, words, mark_host_write, s);
     if (rc == 0 && s->b->trace) {
@@ -276,28 +283,28 @@ static int submit(struct session *s, uint32_t words)
 /* Arguments of a fixed count; a longer command (TRANSFER_PUT2 counts data it never sends) is not read further. */
 static int args(struct session *s, uint32_t len, uint32_t want, uint32_t *w)
 {
-    return len < want || read_full(s->fd, w, want * 4u) ? -2 : 0;
+    return len < want || read_full(s->fd, w, want * 4u) ? PROGRAM_GONE : 0;
 }
 
-/* 0 go on, -1 the guest link is gone, -2 the program is gone or spoke nonsense. */
+/* STEP_OK, LINK_LOST or PROGRAM_GONE (it hung up, or spoke nonsense). */
 static int one_command(struct session *s)
 {
     uint32_t h[2], w[16];
     if (read_full(s->fd, h, sizeof h))
-        return -2;
+        return PROGRAM_GONE;
     switch (h[1]) {
     case VCMD_CREATE_RENDERER: {
         char name[256] = { 0 };
         if (h[0] > sizeof name || read_full(s->fd, name, h[0]))
-            return -2;
+            return PROGRAM_GONE;
         memcpy(s->name, name, sizeof s->name - 1);
         return guest_call(s, VTL_OPEN, s->name, strnlen(s->name, sizeof s->name - 1), NULL, 0, NULL, 0);
     }
     case VCMD_PING_PROTOCOL_VERSION:
-        return h[0] ? -2 : reply_words(s->fd, VCMD_PING_PROTOCOL_VERSION, NULL, 0);
+        return h[0] ? PROGRAM_GONE : reply_words(s->fd, VCMD_PING_PROTOCOL_VERSION, NULL, 0);
     case VCMD_PROTOCOL_VERSION:
         if (args(s, h[0], 1, w))
-            return -2;
+            return PROGRAM_GONE;
         s->version = w[0] < VTEST_VERSION_MAX ? w[0] : VTEST_VERSION_MAX;
         return reply_words(s->fd, VCMD_PROTOCOL_VERSION, &s->version, 1);
     case VCMD_GET_CAPS2:
@@ -305,21 +312,21 @@ static int one_command(struct session *s)
     case VCMD_GET_CAPS:
         return reply_caps(s->fd, VCMD_GET_CAPS, s->b->caps1, s->b->caps1_len);
     case VCMD_RESOURCE_CREATE2:
-        return args(s, h[0], VCMD_RES_CREATE2_WORDS, w) ? -2 : resource_create2(s, w);
+        return args(s, h[0], VCMD_RES_CREATE2_WORDS, w) ? PROGRAM_GONE : resource_create2(s, w);
     case VCMD_RESOURCE_UNREF:
-        return args(s, h[0], 1, w) ? -2 : resource_unref(s, w[0]);
+        return args(s, h[0], 1, w) ? PROGRAM_GONE : resource_unref(s, w[0]);
     case VCMD_TRANSFER_PUT2:
-        return args(s, h[0], VCMD_TRANSFER2_WORDS, w) ? -2 : transfer_put2(s, w);
+        return args(s, h[0], VCMD_TRANSFER2_WORDS, w) ? PROGRAM_GONE : transfer_put2(s, w);
     case VCMD_TRANSFER_GET2:
-        return args(s, h[0], VCMD_TRANSFER2_WORDS, w) ? -2 : transfer_get2(s, w);
+        return args(s, h[0], VCMD_TRANSFER2_WORDS, w) ? PROGRAM_GONE : transfer_get2(s, w);
     case VCMD_SUBMIT_CMD:
         return submit(s, h[0]);
     case VCMD_RESOURCE_BUSY_WAIT:
-        return args(s, h[0], VCMD_BUSY_WAIT_WORDS, w) ? -2 : busy_wait(s, w);
+        return args(s, h[0], VCMD_BUSY_WAIT_WORDS, w) ? PROGRAM_GONE : busy_wait(s, w);
     default:
         if (s->b->log)
             fprintf(s->b->log, "program %s: unsupported vtest command %u\n", s->name, h[1]);
-        return -2;
+        return PROGRAM_GONE;
     }
 }
 
@@ -338,7 +345,7 @@ int vtest_session_run(struct bridge *b, int fd)
         ;
     for (uint32_t i = 0; i < MAX_HANDLES; i++)
         forget(&s->res[i]);
-    if (rc != -1)
+    if (rc != LINK_LOST)
         rc = link_call(b->guest, VTL_CLOSE, NULL, 0, NULL, 0, &st, &a, sizeof a, NULL);
     b->programs++;
     if (rc == 0 && b->log)
@@ -350,5 +357,5 @@ int vtest_session_run(struct bridge *b, int fd)
     if (b->log)
         fflush(b->log);
     free(s);
-    return rc == -1 ? -1 : 0;
+    return rc == LINK_LOST ? -1 : 0;
 }
