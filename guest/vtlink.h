@@ -8,8 +8,8 @@
  *
  * A resource's memory is shared in vtest: the program writes it and the host reads it when a command
  * in the stream says so (Mesa queues its transfers in the stream when the host has VIRGL_CAP_TRANSFER).
- * The bridge therefore keeps the guest's copy current: before a SUBMIT, PUT or GET it sends every
- * page the program changed since (VTL_WRITE).  The host also writes that memory from the stream
+ * The bridge therefore keeps the guest's copy current: before the host reads a resource's memory
+ * (a transfer in the stream, a PUT, a GET's span) it sends the pages the program changed (VTL_WRITE).  The host also writes that memory from the stream
  * (copy transfers from the host into a staging buffer, query results): such a resource is read
  * back (VTL_READ) before the program is told it is idle.
  */

@@ -73,6 +73,9 @@ def main():
     ap.add_argument("--out", default="out/piglit")
     ap.add_argument("--timeout", type=float, default=120)
     ap.add_argument("--only", help="run only tests whose name contains this")
+    ap.add_argument("--reference-json", type=Path,
+                    help="reference verdicts of an earlier run ({name: {outcome, seconds}}): the reference lane "
+                         "runs only the tests missing there (it does not depend on this driver)")
     args = ap.parse_args()
     missing = lanes.missing_tools()
     if missing:
@@ -86,7 +89,11 @@ def main():
     work = Path(tempfile.mkdtemp(prefix="piglit-", dir=out))
     print(f"piglit {args.subset} subset: {len(tests)} tests, two lanes (work dir {work})")
     report = []
-    ref = run_lane(lanes.ReferenceLane(work), tests, args.timeout, report)
+    known_ref = json.loads(args.reference_json.read_text()) if args.reference_json else {}
+    todo = [t for t in tests if t.name not in known_ref]
+    ref = {t.name: known_ref[t.name] for t in tests if t.name in known_ref}
+    if todo:
+        ref.update(run_lane(lanes.ReferenceLane(work), todo, args.timeout, report))
     drv = run_lane(lanes.DriverLane(work, Path(args.bridge), Path(args.guest)), tests, args.timeout, report)
     diffs, explained = [], []
     for t in tests:

@@ -143,26 +143,29 @@ static int send_run(struct session *s, uint32_t handle, struct shm *r, uint32_t 
     return link_send(s->b->guest, VTL_WRITE, &t, sizeof t, r->map + from, to - from);
 }
 
-/* Every page the program changed since the guest last saw it, in as few frames as they make. */
-static int sync_to_guest(struct session *s)
+/* The pages of one resource the program changed since the guest last saw it, in as few frames as
+ * they make; sent without waiting (*frames counts the replies to collect). */
+static int sync_resource(struct session *s, uint32_t h, uint32_t *frames)
 {
-    uint32_t frames = 0;
-    for (uint32_t h = 1; h < MAX_HANDLES; h++) {
-        struct shm *r = &s->res[h];
-        uint32_t run = UINT32_MAX;
-        for (uint32_t off = 0; r->map && (off < r->size || run != UINT32_MAX); off += SYNC_CHUNK) {
-            uint32_t n = off < r->size ? (r->size - off < SYNC_CHUNK ? r->size - off : SYNC_CHUNK) : 0;
-            bool dirty = n && memcmp(r->map + off, r->shadow + off, n) != 0;
-            if (dirty && run == UINT32_MAX)
-                run = off;
-            if (!dirty && run != UINT32_MAX) {
-                if (send_run(s, h, r, run, off < r->size ? off : r->size))
-                    return LINK_LOST;
-                frames++;
-                run = UINT32_MAX;
-            }
+    struct shm *r = h < MAX_HANDLES ? &s->res[h] : NULL;
+    uint32_t run = UINT32_MAX;
+    for (uint32_t off = 0; r && r->map && (off < r->size || run != UINT32_MAX); off += SYNC_CHUNK) {
+        uint32_t n = off < r->size ? (r->size - off < SYNC_CHUNK ? r->size - off : SYNC_CHUNK) : 0;
+        bool dirty = n && memcmp(r->map + off, r->shadow + off, n) != 0;
+        if (dirty && run == UINT32_MAX)
+            run = off;
+        if (!dirty && run != UINT32_MAX) {
+            if (send_run(s, h, r, run, off < r->size ? off : r->size))
+                return LINK_LOST;
+            (*frames)++;
+            run = UINT32_MAX;
         }
     }
+    return STEP_OK;
+}
+
+static int collect(struct session *s, uint32_t frames)
+{
     for (; frames; frames--) {
         int32_t st;
         if (link_recv(s->b->guest, &st, NULL, 0, NULL))
@@ -170,7 +173,15 @@ static int sync_to_guest(struct session *s)
         if (st && s->b->log)
             fprintf(s->b->log, "program %s: sync refused: status %d\n", s->name, st);
     }
-    return 0;
+    return STEP_OK;
+}
+
+/* Before the host reads one resource's memory (PUT, GET's span, a read-back). */
+static int sync_one(struct session *s, uint32_t h)
+{
+    uint32_t frames = 0;
+    int rc = sync_resource(s, h, &frames);
+    return rc ? rc : collect(s, frames);
 }
 
 static int resource_unref(struct session *s, uint32_t handle)
@@ -196,7 +207,7 @@ static int transfer_put2(struct session *s, const uint32_t *w)
 {
     struct shm *r;
     struct vtl_transfer t = span(s, w, &r);
-    if (sync_to_guest(s))
+    if (sync_one(s, t.handle))
         return LINK_LOST;
     t.nbytes = 0;
     return guest_call(s, VTL_PUT, &t, sizeof t, NULL, 0, NULL, 0);
@@ -206,7 +217,7 @@ static int transfer_get2(struct session *s, const uint32_t *w)
 {
     struct shm *r;
     struct vtl_transfer t = span(s, w, &r);
-    if (sync_to_guest(s) || guest_call(s, VTL_GET, &t, sizeof t, NULL, 0, r && r->map ? r->map + t.offset : NULL,
+    if (sync_one(s, t.handle) || guest_call(s, VTL_GET, &t, sizeof t, NULL, 0, r && r->map ? r->map + t.offset : NULL,
                                        r && r->map ? t.nbytes : 0))
         return LINK_LOST;
     if (r && r->map)
@@ -222,16 +233,33 @@ static int transfer_get2(struct session *s, const uint32_t *w)
     return 0;
 }
 
-static void mark_host_write(void *arg, uint32_t handle)
+/* HOST_WRITES: read back before the program next looks (query results: every query buffer). */
+static void mark_host_write(void *arg, uint32_t handle, enum host_access how)
 {
     struct session *s = arg;
-    for (uint32_t h = handle ? handle : 1; h < MAX_HANDLES && (handle == 0 || h == handle); h++)
+    for (uint32_t h = handle ? handle : 1; how == HOST_WRITES && h < MAX_HANDLES && (handle == 0 || h == handle); h++)
         if (s->res[h].map && (handle || (s->res[h].bind & QUERY_BINDS)))
             s->res[h].host_wrote = true;
 }
 
+struct reads { struct session *s; uint32_t frames; int rc; };
+
+/*
+ * Before the stream goes, the program's changes go to the guest for every resource it makes the
+ * host touch: read (transfers to the host) or write (the program's own bytes come first: Mesa marks
+ * a query "waiting for the host" in the buffer before the host writes "done" there).
+ */
+static void sync_touched(void *arg, uint32_t handle, enum host_access how)
+{
+    struct reads *r = arg;
+    for (uint32_t h = handle ? handle : 1; r->rc == STEP_OK && h < MAX_HANDLES && (handle == 0 || h == handle); h++)
+        if (handle || (how == HOST_WRITES && (r->s->res[h].bind & QUERY_BINDS)))
+            r->rc = sync_resource(r->s, h, &r->frames);
+}
+
 /* What the host wrote into a resource's memory by itself goes to the program's view (and shadow);
- * the fenced wait first lets the host finish the queries that write it. */
+ * the fenced wait first lets the host finish the queries that write it.  The program's own bytes
+ * went before the stream that made the host write (sync_touched). */
 static int read_back(struct session *s, uint32_t handle)
 {
     struct shm *r = handle < MAX_HANDLES ? &s->res[handle] : NULL;
@@ -239,7 +267,7 @@ static int read_back(struct session *s, uint32_t handle)
     if (!r || !r->map || !r->host_wrote)
         return 0;
     struct vtl_transfer t = { .handle = handle, .offset = 0, .nbytes = r->size };
-    if (sync_to_guest(s) || guest_call(s, VTL_WAIT, &fence, sizeof fence, NULL, 0, &busy, sizeof busy) ||
+    if (guest_call(s, VTL_WAIT, &fence, sizeof fence, NULL, 0, &busy, sizeof busy) ||
         guest_call(s, VTL_READ, &t, sizeof t, NULL, 0, r->map, r->size))
         return LINK_LOST;
     memcpy(r->shadow, r->map, r->size);
@@ -261,10 +289,16 @@ static int busy_wait(struct session *s, const uint32_t *w)
 static int submit(struct session *s, uint32_t words)
 {
     uint8_t *buf = malloc((size_t)words * 4u + 1u);
-    int rc = !buf || read_full(s->fd, buf, (size_t)words * 4u) ? PROGRAM_GONE :
-             sync_to_guest(s) ? LINK_LOST : guest_call(s, VTL_SUBMIT, buf, (size_t)words * 4u, NULL, 0, NULL, 0);
-    if (rc == 0)
-        host_writes_scan((const uint32_t *)buf, words, mark_host_write, s);
+    struct reads rd = { s, 0, STEP_OK };
+    int rc = !buf || read_full(s->fd, buf, (size_t)words * 4u) ? PROGRAM_GONE : STEP_OK;
+    if (rc == STEP_OK)
+        host_access_scan((const uint32_t *)buf, words, sync_touched, &rd);
+    if (rc == STEP_OK && (rd.rc || collect(s, rd.frames)))
+        rc = LINK_LOST;
+    if (rc == STEP_OK)
+        rc = guest_call(s, VTL_SUBMIT, buf, (size_t)words * 4u, NULL, 0, NULL, 0);
+    if (rc == STEP_OK)
+        host_access_scan((const uint32_t *)buf, words, mark_host_write, s);
     if (rc == 0 && s->b->trace) {
         const uint32_t *w = (const uint32_t *)buf;
         fprintf(s->b->log, "stream:");
