@@ -1,4 +1,9 @@
 """Tests that pass in the reference lane but not through this driver, each with its cause.
 A name here does not hide a regression elsewhere: run.py still fails on any other difference."""
 KNOWN = {
+    "spec@!opengl 1.1@streaming-texture-leak":
+        "a limit by design: the program keeps hundreds of 4 MiB textures alive at once (the reference "
+        "lane's server grows past 4 GB); the 257th live resource is refused by the per-client limit "
+        "the kext's user client has (core/uc3d.h: 256 resources, and 512 MiB of wired memory in the "
+        "kext), the program then times out",
 }
