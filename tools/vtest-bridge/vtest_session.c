@@ -21,6 +21,7 @@
 #define MAX_HANDLES 4096u          /* the core's resource ids */
 
 #define SYNC_CHUNK  4096u
+#define SYNC_MAX_RUN (4u << 20)   /* bytes in one VTL_WRITE: well under VTL_MAX_PAYLOAD */
 #define VIRGL_BIND_QUERY_BUFFER (1u << 15)
 #define VIRGL_BIND_CUSTOM       (1u << 17)
 
@@ -154,11 +155,11 @@ static int sync_resource(struct session *s, uint32_t h, uint32_t *frames)
         bool dirty = n && memcmp(r->map + off, r->shadow + off, n) != 0;
         if (dirty && run == UINT32_MAX)
             run = off;
-        if (!dirty && run != UINT32_MAX) {
+        if (run != UINT32_MAX && (!dirty || off - run >= SYNC_MAX_RUN)) {
             if (send_run(s, h, r, run, off < r->size ? off : r->size))
                 return LINK_LOST;
             (*frames)++;
-            run = UINT32_MAX;
+            run = dirty ? off : UINT32_MAX;
         }
     }
     return STEP_OK;
@@ -217,20 +218,12 @@ static int transfer_get2(struct session *s, const uint32_t *w)
 {
     struct shm *r;
     struct vtl_transfer t = span(s, w, &r);
-    if (sync_one(s, t.handle) || guest_call(s, VTL_GET, &t, sizeof t, NULL, 0, r && r->map ? r->map + t.offset : NULL,
-                                       r && r->map ? t.nbytes : 0))
+    uint8_t *into = r && r->map ? r->map + t.offset : NULL;
+    if (sync_one(s, t.handle) || guest_call(s, VTL_GET, &t, sizeof t, NULL, 0, into, into ? t.nbytes : 0))
         return LINK_LOST;
-    if (r && r->map)
-        memcpy(r->shadow + t.offset, r->map + t.offset, t.nbytes);
-    if (s->b->trace && r && r->map && t.nbytes >= 8) {
-        uint32_t nz = 0;
-        for (uint32_t i = 0; i < t.nbytes; i++)
-            nz += r->map[t.offset + i] != 0;
-        fprintf(s->b->log, "get res %u: %02x%02x%02x%02x %02x%02x%02x%02x nonzero=%u\n", t.handle, r->map[t.offset],
-                r->map[t.offset + 1], r->map[t.offset + 2], r->map[t.offset + 3], r->map[t.offset + 4],
-                r->map[t.offset + 5], r->map[t.offset + 6], r->map[t.offset + 7], nz);
-    }
-    return 0;
+    if (into)
+        memcpy(r->shadow + t.offset, into, t.nbytes);
+    return STEP_OK;
 }
 
 /* HOST_WRITES: read back before the program next looks (query results: every query buffer). */
@@ -299,17 +292,6 @@ static int submit(struct session *s, uint32_t words)
         rc = guest_call(s, VTL_SUBMIT, buf, (size_t)words * 4u, NULL, 0, NULL, 0);
     if (rc == STEP_OK)
         host_access_scan((const uint32_t *)buf, words, mark_host_write, s);
-    if (rc == 0 && s->b->trace) {
-        const uint32_t *w = (const uint32_t *)buf;
-        fprintf(s->b->log, "stream:");
-        for (uint32_t i = 0; i < words && (w[i] >> 16) < words - i; i += (w[i] >> 16) + 1) {
-            fprintf(s->b->log, " %u/%u", w[i] & 0xffu, w[i] >> 16);
-            if ((w[i] & 0xffu) == 43)
-                fprintf(s->b->log, "[res %u lvl %u stride %u ls %u box %u,%u,%u %ux%ux%u off %u dir %u]", w[i + 1], w[i + 2],
-                        w[i + 4], w[i + 5], w[i + 6], w[i + 7], w[i + 8], w[i + 9], w[i + 10], w[i + 11], w[i + 12], w[i + 13]);
-        }
-        fprintf(s->b->log, "\n");
-    }
     free(buf);
     return rc;
 }
