@@ -149,19 +149,23 @@ class DriverLane(Lane):
             time.sleep(0.1)
         return False
 
+    def _log_lines(self):
+        return self.bridge_log.read_text(errors="replace").splitlines() if self.bridge_log.exists() else []
+
+    def accepted(self):
+        """Programs that connected so far (each gets a `closed` line once the guest released it)."""
+        return sum(1 for line in self._log_lines() if line.startswith("accepted "))
+
     def closed_lines(self):
         """One dict per program the guest released (the bridge's `closed` log lines), in order."""
-        out = []
-        for line in self.bridge_log.read_text(errors="replace").splitlines():
-            if line.startswith("closed "):
-                out.append(dict(kv.split("=", 1) for kv in line.split()[1:]))
-        return out
+        return [dict(kv.split("=", 1) for kv in line.split()[1:])
+                for line in self._log_lines() if line.startswith("closed ")]
 
-    def wait_closed(self, count, seconds=30):
+    def wait_closed(self, seconds=60):
+        """Every program that connected released: the `closed` lines, in order."""
         end = time.monotonic() + seconds
-        while time.monotonic() < end:
-            lines = self.closed_lines()
-            if len(lines) >= count:
+        while True:
+            want, lines = self.accepted(), self.closed_lines()
+            if len(lines) >= want or time.monotonic() > end:
                 return lines
             time.sleep(0.05)
-        return self.closed_lines()

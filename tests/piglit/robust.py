@@ -51,9 +51,9 @@ def main():
             delay = 0.3 + 0.45 * i if killing else None
             outcome, secs, _ = lane.run(command(LONG if killing else SHORT), timeout=120, kill_after=delay)
             n += 1
-            closed = lane.wait_closed(n)
-            if len(closed) < n:
-                problems.append(f"program {n}: the guest reported no release")
+            closed = lane.wait_closed()
+            if len(closed) < n or lane.accepted() != n:
+                problems.append(f"program {n}: {lane.accepted()} connected, {len(closed)} released")
                 break
             c = closed[n - 1]
             first = first or c

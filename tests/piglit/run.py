@@ -36,21 +36,22 @@ def run_lane(lane, tests, timeout, report):
     results = {}
     lane.start()
     try:
-        first = None
-        for i, t in enumerate(tests):
+        first, seen = None, 0
+        for t in tests:
             outcome, secs, out = lane.run(t.command(lanes.PIGLIT_BIN), timeout=timeout)
             results[t.name] = {"outcome": outcome, "seconds": round(secs, 2)}
             if outcome in ("fail", "crash", "timeout"):
                 results[t.name]["tail"] = out.decode(errors="replace")[-1500:]
             if isinstance(lane, lanes.DriverLane):
-                closed = lane.wait_closed(i + 1)
-                if len(closed) <= i:
+                closed = lane.wait_closed()
+                if len(closed) < lane.accepted():
                     report.append(f"{t.name}: the guest reported no release")
-                    continue
-                first = first or closed[0]
-                bad = leaks(closed[i], first)
-                if bad:
-                    report.append(f"{t.name}: left behind {', '.join(f'{k}={closed[i][k]}' for k in bad)}")
+                elif len(closed) > seen:    # a program that never connected has nothing to release
+                    seen = len(closed)
+                    first = first or closed[0]
+                    bad = leaks(closed[-1], first)
+                    if bad:
+                        report.append(f"{t.name}: left behind {', '.join(f'{k}={closed[-1][k]}' for k in bad)}")
             print(f"  {lane.name:9} {outcome:7} {secs:6.1f}s  {t.name}", flush=True)
     finally:
         lane.stop()

@@ -141,6 +141,8 @@ int main(int argc, char **argv)
         int fd = accept(lfd, NULL, NULL);
         if (fd < 0)
             continue;
+        fprintf(b.log, "accepted n=%llu\n", (unsigned long long)b.programs + 1);   /* a "closed" line follows */
+        fflush(b.log);
         int rc = vtest_session_run(&b, fd);
         close(fd);
         if (rc) {
