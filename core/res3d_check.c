@@ -91,8 +91,10 @@ static int check_format(const struct virgl_caps *caps, const struct vgpu3d_resou
         return VGPU_E_INVAL;
     if (!caps || d->target == VGPU3D_TARGET_BUFFER)
         return VGPU_OK;
-    if ((d->bind & VIRGL_BIND_RENDER_TARGET) && !virgl_format_in(&caps->render, d->format))
-        return VGPU_E_UNSUPPORTED;
+    if ((d->bind & VIRGL_BIND_RENDER_TARGET) && !virgl_format_in(&caps->render, d->format) &&
+        !((d->bind & VIRGL_BIND_SAMPLER_VIEW) && virgl_format_in(&caps->sampler, d->format)))
+        return VGPU_E_UNSUPPORTED;   /* a sampleable texture may carry RENDER_TARGET (Mesa asks so for
+                                        L8_SRGB); the host creates it and refuses only rendering to it */
     if ((d->bind & VIRGL_BIND_DEPTH_STENCIL) && !is_depth_stencil(d->format))
         return VGPU_E_UNSUPPORTED;   /* virgl hosts leave the depth mask empty: the format decides */
     if ((d->bind & VIRGL_BIND_SAMPLER_VIEW) && !virgl_format_in(&caps->sampler, d->format))

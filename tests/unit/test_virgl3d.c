@@ -195,6 +195,10 @@ static void resource_shapes(void **state)
     assert_int_equal(res3d_check_desc(&caps, &d), VGPU_OK);
     d.format = VIRGL_FORMAT_B8G8R8X8_UNORM;                        /* not renderable on this host */
     assert_int_equal(res3d_check_desc(&caps, &d), VGPU_E_UNSUPPORTED);
+    caps.sampler.bits[0] |= 1u << VIRGL_FORMAT_B8G8R8X8_UNORM;     /* sampleable, still not renderable: */
+    assert_int_equal(res3d_check_desc(&caps, &d), VGPU_OK);        /* a texture that may carry RT */
+    d.bind &= ~VIRGL_BIND_SAMPLER_VIEW;                             /* a render target only: refused */
+    assert_int_equal(res3d_check_desc(&caps, &d), VGPU_E_UNSUPPORTED);
     d = rt(64, 48), d.last_level = 6;                               /* 64 -> 1 is 6 levels: ok */
     assert_int_equal(res3d_check_desc(&caps, &d), VGPU_OK);
     d.last_level = 7;
