@@ -4,7 +4,9 @@
  *
  * A frame: upload a 64x64 texture region, draw 64 textured quads into a 256x256 framebuffer
  * object with blending on, read one pixel back (so the frame has really been rendered before the
- * next one starts, as a program that shows its frames must wait).  Prints one JSON line.
+ * next one starts, as a program that shows its frames must wait).  After the timed frames, one more
+ * with every texel 0x40: its centre pixel (4 quads overlap there) is reported, for the caller to
+ * check against the value it computes.  Prints one JSON line.
  *   glfps [SECONDS]      default 5; at least 10 frames
  */
 #define _POSIX_C_SOURCE 200809L
@@ -14,6 +16,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #define SIZE   256
@@ -67,6 +70,19 @@ static int setup_egl(void)
     return ctx != EGL_NO_CONTEXT && eglMakeCurrent(dpy, EGL_NO_SURFACE, EGL_NO_SURFACE, ctx) ? 0 : -1;
 }
 
+/* One frame: upload, clear, 64 blended quads, the centre pixel read back. */
+static void frame(GLint off, const uint8_t *texels, uint8_t px[4])
+{
+    glTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, TILE, TILE, GL_RGBA, GL_UNSIGNED_BYTE, texels);
+    glClearColor(0.0f, 0.0f, 0.25f, 1.0f);
+    glClear(GL_COLOR_BUFFER_BIT);
+    for (unsigned q = 0; q < QUADS; q++) {
+        glUniform2f(off, -0.875f + 0.25f * (float)(q % 8), -0.875f + 0.25f * (float)(q / 8));
+        glDrawArrays(GL_TRIANGLE_STRIP, 0, 4);
+    }
+    glReadPixels(SIZE / 2, SIZE / 2, 1, 1, GL_RGBA, GL_UNSIGNED_BYTE, px);
+}
+
 int main(int argc, char **argv)
 {
     double seconds = argc > 1 ? atof(argv[1]) : 5.0;
@@ -108,17 +124,12 @@ int main(int argc, char **argv)
     do {
         for (unsigned i = 0; i < sizeof texels; i++)
             texels[i] = (uint8_t)(i + frames);
-        glTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, TILE, TILE, GL_RGBA, GL_UNSIGNED_BYTE, texels);
-        glClearColor(0.0f, 0.0f, 0.25f, 1.0f);
-        glClear(GL_COLOR_BUFFER_BIT);
-        for (unsigned q = 0; q < QUADS; q++) {
-            glUniform2f(off, -0.875f + 0.25f * (float)(q % 8), -0.875f + 0.25f * (float)(q / 8));
-            glDrawArrays(GL_TRIANGLE_STRIP, 0, 4);
-        }
-        glReadPixels(SIZE / 2, SIZE / 2, 1, 1, GL_RGBA, GL_UNSIGNED_BYTE, px);
+        frame(off, texels, px);
         frames++;
         t = now_s() - t0;
     } while (t < seconds || frames < 10);
+    memset(texels, 0x40, sizeof texels);
+    frame(off, texels, px);
     if (glGetError() != GL_NO_ERROR)
         return fail("a GL call failed");
     printf("{\"frames\": %u, \"seconds\": %.3f, \"fps\": %.2f, \"pixel\": [%u, %u, %u, %u]}\n",
