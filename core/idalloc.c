@@ -30,6 +30,15 @@ uint32_t idalloc_get(struct idalloc *a)
     return 0;
 }
 
+bool idalloc_take(struct idalloc *a, uint32_t id)
+{
+    if (id == 0 || id >= IDALLOC_CAPACITY || idalloc_is_live(a, id))
+        return false;
+    a->used[id / 32] |= 1u << (id % 32);
+    a->live++;
+    return true;
+}
+
 void idalloc_put(struct idalloc *a, uint32_t id)
 {
     if (!idalloc_is_live(a, id))

@@ -20,6 +20,8 @@ struct idalloc {
 void     idalloc_init(struct idalloc *a);
 uint32_t idalloc_get(struct idalloc *a);            /* 0 when every id is live */
 void     idalloc_put(struct idalloc *a, uint32_t id);
+/* Take exactly `id` (a caller that names its own ids); false when it is 0, out of range or live. */
+bool     idalloc_take(struct idalloc *a, uint32_t id);
 bool     idalloc_is_live(const struct idalloc *a, uint32_t id);
 
 #endif /* IDALLOC_H */

@@ -48,8 +48,9 @@ static int create_on_host(struct vgpu_dev *dev, uint32_t id, const struct vgpu3d
     return rc;
 }
 
-int vgpu3d_resource_create(struct vgpu_dev *dev, const struct vgpu3d_resource_desc *desc,
-                           const struct vgpu_dma_seg *segs, uint32_t nsegs, uint32_t *id_out)
+/* want 0: the next free id; otherwise exactly that one (VGPU_E_BUSY when it is live). */
+static int create(struct vgpu_dev *dev, const struct vgpu3d_resource_desc *desc,
+                  const struct vgpu_dma_seg *segs, uint32_t nsegs, uint32_t want, uint32_t *id_out)
 {
     struct res3d *r;
     uint64_t backing;
@@ -62,7 +63,13 @@ int vgpu3d_resource_create(struct vgpu_dev *dev, const struct vgpu3d_resource_de
     if (!id_out || (rc = res3d_check_desc(gl->caps_loaded ? &gl->caps : NULL, desc)) != VGPU_OK ||
         (rc = backing_bytes(segs, nsegs, &backing)) != VGPU_OK)
         return id_out ? rc : VGPU_E_INVAL;
-    if (!(r = free_res_record(gl)) || (id = idalloc_get(&dev->ids)) == 0)
+    if (!(r = free_res_record(gl)))
+        return VGPU_E_NOMEM;
+    if (want && want >= IDALLOC_CAPACITY)
+        return VGPU_E_INVAL;
+    if (want && !idalloc_take(&dev->ids, want))
+        return VGPU_E_BUSY;
+    if (!(id = want ? want : idalloc_get(&dev->ids)))
         return VGPU_E_NOMEM;
     if ((rc = create_on_host(dev, id, desc, segs, nsegs)) != VGPU_OK) {
         idalloc_put(&dev->ids, id);
@@ -72,6 +79,19 @@ int vgpu3d_resource_create(struct vgpu_dev *dev, const struct vgpu3d_resource_de
     gl->stats.live_resources++;
     *id_out = id;
     return VGPU_OK;
+}
+
+int vgpu3d_resource_create(struct vgpu_dev *dev, const struct vgpu3d_resource_desc *desc,
+                           const struct vgpu_dma_seg *segs, uint32_t nsegs, uint32_t *id_out)
+{
+    return create(dev, desc, segs, nsegs, 0, id_out);
+}
+
+int vgpu3d_resource_create_as(struct vgpu_dev *dev, const struct vgpu3d_resource_desc *desc,
+                              const struct vgpu_dma_seg *segs, uint32_t nsegs, uint32_t id)
+{
+    uint32_t got;
+    return id ? create(dev, desc, segs, nsegs, id, &got) : VGPU_E_INVAL;
 }
 
 /* UNREF goes out even when DETACH failed (it drops the backing too), as in resource_destroy(). */

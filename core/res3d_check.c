@@ -6,29 +6,6 @@
 #define BIND_TEXTURE_ONLY (VIRGL_BIND_RENDER_TARGET | VIRGL_BIND_DEPTH_STENCIL | VIRGL_BIND_SCANOUT | \
                            VIRGL_BIND_DISPLAY_TARGET | VIRGL_BIND_CURSOR)
 
-uint32_t res3d_format_bytes(uint32_t format)
-{
-    switch (format) {
-    case VIRGL_FORMAT_R8_UNORM: case VIRGL_FORMAT_A8_UNORM:
-        return 1;
-    case VIRGL_FORMAT_B5G6R5_UNORM: case VIRGL_FORMAT_R8G8_UNORM: case VIRGL_FORMAT_Z16_UNORM:
-        return 2;
-    case VIRGL_FORMAT_B8G8R8A8_UNORM: case VIRGL_FORMAT_B8G8R8X8_UNORM: case VIRGL_FORMAT_A8R8G8B8_UNORM:
-    case VIRGL_FORMAT_X8R8G8B8_UNORM: case VIRGL_FORMAT_R8G8B8A8_UNORM: case VIRGL_FORMAT_X8B8G8R8_UNORM:
-    case VIRGL_FORMAT_A8B8G8R8_UNORM: case VIRGL_FORMAT_R8G8B8X8_UNORM: case VIRGL_FORMAT_Z32_FLOAT:
-    case VIRGL_FORMAT_Z24_UNORM_S8_UINT: case VIRGL_FORMAT_Z24X8_UNORM: case VIRGL_FORMAT_R32_FLOAT:
-        return 4;
-    case VIRGL_FORMAT_R32G32_FLOAT: case VIRGL_FORMAT_R16G16B16A16_FLOAT:
-        return 8;
-    case VIRGL_FORMAT_R32G32B32_FLOAT:
-        return 12;
-    case VIRGL_FORMAT_R32G32B32A32_FLOAT:
-        return 16;
-    default:
-        return 0;
-    }
-}
-
 static uint32_t mip_levels_max(uint32_t w, uint32_t h, uint32_t d)
 {
     uint32_t m = w > h ? w : h, levels = 0;
@@ -114,8 +91,10 @@ static int check_format(const struct virgl_caps *caps, const struct vgpu3d_resou
         return VGPU_E_INVAL;
     if (!caps || d->target == VGPU3D_TARGET_BUFFER)
         return VGPU_OK;
-    if ((d->bind & VIRGL_BIND_RENDER_TARGET) && !virgl_format_in(&caps->render, d->format))
-        return VGPU_E_UNSUPPORTED;
+    if ((d->bind & VIRGL_BIND_RENDER_TARGET) && !virgl_format_in(&caps->render, d->format) &&
+        !((d->bind & VIRGL_BIND_SAMPLER_VIEW) && virgl_format_in(&caps->sampler, d->format)))
+        return VGPU_E_UNSUPPORTED;   /* a sampleable texture may carry RENDER_TARGET (Mesa asks so for
+                                        L8_SRGB); the host creates it and refuses only rendering to it */
     if ((d->bind & VIRGL_BIND_DEPTH_STENCIL) && !is_depth_stencil(d->format))
         return VGPU_E_UNSUPPORTED;   /* virgl hosts leave the depth mask empty: the format decides */
     if ((d->bind & VIRGL_BIND_SAMPLER_VIEW) && !virgl_format_in(&caps->sampler, d->format))
@@ -181,15 +160,15 @@ static int check_box(const struct vgpu3d_resource_desc *d, const struct vgpu3d_t
 
 /*
  * The bytes the box covers in the backing: rows of `stride`, layers of `layer_stride` from
- * `offset` (0 strides mean tightly packed).  With an unknown pixel size the stride must be given
- * and each row is assumed to fill it.
+ * `offset` (0 strides mean whole level rows and images, as the host reads them).  With an unknown
+ * pixel size the stride must be given and each row is assumed to fill it.
  */
 static int check_span(const struct vgpu3d_resource_desc *d, uint64_t backing, const struct vgpu3d_transfer *t)
 {
     uint32_t bpp = d->target == VGPU3D_TARGET_BUFFER ? 1u : res3d_format_bytes(d->format);
     uint64_t row = bpp ? (uint64_t)t->w * bpp : t->stride;
-    uint64_t stride = t->stride ? t->stride : row;
-    uint64_t layer = t->layer_stride ? t->layer_stride : stride * t->h;
+    uint64_t stride = t->stride ? t->stride : (uint64_t)at_level(d->width, t->level) * bpp;
+    uint64_t layer = t->layer_stride ? t->layer_stride : stride * at_level(d->height, t->level);
     uint64_t end;
 
     if (row == 0 || stride < row || (t->d > 1 && layer < stride * t->h))

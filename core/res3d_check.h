@@ -20,7 +20,7 @@ int res3d_check_desc(const struct virgl_caps *caps, const struct vgpu3d_resource
 /* A box of one level inside the resource, and the bytes it covers inside `backing` bytes. */
 int res3d_check_transfer(const struct vgpu3d_resource_desc *d, uint64_t backing,
                          const struct vgpu3d_transfer *t);
-/* Bytes per pixel of the formats the core knows (buffers count bytes), 0 for the others. */
+/* Bytes per pixel of an uncompressed virgl format (virgl_format_bytes.c), 0 for the others. */
 uint32_t res3d_format_bytes(uint32_t format);
 
 #endif /* VGPU_RES3D_CHECK_H */

@@ -78,10 +78,20 @@ struct vgpu3d_resource_desc {
  */
 int vgpu3d_resource_create(struct vgpu_dev *dev, const struct vgpu3d_resource_desc *desc,
                            const struct vgpu_dma_seg *segs, uint32_t nsegs, uint32_t *id_out);
+/*
+ * The same with the id the caller names (1..4095): for a client protocol in which the program
+ * picks its resource ids (vtest).  VGPU_E_BUSY when that id is live (2D resources share the space).
+ */
+int vgpu3d_resource_create_as(struct vgpu_dev *dev, const struct vgpu3d_resource_desc *desc,
+                              const struct vgpu_dma_seg *segs, uint32_t nsegs, uint32_t id);
 /* Detaches it from every context and from any 3D scanout, drops backing and host resource. */
 int vgpu3d_resource_destroy(struct vgpu_dev *dev, uint32_t res);
 
-/* A box of one mip level, and where it lies in the backing (stride 0 = tightly packed). */
+/*
+ * A box of one mip level, and where it lies in the backing.  Stride 0 means the whole level's row
+ * (level width x pixel size) and layer_stride 0 a whole level image (stride x level height), as
+ * virglrenderer reads them; with a format whose pixel size the core does not know both must be given.
+ */
 struct vgpu3d_transfer {
     uint32_t x, y, z, w, h, d;
     uint32_t level;

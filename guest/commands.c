@@ -5,6 +5,7 @@
 #include "benchcmd.h"
 #include "cmd3d.h"
 #include "cmdclip.h"
+#include "vtestsrv.h"
 #include "clock.h"
 #include "exit.h"
 #include "fmt.h"
@@ -383,6 +384,7 @@ const struct command session_commands[] = {
     { "crash",       0, 0,   false, cmd_crash },
     { "gl",          1, 299, false, cmd3d_run },
     { "clip",        1, 299, false, cmdclip_run },
+    { "vtest",       1, 2,   true,  vtestsrv_run },
     { "bench",       7, 8,   true,  benchcmd_bench },
     { "idle",        3, 3,   true,  benchcmd_idle },
     { "follow",      1, 2,   true,  follow_command },

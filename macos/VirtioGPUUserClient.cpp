@@ -50,7 +50,7 @@ bool VirtioGPUUserClient::start(IOService *provider)
         return false;
     }
     fDevice = dev;
-    fEpoch = dev->coreEpoch();
+    uc3d_init(&fClient, dev->coreEpoch());
     fOpen = true;
     return true;
 }
@@ -102,46 +102,17 @@ void VirtioGPUUserClient::free()
 /*
  * A reset since our epoch killed every id we hold: the call did not run, we drop them all, and
  * the caller learns of it (kIOReturnAborted).  Holding nothing, there is nothing to learn: the
- * call runs in the new epoch.
+ * call runs in the new epoch (core/uc3d.c keeps the ids and decides which).
  */
 int VirtioGPUUserClient::core(VirtioGPUDevice::CoreFn fn, void *arg)
 {
     if (!fDevice)
         return VGPU_E_NODEV;
-    int st = fDevice->runCoreSince(fEpoch, fn, arg);
+    int st = fDevice->runCoreSince(fClient.epoch, fn, arg);
     if (st != VirtioGPUDevice::kCoreStale)
         return st;
-    bool held = holdsObjects();
-    forgetAll();
-    fEpoch = fDevice->coreEpoch();
-    return held ? st : fDevice->runCoreSince(fEpoch, fn, arg);
-}
-
-bool VirtioGPUUserClient::holdsObjects() const
-{
-    for (unsigned i = 0; i < kMaxContexts; i++)
-        if (fContexts[i])
-            return true;
-    for (unsigned i = 0; i < kMaxResources; i++)
-        if (fResources[i].id)
-            return true;
-    return false;
-}
-
-bool VirtioGPUUserClient::ownsContext(uint32_t ctx) const
-{
-    for (unsigned i = 0; ctx && i < kMaxContexts; i++)
-        if (fContexts[i] == ctx)
-            return true;
-    return false;
-}
-
-VirtioGPUUserClient::Resource *VirtioGPUUserClient::ownedResource(uint32_t res)
-{
-    for (unsigned i = 0; res && i < kMaxResources; i++)
-        if (fResources[i].id == res)
-            return &fResources[i];
-    return NULL;
+    bool held = uc3d_reset_seen(&fClient, fDevice->coreEpoch(), sDropBlock, this);
+    return held ? st : fDevice->runCoreSince(fClient.epoch, fn, arg);
 }
 
 /* Mappings go with the memory: no process keeps wired memory (or a view of it) past a destroy. */
@@ -155,54 +126,41 @@ void VirtioGPUUserClient::unmapFromUser(IOMemoryDescriptor *mem)
 }
 
 /* deviceDone false: the device may still write the backing, so the provider keeps it until a reset. */
-void VirtioGPUUserClient::dropBacking(Resource *r, bool deviceDone)
+void VirtioGPUUserClient::sDropBlock(void *self, struct uc3d_res *r, bool deviceDone)
 {
-    if (r->backing.mem) {
-        unmapFromUser(r->backing.mem);
-        if (deviceDone) {
-            fDevice->releaseShared(r->backing.size);
-            dmaBlockFree(&r->backing);
-        } else {
-            fDevice->retireShared(&r->backing);
-        }
+    VirtioGPUUserClient *me = static_cast<VirtioGPUUserClient *>(self);
+    DmaBlock *block = static_cast<DmaBlock *>(r->backing);
+    me->unmapFromUser(block->mem);
+    if (deviceDone) {
+        me->fDevice->releaseShared(block->size);
+        dmaBlockFree(block);
+    } else {
+        me->fDevice->retireShared(block);
     }
-    r->id = 0;
+}
+
+void VirtioGPUUserClient::dropBacking(struct uc3d_res *r, bool deviceDone)
+{
+    uc3d_drop_res(r, deviceDone, sDropBlock, this);
 }
 
 /* The core forgets the context whatever the device answers; BUSY: the gate refused, it never ran. */
 int VirtioGPUUserClient::destroyContext(uint32_t ctx)
 {
     int st = core([](struct vgpu_dev *d, void *p) { return vgpu3d_ctx_destroy(d, *(uint32_t *)p); }, &ctx);
-    for (unsigned i = 0; st != VGPU_E_BUSY && i < kMaxContexts; i++)
-        if (fContexts[i] == ctx)
-            fContexts[i] = 0;
+    if (st != VGPU_E_BUSY)
+        uc3d_forget_ctx(&fClient, ctx);
     return st;
 }
 
-/* The device answered, never saw the command, or was reset: either way it holds none of our
- * memory.  A timeout, a bad response or a broken device leave that unknown until the next reset. */
-bool VirtioGPUUserClient::settled(int st)
-{
-    return st != VGPU_E_TIMEOUT && st != VGPU_E_PROTO && st != VGPU_E_BROKEN;
-}
-
 /* BUSY: the gate refused, the core never ran and still has the resource. */
-int VirtioGPUUserClient::destroyResource(Resource *r)
+int VirtioGPUUserClient::destroyResource(struct uc3d_res *r)
 {
     uint32_t id = r->id;
     int st = core([](struct vgpu_dev *d, void *p) { return vgpu3d_resource_destroy(d, *(uint32_t *)p); }, &id);
     if (st != VGPU_E_BUSY && st != VirtioGPUDevice::kCoreStale)
-        dropBacking(r, settled(st));
+        dropBacking(r, uc3d_settled(st));   /* unsettled: the device may still hold the memory */
     return st;
-}
-
-/* The device was reset: it holds none of our objects and none of our memory. */
-void VirtioGPUUserClient::forgetAll()
-{
-    bzero(fContexts, sizeof(fContexts));
-    for (unsigned i = 0; i < kMaxResources; i++)
-        if (fResources[i].id)
-            dropBacking(&fResources[i], true);
 }
 
 /*
@@ -224,7 +182,7 @@ IOReturn VirtioGPUUserClient::waitFence(uint32_t ctx, uint64_t fence, uint32_t *
         IOSleep(slice);
         IOLockLock(fLock);
         *budgetMs -= slice;
-        if (!fDevice || !ownsContext(ctx))
+        if (!fDevice || !uc3d_owns_ctx(&fClient, ctx))
             return kIOReturnAborted;   /* destroyed, closed or stopped while we slept */
     }
 }
@@ -252,16 +210,16 @@ void VirtioGPUUserClient::releaseAll()
 {
     uint32_t budget = kMaxWaitMs;   /* for all contexts together */
     for (unsigned i = 0; i < kMaxContexts && budget; i++)
-        if (fContexts[i])
-            (void)drainContext(fContexts[i], &budget);
+        if (fClient.ctx[i])
+            (void)drainContext(fClient.ctx[i], &budget);
     for (unsigned i = 0; fDevice && i < kMaxContexts; i++) {
-        if (fContexts[i])
-            (void)destroyContext(fContexts[i]);
-        fContexts[i] = 0;
+        if (fClient.ctx[i])
+            (void)destroyContext(fClient.ctx[i]);
+        fClient.ctx[i] = 0;
     }
     for (unsigned i = 0; fDevice && i < kMaxResources; i++)
-        if (fResources[i].id && destroyResource(&fResources[i]) == VGPU_E_BUSY)
-            dropBacking(&fResources[i], false);
+        if (fClient.res[i].id && destroyResource(&fClient.res[i]) == VGPU_E_BUSY)
+            dropBacking(&fClient.res[i], false);
 }
 
 /* ---- memory user space maps ---- */
@@ -274,8 +232,8 @@ IOReturn VirtioGPUUserClient::clientMemoryForType(UInt32 type, IOOptionBits *opt
     if (fOpen && type == kVgpuUcMemCommands)
         mem = fCommands.mem;
     else if (fOpen && type >= kVgpuUcMemResource && type < kVgpuUcMemResource + kMaxResources &&
-             fResources[type - kVgpuUcMemResource].id)
-        mem = fResources[type - kVgpuUcMemResource].backing.mem;
+             fClient.res[type - kVgpuUcMemResource].id)
+        mem = fBacking[type - kVgpuUcMemResource].mem;
     if (mem)
         mem->retain();   /* IOKit releases it once the mapping holds it */
     IOLockUnlock(fLock);

@@ -12,6 +12,7 @@
 #include "VirtioGPU.hpp"
 
 extern "C" {
+#include "uc3d.h"
 #include "vgpu3d.h"
 }
 
@@ -57,12 +58,12 @@ class VirtioGPUUserClient : public IOUserClient {
     typedef IOUserClient super;
 
 public:
-    enum {
-        kMaxContexts     = 16,                 /* per client */
-        kMaxResources    = 256,                /* per client */
+    enum {                                     /* the limits are core/uc3d.h's, shared with the test guest */
+        kMaxContexts     = UC3D_MAX_CONTEXTS,  /* per client */
+        kMaxResources    = UC3D_MAX_RESOURCES, /* per client */
         kCommandBytes    = 1u << 20,           /* the shared command buffer */
-        kMaxBackingBytes = 256u << 20,         /* one resource's backing */
-        kMaxWaitMs       = 10000,              /* one fence-wait call; draining at close */
+        kMaxBackingBytes = UC3D_MAX_BACKING,   /* one resource's backing */
+        kMaxWaitMs       = UC3D_MAX_WAIT_MS,   /* one fence-wait call; draining at close */
     };
 
     bool     initWithTask(task_t owningTask, void *securityToken, UInt32 type, OSDictionary *properties) override;
@@ -76,36 +77,26 @@ public:
     void     free() override;
 
 private:
-    struct Resource {
-        uint32_t id;                           /* 0: slot free */
-        DmaBlock backing;                      /* mem NULL: no backing */
-    };
-
     /* All below under fLock.  fDevice is NULL once stopped; fOpen is false from close on. */
     VirtioGPUDevice *fDevice;
     IOLock          *fLock;
     bool             fOpen;
-    uint32_t         fEpoch;                   /* the provider's reset count our ids belong to */
     DmaBlock         fCommands;
-    uint32_t         fContexts[kMaxContexts];  /* ids this client created, 0: free */
-    Resource         fResources[kMaxResources];
+    struct uc3d_client fClient;                /* the ids this client created (core/uc3d.h) */
+    DmaBlock         fBacking[kMaxResources];  /* fClient.res[i].backing points here when it has memory */
 
     static const IOExternalMethodDispatch sMethods[kVgpuUcSelectorCount];
 
     /* ---- VirtioGPUUserClient.cpp: lifetime and the id tables ---- */
     int       core(VirtioGPUDevice::CoreFn fn, void *arg);
-    bool      ownsContext(uint32_t ctx) const;
-    bool      holdsObjects() const;
-    Resource *ownedResource(uint32_t res);
     void      unmapFromUser(IOMemoryDescriptor *mem);
-    void      dropBacking(Resource *r, bool deviceDone);
+    void      dropBacking(struct uc3d_res *r, bool deviceDone);
+    static void sDropBlock(void *self, struct uc3d_res *r, bool deviceDone);
     int       destroyContext(uint32_t ctx);
-    int       destroyResource(Resource *r);
-    void      forgetAll();
+    int       destroyResource(struct uc3d_res *r);
     void      releaseAll();
     IOReturn  waitFence(uint32_t ctx, uint64_t fence, uint32_t *budgetMs);
     IOReturn  drainContext(uint32_t ctx, uint32_t *budgetMs);
-    static bool settled(int status);
 
     /* ---- VirtioGPUUserClientMethods.cpp: the selectors ---- */
     static IOReturn sCapsetInfo(OSObject *t, void *, IOExternalMethodArguments *a);

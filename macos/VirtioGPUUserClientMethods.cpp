@@ -131,23 +131,21 @@ struct CtxCreateCall { char name[VGPU3D_NAME_MAX + 1]; uint32_t ctx; };
 IOReturn VirtioGPUUserClient::ctxCreate(IOExternalMethodArguments *a)
 {
     CtxCreateCall c;
-    unsigned slot = 0;
     bzero(&c, sizeof(c));
-    if (a->structureInputDescriptor || a->structureInputSize > VGPU3D_NAME_MAX ||
+    if (a->structureInputDescriptor || uc3d_check_name_len(a->structureInputSize) != VGPU_OK ||
         (a->structureInputSize && !a->structureInput))
         return kIOReturnBadArgument;
     if (a->structureInputSize)
         bcopy(a->structureInput, c.name, a->structureInputSize);
-    while (slot < kMaxContexts && fContexts[slot])
-        slot++;
-    if (slot == kMaxContexts)
+    int slot = uc3d_free_ctx_slot(&fClient);
+    if (slot < 0)
         return kIOReturnNoResources;
     int st = core([](struct vgpu_dev *d, void *p) {
         CtxCreateCall *c = (CtxCreateCall *)p;
         return vgpu3d_ctx_create(d, c->name, &c->ctx);
     }, &c);
     if (st == VGPU_OK) {
-        fContexts[slot] = c.ctx;
+        fClient.ctx[slot] = c.ctx;
         a->scalarOutput[0] = c.ctx;
     }
     return vgpuUcReturn(st);
@@ -156,7 +154,7 @@ IOReturn VirtioGPUUserClient::ctxCreate(IOExternalMethodArguments *a)
 IOReturn VirtioGPUUserClient::ctxDestroy(IOExternalMethodArguments *a)
 {
     uint32_t ctx, budget = kMaxWaitMs;
-    if (!scalar32(a, 0, &ctx) || !ownsContext(ctx))
+    if (!scalar32(a, 0, &ctx) || !uc3d_owns_ctx(&fClient, ctx))
         return kIOReturnBadArgument;
     if (drainContext(ctx, &budget) == kIOReturnAborted)
         return kIOReturnAborted;   /* gone meanwhile (another thread, close, reset) */
@@ -168,7 +166,8 @@ struct CtxResCall { uint32_t ctx, res; };
 IOReturn VirtioGPUUserClient::ctxAttachDetach(IOExternalMethodArguments *a, bool attach)
 {
     CtxResCall c;
-    if (!scalar32(a, 0, &c.ctx) || !scalar32(a, 1, &c.res) || !ownsContext(c.ctx) || !ownedResource(c.res))
+    if (!scalar32(a, 0, &c.ctx) || !scalar32(a, 1, &c.res) || !uc3d_owns_ctx(&fClient, c.ctx) ||
+        !uc3d_find_res(&fClient, c.res))
         return kIOReturnBadArgument;
     int st = attach
         ? core([](struct vgpu_dev *d, void *p) { CtxResCall *c = (CtxResCall *)p; return vgpu3d_ctx_attach(d, c->ctx, c->res); }, &c)
@@ -185,32 +184,33 @@ IOReturn VirtioGPUUserClient::resourceCreate(IOExternalMethodArguments *a)
 {
     const VgpuUcResource *in = (const VgpuUcResource *)a->structureInput;
     uint64_t backing = a->scalarInput[0];
-    unsigned slot = 0;
-    if (!in || backing > kMaxBackingBytes)
+    if (!in || uc3d_check_backing(backing) != VGPU_OK)
         return kIOReturnBadArgument;
-    while (slot < kMaxResources && fResources[slot].id)
-        slot++;
-    if (slot == kMaxResources)
+    int slot = uc3d_free_res_slot(&fClient);
+    if (slot < 0)
         return kIOReturnNoResources;
     if (!fDevice->has3D())
         return kIOReturnUnsupported;   /* before allocating what the core would refuse anyway */
-    Resource *r = &fResources[slot];
+    struct uc3d_res *r = &fClient.res[slot];
+    DmaBlock *block = &fBacking[slot];
     uint64_t charged = round_page_64(backing);
     if (backing && !fDevice->reserveShared(charged))
         return kIOReturnNoResources;
-    if (backing && dmaBlockAllocShared(backing, &r->backing) != kIOReturnSuccess) {
+    if (backing && dmaBlockAllocShared(backing, block) != kIOReturnSuccess) {
         fDevice->releaseShared(charged);
         return kIOReturnNoMemory;
     }
+    if (backing)
+        *r = (struct uc3d_res){ 0, charged, block };
     ResCreateCall c = { { in->target, in->format, in->bind, in->width, in->height, in->depth, in->array_size,
                           in->last_level, in->nr_samples, in->flags },   /* the core checks every field */
-                        r->backing.segs, r->backing.nsegs, 0 };
+                        backing ? block->segs : NULL, backing ? block->nsegs : 0, 0 };
     int st = core([](struct vgpu_dev *d, void *p) {
         ResCreateCall *c = (ResCreateCall *)p;
         return vgpu3d_resource_create(d, &c->desc, c->segs, c->nsegs, &c->id);
     }, &c);
     if (st != VGPU_OK) {
-        dropBacking(r, settled(st));   /* an unanswered attach may have reached the device */
+        dropBacking(r, uc3d_settled(st));   /* an unanswered attach may have reached the device */
         return vgpuUcReturn(st);
     }
     r->id = c.id;
@@ -222,8 +222,8 @@ IOReturn VirtioGPUUserClient::resourceCreate(IOExternalMethodArguments *a)
 IOReturn VirtioGPUUserClient::resourceDestroy(IOExternalMethodArguments *a)
 {
     uint32_t res;
-    Resource *r;
-    if (!scalar32(a, 0, &res) || !(r = ownedResource(res)))
+    struct uc3d_res *r;
+    if (!scalar32(a, 0, &res) || !(r = uc3d_find_res(&fClient, res)))
         return kIOReturnBadArgument;
     return vgpuUcReturn(destroyResource(r));
 }
@@ -241,8 +241,8 @@ IOReturn VirtioGPUUserClient::submit(IOExternalMethodArguments *a)
 {
     uint64_t offset = a->scalarInput[1], size = a->scalarInput[2], flags = a->scalarInput[3];
     SubmitCall c = { 0, 0, NULL, 0, 0, (flags & kVgpuUcSubmitFenced) != 0 };
-    if (!scalar32(a, 0, &c.ctx) || !ownsContext(c.ctx) || (flags & ~(uint64_t)kVgpuUcSubmitFenced) ||
-        size < 4 || size % 4 || offset % 4 || offset > fCommands.size || size > fCommands.size - offset)
+    if (!scalar32(a, 0, &c.ctx) || !uc3d_owns_ctx(&fClient, c.ctx) ||
+        uc3d_check_submit(fCommands.size, offset, size, flags) != VGPU_OK)
         return kIOReturnBadArgument;
     struct vgpu_dma_seg *segs = (struct vgpu_dma_seg *)IOMalloc(fCommands.nsegs * sizeof(segs[0]));
     if (!segs)
@@ -273,7 +273,7 @@ IOReturn VirtioGPUUserClient::submit(IOExternalMethodArguments *a)
 IOReturn VirtioGPUUserClient::fenceWait(IOExternalMethodArguments *a)
 {
     uint32_t ctx, timeout;
-    if (!scalar32(a, 0, &ctx) || !ownsContext(ctx) || !scalar32(a, 2, &timeout) || timeout > kMaxWaitMs)
+    if (!scalar32(a, 0, &ctx) || !scalar32(a, 2, &timeout) || uc3d_check_wait(&fClient, ctx, timeout) != VGPU_OK)
         return kIOReturnBadArgument;
     return waitFence(ctx, a->scalarInput[1], &timeout);   /* the core refuses a fence ctx never got */
 }
@@ -283,8 +283,7 @@ struct TransferCall { uint32_t ctx, res; bool toHost, fenced; struct vgpu3d_tran
 IOReturn VirtioGPUUserClient::transfer(IOExternalMethodArguments *a)
 {
     const VgpuUcTransfer *in = (const VgpuUcTransfer *)a->structureInput;
-    if (!in || !ownsContext(in->ctx) || !ownedResource(in->res) || in->fenced > 1 || in->pad ||
-        (in->direction != kVgpuUcToHost && in->direction != kVgpuUcFromHost))
+    if (!in || uc3d_check_transfer(&fClient, in->ctx, in->res, in->direction, in->fenced, in->pad) != VGPU_OK)
         return kIOReturnBadArgument;
     TransferCall c = { in->ctx, in->res, in->direction == kVgpuUcToHost, in->fenced != 0,
                        { in->x, in->y, in->z, in->w, in->h, in->d, in->level, in->stride, in->layer_stride,

@@ -44,5 +44,6 @@ bench: $(BENCH_BIN)
 	$(PYTHON) bench/e2e.py --guest $(BENCH_GUEST) --json $(OUT)/bench.json --accel $(BENCH_ACCEL)
 	@$(MAKE) --no-print-directory bench-resize || echo "bench: resize latency part failed"
 	@$(MAKE) --no-print-directory bench-3d || echo "bench: 3D part skipped (virtio-gpu-gl-pci could not start)"
+	@$(MAKE) --no-print-directory bench-gl || echo "bench: GL part skipped (mk/piglit.mk)"
 
 -include $(shell find $(BENCH_DIR)/obj -name '*.d' 2>/dev/null)

@@ -400,6 +400,24 @@ static void stuck_fence_at_destroy_and_close(struct t *t)
     end_test();
 }
 
+/* A vtest program names its resource ids: exactly that id, refused while live or out of range. */
+static void resource_with_a_named_id(struct t *t)
+{
+    open3d(t, 1);
+    assert_vgpu_ok(vgpu3d_load_caps(dev3d, NULL));
+    assert_vgpu_ok(vgpu3d_resource_create_as(dev3d, &texture, tex_mem->segs, tex_mem->nsegs, 77));
+    assert_int_equal(vgpu3d_resource_create_as(dev3d, &texture, NULL, 0, 77), VGPU_E_BUSY);
+    assert_int_equal(vgpu3d_resource_create_as(dev3d, &texture, NULL, 0, 0), VGPU_E_INVAL);
+    assert_int_equal(vgpu3d_resource_create_as(dev3d, &texture, NULL, 0, 4096), VGPU_E_INVAL);
+    assert_int_equal(sim_stats(t->sim)->live_resources, 1);
+    expect_3d_accounted(t);
+    assert_vgpu_ok(vgpu3d_resource_destroy(dev3d, 77));
+    assert_vgpu_ok(vgpu3d_resource_create_as(dev3d, &texture, NULL, 0, 77));   /* free again */
+    assert_vgpu_ok(vgpu3d_resource_destroy(dev3d, 77));
+    assert_int_equal(sim_stats(t->sim)->live_resources, 0);
+    end_test();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -411,6 +429,7 @@ int main(void)
         UNIT_TEST(short_responses_break_and_recover),
         UNIT_TEST(stuck_fence_times_out_and_2d_goes_on),
         UNIT_TEST(stuck_fence_at_destroy_and_close),
+        UNIT_TEST(resource_with_a_named_id),
     };
     return RUN_UNIT_TESTS("fault_3d", tests);
 }

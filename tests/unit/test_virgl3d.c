@@ -195,6 +195,10 @@ static void resource_shapes(void **state)
     assert_int_equal(res3d_check_desc(&caps, &d), VGPU_OK);
     d.format = VIRGL_FORMAT_B8G8R8X8_UNORM;                        /* not renderable on this host */
     assert_int_equal(res3d_check_desc(&caps, &d), VGPU_E_UNSUPPORTED);
+    caps.sampler.bits[0] |= 1u << VIRGL_FORMAT_B8G8R8X8_UNORM;     /* sampleable, still not renderable: */
+    assert_int_equal(res3d_check_desc(&caps, &d), VGPU_OK);        /* a texture that may carry RT */
+    d.bind &= ~VIRGL_BIND_SAMPLER_VIEW;                             /* a render target only: refused */
+    assert_int_equal(res3d_check_desc(&caps, &d), VGPU_E_UNSUPPORTED);
     d = rt(64, 48), d.last_level = 6;                               /* 64 -> 1 is 6 levels: ok */
     assert_int_equal(res3d_check_desc(&caps, &d), VGPU_OK);
     d.last_level = 7;
@@ -245,6 +249,45 @@ static void transfer_boxes_and_spans(void **state)
     assert_int_equal(res3d_check_transfer(&d, 0, &t), VGPU_E_INVAL);  /* no backing */
 }
 
+/* Stride 0 is the level's whole row (64 x 4 here), as virglrenderer reads it, not the box's. */
+static void zero_stride_is_the_level_row(void **state)
+{
+    struct vgpu3d_resource_desc d = rt(64, 48);
+    uint64_t backing = 64 * 48 * 4;
+    struct vgpu3d_transfer t = { 0, 0, 0, 4, 8, 1, 0, 0, 0, backing - 8 * 16 };   /* packed 4x8 at the end */
+    (void)state;
+    assert_int_equal(res3d_check_transfer(&d, backing, &t), VGPU_E_INVAL);
+    t.offset = backing - (7 * 256 + 16);                            /* rows 256 apart: fits */
+    assert_int_equal(res3d_check_transfer(&d, backing, &t), VGPU_OK);
+    d.last_level = 1;                                               /* level 1 is 32 wide: rows 128 apart */
+    t = (struct vgpu3d_transfer){ 0, 0, 0, 4, 8, 1, 1, 0, 0, backing - (7 * 128 + 16) };
+    assert_int_equal(res3d_check_transfer(&d, backing, &t), VGPU_OK);
+    t.offset += 4;
+    assert_int_equal(res3d_check_transfer(&d, backing, &t), VGPU_E_INVAL);
+    d.format = 113;                                                 /* RGTC1: no pixel size, stride required */
+    t.offset = 0;
+    assert_int_equal(res3d_check_transfer(&d, backing, &t), VGPU_E_INVAL);
+}
+
+/* Pixel sizes follow from the channels in each format's name (virgl_hw.h numbering). */
+static void format_sizes(void **state)
+{
+    static const uint32_t fmt_bytes[][2] = {
+        { 1, 4 },     /* B8G8R8A8_UNORM */     { 7, 2 },     /* B5G6R5_UNORM */
+        { 9, 1 },     /* L8_UNORM */           { 20, 4 },    /* S8_UINT_Z24_UNORM */
+        { 27, 32 },   /* R64G64B64A64_FLOAT */ { 30, 12 },   /* R32G32B32_FLOAT */
+        { 51, 8 },    /* R16G16B16A16_UNORM */ { 66, 3 },    /* R8G8B8_UNORM */
+        { 124, 4 },   /* R11G11B10_FLOAT */    { 126, 8 },   /* Z32_FLOAT_S8X24_UINT */
+        { 139, 1 },   /* B2G3R3_UNORM */       { 196, 16 },  /* R32G32B32A32_UINT */
+        { 236, 8 },   /* R16G16B16X16_FLOAT */ { 311, 2 },   /* A4B4G4R4_UNORM */
+        { 312, 1 },   /* R8_SRGB */
+        { 0, 0 }, { 105, 0 } /* DXT1_RGB */, { 113, 0 } /* RGTC1 */, { 163, 0 } /* YV12 */, { 313, 0 },
+    };
+    (void)state;
+    for (unsigned i = 0; i < sizeof(fmt_bytes) / sizeof(fmt_bytes[0]); i++)
+        assert_int_equal(res3d_format_bytes(fmt_bytes[i][0]), fmt_bytes[i][1]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -258,6 +301,8 @@ int main(void)
         cmocka_unit_test(long_shader_goes_as_continuations),
         cmocka_unit_test(resource_shapes),
         cmocka_unit_test(transfer_boxes_and_spans),
+        cmocka_unit_test(zero_stride_is_the_level_row),
+        cmocka_unit_test(format_sizes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
