@@ -21,6 +21,21 @@ SOCKET = ".virgl_test"
 RESULT_RE = re.compile(rb'PIGLIT: \{"result": "(\w+)"')
 
 
+def skip_or_fail(who):
+    """None when a lane can run; else the exit status of the project's skip policy
+    (scripts/skip-or-fail.sh): a missing Debian package is a project input (fails with CI=true),
+    running without root is the host's limit (always a skip, with its reason)."""
+    missing = missing_tools()
+    if not missing:
+        return None
+    kind = "external" if missing == [ROOT_NEEDED] else "project"
+    policy = Path(__file__).resolve().parents[2] / "scripts" / "skip-or-fail.sh"
+    return subprocess.run([str(policy), kind, who, "missing " + "; ".join(missing)]).returncode
+
+
+ROOT_NEEDED = "root (a mount namespace per program puts the lane's socket at /tmp/.virgl_test)"
+
+
 def missing_tools():
     """What this machine lacks to run a lane (empty when nothing)."""
     need = [("virgl_test_server", "virgl-server"), ("unshare", "util-linux"), ("qemu-system-x86_64", "qemu-system-x86")]
@@ -28,7 +43,7 @@ def missing_tools():
     if not PIGLIT_BIN.is_dir():
         out.append(f"{PIGLIT_BIN} (Debian piglit)")
     if os.geteuid() != 0:
-        out.append("root (a mount namespace per program puts the lane's socket at /tmp/.virgl_test)")
+        out.append(ROOT_NEEDED)
     return out
 
 

@@ -35,10 +35,9 @@ def main():
     ap.add_argument("--programs", type=int, default=20)
     ap.add_argument("--out", default="out/piglit")
     args = ap.parse_args()
-    missing = lanes.missing_tools()
-    if missing:
-        print("SKIP robustness: missing " + "; ".join(missing))
-        return 0
+    status = lanes.skip_or_fail("piglit robustness")
+    if status is not None:
+        return status
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     lane = lanes.DriverLane(Path(tempfile.mkdtemp(prefix="robust-", dir=out)), Path(args.bridge), Path(args.guest))

@@ -78,10 +78,9 @@ def main():
                     help="reference verdicts of an earlier run ({name: {outcome, seconds}}): the reference lane "
                          "runs only the tests missing there (it does not depend on this driver)")
     args = ap.parse_args()
-    missing = lanes.missing_tools()
-    if missing:
-        print("SKIP test-piglit: missing " + "; ".join(missing))
-        return 0
+    status = lanes.skip_or_fail("test-piglit")
+    if status is not None:
+        return status
     tests = subset.select(args.subset)
     if args.only:
         tests = [t for t in tests if args.only in t.name]
