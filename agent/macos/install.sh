@@ -9,6 +9,10 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/paths.sh"
 BINARY=${1:-$HERE/../../build/agent/virtio-guest-agent}
 PLIST_SRC=$HERE/$LABEL.plist
+# In the source tree it is macos/DisplayOverrides; in the release archive, DisplayOverrides.
+for dir in "$HERE/../../macos/DisplayOverrides" "$HERE/../../DisplayOverrides"; do
+    [ -n "${OVERRIDE_SRC:-}" ] || [ ! -f "$dir/$OVERRIDE_REL" ] || OVERRIDE_SRC=$dir/$OVERRIDE_REL
+done
 OVERRIDE_SRC=${OVERRIDE_SRC:-$HERE/../../macos/DisplayOverrides/$OVERRIDE_REL}
 
 [ -f "$BINARY" ] || { echo "install.sh: no agent binary at $BINARY (make guest-agent)" >&2; exit 1; }

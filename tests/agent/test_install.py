@@ -4,6 +4,7 @@ loaded, and that uninstall leaves the tree exactly as it was before install."""
 import os
 import pathlib
 import plistlib
+import shutil
 import stat
 import subprocess
 from pathlib import Path
@@ -153,3 +154,15 @@ def test_uninstall_keeps_a_created_directory_that_is_no_longer_empty(env):
     assert "kept" in result.stdout
     assert sorted(str(p.relative_to(env["root"])) for p in env["root"].rglob("*")) == \
         ["usr", "usr/local", "usr/local/bin", "usr/local/bin/other-tool"]
+
+
+def test_the_release_archive_layout_installs_the_display_override(env, tmp_path):
+    """make dist puts agent/ and DisplayOverrides/ side by side (tools/dist/README.md): the
+    installer finds the override there as well as in the source tree."""
+    unpacked = tmp_path / "virtio-gpu-macos"
+    shutil.copytree(SCRIPTS, unpacked / "agent" / "macos")
+    shutil.copytree(OVERRIDE_SRC.parents[1], unpacked / "DisplayOverrides")
+    result = subprocess.run(["sh", str(unpacked / "agent/macos/install.sh"), str(env["binary"])],
+                            env=env["vars"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert (env["root"] / OVERRIDE).read_bytes() == OVERRIDE_SRC.read_bytes()
