@@ -16,14 +16,9 @@ test-agent-install:
 	$(PYTHON) -m pytest -p no:cacheprovider -q tests/agent
 
 GUEST_AGENT     := $(BUILD)/agent/virtio-guest-agent
-GUEST_AGENT_SRC := $(wildcard agent/macos/*.c) agent/clip_logic.c agent/clip_pump.c agent/follow_logic.c \
-                   core/vdagent.c core/vdagent_codec.c
+# One build command for the source tree and the release archive: agent/macos/build.sh.
 guest-agent:
-	@if [ "$$(uname -s)" != Darwin ]; then \
-	  echo "guest-agent: macOS only (IOKit, CoreGraphics, HIServices); its portable logic is tested by make test-unit" >&2; exit 1; fi
-	@mkdir -p $(dir $(GUEST_AGENT))
-	$(CC) $(CSTD) $(WARN) -O2 -o $(GUEST_AGENT) $(GUEST_AGENT_SRC) \
-	    -framework IOKit -framework ApplicationServices -framework CoreGraphics -framework CoreFoundation
+	sh agent/macos/build.sh $(abspath $(GUEST_AGENT))
 
 bench-resize: $(BUILD)/guest/vgpu-guest.elf
 	@mkdir -p $(OUT)

@@ -61,13 +61,26 @@ def test_contents_follow_the_rules(archive, tmp_path):
     files = files_under(root)
     agent = {f"agent/{f}" for f in tracked("agent/")}
     overrides = {f"DisplayOverrides/{f}" for f in tracked("macos/DisplayOverrides/")}
+    core = set(subprocess.run(["sh", REPO / "agent/macos/build.sh", "--core-files"], capture_output=True,
+                              text=True, check=True).stdout.split())
     assert agent, "agent/ has tracked files, so the archive has an agent/"
-    assert files == FIXED_FILES | agent | overrides
+    assert files == FIXED_FILES | agent | overrides | core
     assert (root / "virtio-gpu.kext/Contents/MacOS/virtio-gpu").read_bytes() == \
         (kext / "Contents/MacOS/virtio-gpu").read_bytes()
     assert (root / "VERSION").read_text().strip() == VERSION
     for name in ("install.sh", "uninstall.sh", "bin/oc-image", "bin/oc-kext"):
         assert os.access(root / name, os.X_OK), name
+
+
+def test_the_agents_portable_sources_compile_from_the_archive(archive, tmp_path):
+    """The archive alone builds the agent on a Mac: here, every portable file it compiles (the
+    macOS front end needs Apple's frameworks) compiles from the unpacked archive with nothing else."""
+    root = unpack(archive[0], tmp_path)
+    for src in ("agent/clip_logic.c", "agent/clip_pump.c", "agent/follow_logic.c", "core/vdagent.c",
+                "core/vdagent_codec.c"):
+        result = subprocess.run(["cc", "-std=c11", "-Wall", "-Wextra", "-Werror", "-c", src, "-o",
+                                 str(tmp_path / "x.o")], cwd=root, capture_output=True, text=True)
+        assert result.returncode == 0, f"{src}: {result.stderr}"
 
 
 def test_checksums_cover_every_file(archive, tmp_path):
