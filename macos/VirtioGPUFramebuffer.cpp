@@ -179,9 +179,7 @@ uint32_t VirtioGPUFramebuffer::offeredModes(struct vgpu_mode *modes, IODisplayMo
     for (uint32_t i = 0; i < n; i++) {
         const struct vgpu_mode m = modes[i];
         IODisplayModeID id = vgpuModeId(m.width, m.height);
-        if (m.width < kMinModeDim || m.height < kMinModeDim || m.width >= kModeIdDimLimit ||
-            m.height >= kModeIdDimLimit || pageRound(modeBytes(&m)) > apertureSize ||
-            offersId(ids, kept, id))
+        if (!modeFits(&m, apertureSize) || offersId(ids, kept, id))
             continue;
         modes[kept] = m;
         ids[kept++] = id;
@@ -344,10 +342,10 @@ IOReturn VirtioGPUFramebuffer::getInformationForDisplayMode(IODisplayModeID mode
     const struct vgpu_mode *m = findMode(mode);
     if (!m || !info)
         return kIOReturnBadArgument;
-    bzero(info, sizeof(*info));
     if (mode == kOfflineModeId)
-        return kIOReturnSuccess;   /* 0x0, no flags: never offered to the user */
-    describeMode(m, info);
+        bzero(info, sizeof(*info));   /* 0x0, no flags: never offered to the user */
+    else
+        describeMode(m, info);
     return kIOReturnSuccess;
 }
 

@@ -198,6 +198,14 @@ static inline uint64_t pageRound(uint64_t n)
 {
     return (n + kAperturePage - 1) & ~(kAperturePage - 1);
 }
+
+/* A size macOS can use (the family's minimum, the mode-id range) that an aperture of `apertureSize`
+ * bytes holds: the rule for the core's modes and for timings macOS programs alike. */
+static inline bool modeFits(const struct vgpu_mode *m, uint64_t apertureSize)
+{
+    return m->width >= kMinModeDim && m->height >= kMinModeDim && m->width < kModeIdDimLimit &&
+           m->height < kModeIdDimLimit && pageRound(modeBytes(m)) <= apertureSize;
+}
 static inline IODisplayModeID vgpuModeId(uint32_t width, uint32_t height)
 {
     return (IODisplayModeID)((width << kModeIdDimBits) | height);

@@ -29,8 +29,7 @@ bool VirtioGPUFramebuffer::timingScanout(const IODetailedTimingInformationV2 *t,
                      (t->verticalActive + t->verticalBlanking);
     if (total)
         m->refresh_mhz = (uint32_t)((t->pixelClock * 1000) / total);
-    return m->width >= kMinModeDim && m->height >= kMinModeDim && m->width < kModeIdDimLimit &&
-           m->height < kModeIdDimLimit && pageRound(modeBytes(m)) <= fAperture.size;
+    return modeFits(m, fAperture.size);
 }
 
 IOReturn VirtioGPUFramebuffer::validateDetailedTiming(void *description, IOByteCount size)

@@ -18,6 +18,21 @@ static bool fail(const char *what)
     return false;
 }
 
+/* The ids the family reads: the count, then an array that size (checked not to be overrun). */
+static std::vector<IODisplayModeID> modeIds(Family *f)
+{
+    IOItemCount n = f->fb->getDisplayModeCount();
+    std::vector<IODisplayModeID> ids(n + 1, (IODisplayModeID)0x5A5A5A5A);
+    if (f->fb->getDisplayModes(ids.data()) != kIOReturnSuccess) {
+        fail("getDisplayModes failed");
+        return {};
+    }
+    if (ids[n] != (IODisplayModeID)0x5A5A5A5A)
+        fail("getDisplayModes wrote more ids than getDisplayModeCount said");
+    ids.pop_back();
+    return ids;
+}
+
 /* updateOnline (IOFramebuffer.cpp:7767-7835): online when kConnectionCheckEnable fails or
  * answers non-zero; offline, the mode whose timing is kIOTimingIDApple_0x0_0hz_Offline is
  * remembered, and processConnectChange sets it (7720-7750). */
@@ -29,16 +44,12 @@ static bool updateOnline(Family *f)
     f->offlineMode = 0;
     if (f->online)
         return true;
-    IOItemCount n = f->fb->getDisplayModeCount();
-    std::vector<IODisplayModeID> ids(n);
-    if (n && f->fb->getDisplayModes(ids.data()) == kIOReturnSuccess) {
-        for (IODisplayModeID id : ids) {
-            IOTimingInformation t = {};
-            if (f->fb->getTimingInfoForDisplayMode(id, &t) == kIOReturnSuccess &&
-                t.appleTimingID == kIOTimingIDApple_0x0_0hz_Offline) {
-                f->offlineMode = id;
-                break;
-            }
+    for (IODisplayModeID id : modeIds(f)) {
+        IOTimingInformation t = {};
+        if (f->fb->getTimingInfoForDisplayMode(id, &t) == kIOReturnSuccess &&
+            t.appleTimingID == kIOTimingIDApple_0x0_0hz_Offline) {
+            f->offlineMode = id;
+            break;
         }
     }
     if (f->offlineMode)
@@ -145,17 +156,9 @@ bool familyDoSetup(Family *f)
 std::vector<FamilyMode> familyModes(Family *f)
 {
     std::vector<FamilyMode> out;
-    IOItemCount n = f->fb->getDisplayModeCount();
-    std::vector<IODisplayModeID> ids(n + 1, (IODisplayModeID)0x5A5A5A5A);
-    if (f->fb->getDisplayModes(ids.data()) != kIOReturnSuccess) {
-        fail("getDisplayModes failed");
-        return out;
-    }
-    if (ids[n] != (IODisplayModeID)0x5A5A5A5A)
-        fail("getDisplayModes wrote more ids than getDisplayModeCount said");
-    for (IOItemCount i = 0; i < n; i++) {
+    for (IODisplayModeID id : modeIds(f)) {
         FamilyMode m = {};
-        m.id = ids[i];
+        m.id = id;
         if (f->fb->getInformationForDisplayMode(m.id, &m.info) != kIOReturnSuccess ||
             f->fb->getPixelInformation(m.id, 0, kIOFBSystemAperture, &m.pixels) != kIOReturnSuccess)
             fail("a listed mode has no information");

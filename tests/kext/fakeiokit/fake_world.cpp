@@ -130,15 +130,18 @@ void registerTimer(IOTimerEventSource *t, bool add)
         w->timers.erase(t);
 }
 
-unsigned fireTimers()
+/* Run each event source of `live` once, skipping one that an earlier action removed (freed). */
+template <class Source> static unsigned runEach(const std::set<Source *> &live, bool (Source::*run)())
 {
-    std::set<IOTimerEventSource *> now(w->timers);
-    unsigned fired = 0;
-    for (IOTimerEventSource *t : now)
-        if (w->timers.count(t) && t->fakeFire())
-            fired++;
-    return fired;
+    std::set<Source *> now(live);
+    unsigned ran = 0;
+    for (Source *s : now)
+        if (live.count(s) && (s->*run)())
+            ran++;
+    return ran;
 }
+
+unsigned fireTimers() { return runEach(w->timers, &IOTimerEventSource::fakeFire); }
 
 uint64_t nextTimerUS()
 {
@@ -242,15 +245,7 @@ void registerSource(IOInterruptEventSource *s, bool add)
         w->sources.erase(s);
 }
 
-unsigned runSources()
-{
-    std::set<IOInterruptEventSource *> now(w->sources);
-    unsigned ran = 0;
-    for (IOInterruptEventSource *s : now)
-        if (w->sources.count(s) && s->fakeRun())
-            ran++;
-    return ran;
-}
+unsigned runSources() { return runEach(w->sources, &IOInterruptEventSource::fakeRun); }
 
 void logLine(const char *text)
 {
