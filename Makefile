@@ -14,7 +14,8 @@ TESTS :=
 # The project's one version number (kext Info.plist and kmod_info, tools' --version, make dist).
 PROJECT_VERSION := $(strip $(file < VERSION))
 
-include $(wildcard mk/*.mk)
+include mk/core.mk
+include $(filter-out mk/core.mk,$(wildcard mk/*.mk))
 
 # On macOS `make` builds the kext (mk/macos.mk); everywhere it builds the test guest and the tools.
 all: $(GUEST_ELF) $(OC_KEXT_TOOL)

@@ -1,7 +1,7 @@
 /* clip_logic.c — the clipboard agent's policy (see clip_logic.h). */
 #include "clip_logic.h"
 
-#include "../core/util.h"
+#include "../core/base/util.h"
 
 static const uint32_t kind_type[CLIP_KINDS] = { VDA_CLIP_UTF8_TEXT, VDA_CLIP_IMAGE_PNG };
 

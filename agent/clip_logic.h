@@ -27,7 +27,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../core/vdagent.h"
+#include "../agent/vdagent.h"
 
 enum clip_kind { CLIP_TEXT = 0, CLIP_PNG = 1, CLIP_KINDS = 2 };
 

@@ -2,7 +2,7 @@
  * clip_pump.h — one round of the clipboard agent's work loop, over any byte port: follow the
  * host's connection (a new host gets a fresh agent session), feed every byte waiting, look at the
  * pasteboard, send what the agent produced.  Portable C, no allocation; the port is reached
- * through `struct clip_port` (the guest wraps core/vconsole.h, the macOS agent the kext's user
+ * through `struct clip_port` (the guest wraps core/console/vconsole.h, the macOS agent the kext's user
  * client).  The caller decides how often a round runs and how it sleeps in between.
  */
 #ifndef CLIP_PUMP_H

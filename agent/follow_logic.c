@@ -1,7 +1,7 @@
 /* follow_logic.c — the display agent's policy (see follow_logic.h). */
 #include "follow_logic.h"
 
-#include "../core/util.h"
+#include "../core/base/util.h"
 
 void follow_init(struct follow *f)
 {

@@ -14,7 +14,7 @@
 #include "hash.h"
 #include "json.h"
 #include "pipeline.h"
-#include "refresh.h"
+#include "refresh/refresh.h"
 #include "report.h"
 
 struct size { uint32_t w, h; };

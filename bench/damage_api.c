@@ -1,5 +1,5 @@
 /*
- * damage_api.c — the two builds of core/damage.c as function tables.
+ * damage_api.c — the two builds of core/refresh/damage.c as function tables.
  */
 #include "damage_api.h"
 

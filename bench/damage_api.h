@@ -1,5 +1,5 @@
 /*
- * damage_api.h — core/damage.c built twice into the benchmark, so one run compares the builds:
+ * damage_api.h — core/refresh/damage.c built twice into the benchmark, so one run compares the builds:
  * "default" (-O2, the compiler may use SSE2 as in the unit tests) and "scalar" (-O2
  * -mgeneral-regs-only, as the test guest builds it; the kext's -mkernel forbids implicit SSE too).
  * mk/bench.mk renames the scalar copy's symbols to scalar_vgpu_damage_*.
@@ -7,7 +7,7 @@
 #ifndef BENCH_DAMAGE_API_H
 #define BENCH_DAMAGE_API_H
 
-#include "damage.h"
+#include "refresh/damage.h"
 
 struct damage_api {
     const char *build;

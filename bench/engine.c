@@ -9,7 +9,7 @@
 #include "baseline.h"
 #include "clock.h"
 #include "platform.h"
-#include "refresh.h"
+#include "refresh/refresh.h"
 
 struct case_ctx {
     const struct damage_api *api;

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 
 #include "clock.h"
-#include "damage.h"
+#include "refresh/damage.h"
 #include "scene.h"
 
 #define PRIME_A 0x9E3779B185EBCA87ull

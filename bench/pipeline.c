@@ -10,7 +10,7 @@
 
 #include "clock.h"
 #include "host_os.h"
-#include "refresh.h"
+#include "refresh/refresh.h"
 
 struct rig {
     struct host *h;

@@ -5,7 +5,7 @@
 
 #include <stdio.h>
 
-#include "refresh.h"
+#include "refresh/refresh.h"
 
 /* The task's targets: ratio limits against memcmp, or against memcmp + memcpy. */
 struct target {

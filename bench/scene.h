@@ -6,7 +6,7 @@
 
 #include <stdint.h>
 
-#include "vgpu.h"
+#include "gpu/vgpu.h"
 
 enum scene_case {
     SCENE_NONE,      /* nothing changed */

@@ -8,7 +8,7 @@
 
 #include "clock.h"
 #include "libc.h"
-#include "refresh.h"
+#include "refresh/refresh.h"
 #include "vgpu_os.h"
 
 #define MAX_UPDATES     1000000u

@@ -1,7 +1,7 @@
 /*
  * benchcmd.h — the `bench` and `idle` commands of guest/PROTOCOL.md (bench/GUEST-REQUEST.md):
  * update loops that run inside the guest, so `make bench` measures the driver, not the serial line.
- * They drive the refresh engine (core/refresh.h), one per scanout, made on first use.
+ * They drive the refresh engine (core/refresh/refresh.h), one per scanout, made on first use.
  */
 #ifndef GUEST_BENCHCMD_H
 #define GUEST_BENCHCMD_H

@@ -3,10 +3,10 @@
 
 #include "clock.h"
 #include "fmt.h"
-#include "idalloc.h"
+#include "base/idalloc.h"
 #include "libc.h"
 #include "scene3d.h"
-#include "virgl_proto.h"
+#include "gpu3d/virgl_proto.h"
 
 #define RUNS_PER_LINE  24u
 #define HEX_PER_LINE   96u

@@ -14,7 +14,7 @@
 #include "libc.h"
 #include "os_glue.h"
 #include "pattern.h"
-#include "virtio_pci_regs.h"
+#include "virtio/virtio_pci_regs.h"
 
 #define MAX_ASYNC_RECTS   64
 #define RESET_TIMEOUT_NS  1000000000ull

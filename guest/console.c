@@ -4,8 +4,8 @@
 #include "arch.h"
 #include "irq.h"
 #include "pci.h"
-#include "virtio_console_proto.h"
-#include "virtio_pci_regs.h"
+#include "console/virtio_console_proto.h"
+#include "virtio/virtio_pci_regs.h"
 
 /* MSI-X entry i: ask the core what it stands for; before vcon_open() returned, only wake. */
 static void console_msix(unsigned vector, void *ctx)

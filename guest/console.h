@@ -9,7 +9,7 @@
 #include <stdbool.h>
 
 #include "gpu.h"
-#include "vconsole.h"
+#include "console/vconsole.h"
 
 #define CONSOLE_MSIX_VECTORS 2
 

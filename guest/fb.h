@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "vgpu.h"
+#include "gpu/vgpu.h"
 
 struct guest_fb {
     uint32_t width, height;     /* 0x0: no framebuffer */

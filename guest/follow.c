@@ -5,7 +5,7 @@
 #include "clock.h"
 #include "follow_logic.h"
 #include "libc.h"
-#include "modes.h"
+#include "gpu/modes.h"
 #include "os_glue.h"
 
 struct published {                   /* what the kext's VirtioGPUHostDisplay property would hold */

@@ -3,7 +3,7 @@
 
 #include "fmt.h"
 #include "paging.h"
-#include "virtio_pci_regs.h"
+#include "virtio/virtio_pci_regs.h"
 
 static void map_bars(struct guest_gpu *gpu)
 {

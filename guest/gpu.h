@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 #include "pci.h"
-#include "vgpu.h"
+#include "gpu/vgpu.h"
 
 struct virtio_window { uint8_t bar; uint32_t off; bool found; };
 

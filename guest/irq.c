@@ -4,7 +4,7 @@
 #include "idt.h"
 #include "ioapic.h"
 #include "lapic.h"
-#include "virtio_pci_regs.h"
+#include "virtio/virtio_pci_regs.h"
 
 #define MSIX_CTRL          2          /* message control, from the capability start */
 #define MSIX_TABLE         4          /* BIR (bits 2:0) and offset */

@@ -7,7 +7,7 @@
 
 #include <stdint.h>
 
-#include "vgpu.h"
+#include "gpu/vgpu.h"
 
 /* Screen pixel 0x00RRGGBB at absolute framebuffer coordinates (x, y) for seed s. */
 uint32_t pattern_pixel(uint32_t x, uint32_t y, uint32_t s);

@@ -3,7 +3,7 @@
 
 #include "heap.h"
 #include "libc.h"
-#include "virgl_proto.h"
+#include "gpu3d/virgl_proto.h"
 
 #define CMD_BUF_BYTES   (64u * 1024u)
 #define VB_BYTES        4096u

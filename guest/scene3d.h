@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 #include "fb.h"
-#include "vgpu3d.h"
+#include "gpu3d/vgpu3d.h"
 #include "virgl_enc.h"
 
 struct scene3d {

@@ -1,6 +1,6 @@
 /*
  * vtestsrv.c — the guest's vtest server: one GL program at a time, its ids kept in a struct
- * uc3d_client (core/uc3d.h) exactly as the kext's user client keeps them, its resources backed by
+ * uc3d_client (core/gpu3d/uc3d.h) exactly as the kext's user client keeps them, its resources backed by
  * guest pages that mirror the program's shared memory byte for byte (so a transfer's offset and
  * strides mean the same on both sides: stride 0, as virglrenderer's own vtest server passes).
  */
@@ -13,8 +13,8 @@
 #include "heap.h"
 #include "libc.h"
 #include "pages.h"
-#include "uc3d.h"
-#include "vgpu3d.h"
+#include "gpu3d/uc3d.h"
+#include "gpu3d/vgpu3d.h"
 #include "vtlink.h"
 
 #define CMD_BYTES     (1u << 20)     /* the kext's command buffer size */

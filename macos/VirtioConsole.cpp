@@ -10,7 +10,7 @@
 #include "UserClientCommon.hpp"
 
 extern "C" {
-#include "virtio_console_proto.h"
+#include "console/virtio_console_proto.h"
 }
 
 OSDefineMetaClassAndStructors(VirtioConsoleDevice, IOService);
@@ -40,7 +40,7 @@ bool VirtioConsoleDevice::start(IOService *provider)
 {
     if (!super::start(provider))
         return false;
-    fPlumbing.os.owner = NULL;       /* core/vconsole.c raises no vgpu_os_event */
+    fPlumbing.os.owner = NULL;       /* core/console/vconsole.c raises no vgpu_os_event */
     if (fPlumbing.open(this, provider, "console") && fPlumbing.startGate(this) &&
         fPlumbing.attachInterrupt(this, irqAction, irqFilter) && openConsole()) {
         registerService();

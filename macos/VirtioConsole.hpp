@@ -1,11 +1,11 @@
 /*
  * VirtioConsole.hpp — the PCI driver for virtio-console (1AF4:1043, or the transitional 1AF4:1003
- * QEMU's virtio-serial-pci shows on a root bus): owns core/vconsole.h, runs every call into it in
+ * QEMU's virtio-serial-pci shows on a root bus): owns core/console/vconsole.h, runs every call into it in
  * its command gate, and offers named ports to user space through VirtioConsoleUserClient.  The
  * clipboard agent (agent/macos/) opens com.redhat.spice.0 and speaks the SPICE agent protocol.
  *
  * The core's `os` context is the same VgpuOs the GPU uses (vgpu_os_iokit.cpp serves both
- * devices); `owner` stays NULL because core/vconsole.c never raises vgpu_os_event().
+ * devices); `owner` stays NULL because core/console/vconsole.c never raises vgpu_os_event().
  */
 #ifndef VIRTIO_CONSOLE_HPP
 #define VIRTIO_CONSOLE_HPP
@@ -16,7 +16,7 @@
 #include "VirtioPciPlumbing.hpp"
 
 extern "C" {
-#include "vconsole.h"
+#include "console/vconsole.h"
 }
 
 /* ---- the user-space ABI ---- */

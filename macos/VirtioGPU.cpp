@@ -8,14 +8,14 @@
  *   callers     — framebuffers (IOGraphicsFamily threads) and 3D user clients (user threads) call
  *                 runCore() / runCoreSince().
  * A core call may sleep in vgpu_os_wait(), which opens the gate: the plumbing's coreBusy keeps
- * other calls out meanwhile, so the core still sees one call at a time (core/vgpu.h).
+ * other calls out meanwhile, so the core still sees one call at a time (core/gpu/vgpu.h).
  */
 #include "VirtioGPU.hpp"
 #include "VirtioGPUFramebuffer.hpp"
 
 extern "C" {
-#include "vgpu3d.h"
-#include "virtio_pci_regs.h"
+#include "gpu3d/vgpu3d.h"
+#include "virtio/virtio_pci_regs.h"
 }
 
 OSDefineMetaClassAndStructors(VirtioGPUDevice, IOService);
@@ -368,7 +368,7 @@ void VirtioGPUDevice::serviceTick()
 }
 
 /* The next tick: soon for a pending core event, else when the earliest refresh engine asks
- * (core/refresh.h: 60 Hz while the picture changes, backing off to 10 Hz), else none. */
+ * (core/refresh/refresh.h: 60 Hz while the picture changes, backing off to 10 Hz), else none. */
 void VirtioGPUDevice::scheduleService(uint64_t dueNs)
 {
     uint64_t us, now = vgpu_os_now_ns(&fPlumbing.os);

@@ -1,5 +1,5 @@
 /*
- * VirtioGPU.hpp — the PCI driver: owns the core (core/vgpu.h, core/vgpu3d.h), serialises every
+ * VirtioGPU.hpp — the PCI driver: owns the core (core/gpu/vgpu.h, core/gpu3d/vgpu3d.h), serialises every
  * call into it, creates one VirtioGPUFramebuffer per enabled scanout, and opens the 3D user client
  * (VirtioGPUUserClient) for user space.
  */
@@ -38,7 +38,7 @@ public:
     /* A framebuffer has cursor work: any context, even under IOFramebuffer's cursor spinlock
      * (it only triggers an event source; the device is reached later on the service thread). */
     void cursorNeeded();
-    /* The core's `os` context (for core helpers that allocate, such as core/refresh.h). */
+    /* The core's `os` context (for core helpers that allocate, such as core/refresh/refresh.h). */
     void *coreOs();
 
     /* ---- for the 3D user clients (VirtioGPUClients.cpp) ---- */

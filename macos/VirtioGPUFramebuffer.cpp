@@ -1,14 +1,14 @@
 /*
  * VirtioGPUFramebuffer.cpp — lifecycle, aperture, modes, pixel format, mode set, power, refresh.
  * Every call into the core goes through VirtioGPUDevice::runCore (the gated* helpers below).
- * Nobody tells us when macOS draws: core/refresh.h finds the changes and paces the flushes.
+ * Nobody tells us when macOS draws: core/refresh/refresh.h finds the changes and paces the flushes.
  */
 #include "VirtioGPUFramebuffer.hpp"
 
 extern "C" {
-#include "edid.h"
-#include "refresh.h"
-#include "timing.h"
+#include "gpu/edid.h"
+#include "refresh/refresh.h"
+#include "gpu/timing.h"
 }
 
 OSDefineMetaClassAndStructors(VirtioGPUFramebuffer, IOFramebuffer);
@@ -367,7 +367,7 @@ UInt64 VirtioGPUFramebuffer::getPixelFormatsForDisplayMode(IODisplayModeID mode,
     return 0;   /* obsolete; IOFramebuffer.h asks for zero */
 }
 
-/* B8G8R8X8 in memory = 0x00RRGGBB words = IO32BitDirectPixels; rows packed (core/vgpu.h). */
+/* B8G8R8X8 in memory = 0x00RRGGBB words = IO32BitDirectPixels; rows packed (core/gpu/vgpu.h). */
 IOReturn VirtioGPUFramebuffer::getPixelInformation(IODisplayModeID mode, IOIndex depth,
                                                    IOPixelAperture aperture,
                                                    IOPixelInformation *info)

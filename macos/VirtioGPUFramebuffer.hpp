@@ -13,8 +13,8 @@
 #include "VirtioGPU.hpp"
 
 extern "C" {
-#include "modes.h"
-#include "refresh.h"
+#include "gpu/modes.h"
+#include "refresh/refresh.h"
 }
 
 /* The registry property the display agent reads (agent/README.md): an OSDictionary with

@@ -15,7 +15,7 @@
 #include "ClassNames.hpp"
 
 extern "C" {
-#include "vgpu.h"
+#include "gpu/vgpu.h"
 #include "vgpu_os.h"
 }
 

@@ -102,7 +102,7 @@ void VirtioGPUUserClient::free()
 /*
  * A reset since our epoch killed every id we hold: the call did not run, we drop them all, and
  * the caller learns of it (kIOReturnAborted).  Holding nothing, there is nothing to learn: the
- * call runs in the new epoch (core/uc3d.c keeps the ids and decides which).
+ * call runs in the new epoch (core/gpu3d/uc3d.c keeps the ids and decides which).
  */
 int VirtioGPUUserClient::core(VirtioGPUDevice::CoreFn fn, void *arg)
 {

@@ -12,8 +12,8 @@
 #include "VirtioGPU.hpp"
 
 extern "C" {
-#include "uc3d.h"
-#include "vgpu3d.h"
+#include "gpu3d/uc3d.h"
+#include "gpu3d/vgpu3d.h"
 }
 
 /* ---- the user-space ABI (little-endian, fixed layouts) ---- */
@@ -58,7 +58,7 @@ class VirtioGPUUserClient : public IOUserClient {
     typedef IOUserClient super;
 
 public:
-    enum {                                     /* the limits are core/uc3d.h's, shared with the test guest */
+    enum {                                     /* the limits are core/gpu3d/uc3d.h's, shared with the test guest */
         kMaxContexts     = UC3D_MAX_CONTEXTS,  /* per client */
         kMaxResources    = UC3D_MAX_RESOURCES, /* per client */
         kCommandBytes    = 1u << 20,           /* the shared command buffer */
@@ -82,7 +82,7 @@ private:
     IOLock          *fLock;
     bool             fOpen;
     DmaBlock         fCommands;
-    struct uc3d_client fClient;                /* the ids this client created (core/uc3d.h) */
+    struct uc3d_client fClient;                /* the ids this client created (core/gpu3d/uc3d.h) */
     DmaBlock         fBacking[kMaxResources];  /* fClient.res[i].backing points here when it has memory */
 
     static const IOExternalMethodDispatch sMethods[kVgpuUcSelectorCount];

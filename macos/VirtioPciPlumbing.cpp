@@ -4,7 +4,7 @@
 #include "VirtioPciPlumbing.hpp"
 
 extern "C" {
-#include "virtio_pci.h"
+#include "virtio/virtio_pci.h"
 }
 
 bool virtioProbeFunction(IOService *provider, const uint16_t *ids, unsigned nids, const char *name)

@@ -35,7 +35,7 @@ template <class T> inline void removeAndRelease(IOWorkLoop *loop, T **src)
 }
 
 /* For probe(): whether this kext may drive `provider` — not turned off by -vgpuoff, a PCI
- * device, 1AF4 with one of `ids`, and modern (core/virtio_pci.h vpci_identify).  Reads only
+ * device, 1AF4 with one of `ids`, and modern (core/virtio/virtio_pci.h vpci_identify).  Reads only
  * configuration space: IOService::probeCandidates probes every matching personality before it
  * starts any (xnu-6153.11.26 iokit/Kernel/IOService.cpp:3829), so a probe must not touch
  * what another category's winner will own. */

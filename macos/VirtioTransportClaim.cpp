@@ -4,7 +4,7 @@
 #include "VirtioTransportClaim.hpp"
 
 extern "C" {
-#include "virtio_pci_regs.h"
+#include "virtio/virtio_pci_regs.h"
 }
 
 OSDefineMetaClassAndStructors(VirtioTransportClaim, IOService);

@@ -7,15 +7,15 @@
 #                     /dev/kvm works; under this host's nested KVM the guest draws ~1000x slower than under TCG)
 #   BENCH_GUEST=elf   the guest binary (default: the one mk/guest.mk builds)
 # The core runs against the software device (sim/) through the unit-test platform (tests/unit/).
-# core/damage.c is linked twice: as built for the unit tests and as the guest builds it
+# core/refresh/damage.c is linked twice: as built for the unit tests and as the guest builds it
 # (-mgeneral-regs-only: no SSE, like the kext's -mkernel); the second copy's symbols are renamed.
 DEB_PACKAGES += binutils gcc qemu-system-x86 python3-pil python3-numpy
 
 BENCH_DIR        := $(BUILD)/bench
 BENCH_ROUNDS     ?= 40
-BENCH_CFLAGS     := $(CSTD) $(WARN) -O2 -g -MMD -MP -Icore -Ibench -Itests/unit
+BENCH_CFLAGS     := $(CSTD) $(WARN) -O2 -g -MMD -MP $(CORE_INCLUDE) -Ibench -Itests/unit
 BENCH_HOST_SRCS  := $(wildcard tests/unit/host_*.c)   # the platform (host_os.h), not the cmocka helpers
-BENCH_SRCS       := $(wildcard bench/*.c) $(wildcard core/*.c) $(wildcard sim/*.c) $(BENCH_HOST_SRCS)
+BENCH_SRCS       := $(wildcard bench/*.c) $(CORE_SRCS) $(wildcard sim/*.c) $(BENCH_HOST_SRCS)
 BENCH_OBJS       := $(patsubst %.c,$(BENCH_DIR)/obj/%.o,$(BENCH_SRCS))
 BENCH_SCALAR_OBJ := $(BENCH_DIR)/obj/damage-scalar.o
 BENCH_RENAMED    := vgpu_damage_init vgpu_damage_fini vgpu_damage_scan vgpu_damage_probe \
@@ -28,7 +28,7 @@ $(BENCH_DIR)/obj/%.o: %.c mk/bench.mk
 	@mkdir -p $(@D)
 	$(CC) $(BENCH_CFLAGS) -c $< -o $@
 
-$(BENCH_SCALAR_OBJ): core/damage.c mk/bench.mk
+$(BENCH_SCALAR_OBJ): core/refresh/damage.c mk/bench.mk
 	@mkdir -p $(@D)
 	$(CC) $(BENCH_CFLAGS) -mgeneral-regs-only -c $< -o $@.tmp
 	objcopy $(foreach s,$(BENCH_RENAMED),--redefine-sym $(s)=scalar_$(s)) $@.tmp $@

@@ -14,7 +14,10 @@ CLIP_GUEST_ELF := $(BUILD)/guest/vgpu-guest.elf
 # test_clip_logic links the agent's portable files (agent/*.c; the macOS-only one is in agent/macos/)
 # next to the core (unit.mk's pattern rule
 # links every prerequisite).
-$(BUILD)/unit/test_clip_logic: $(BUILD)/unit/obj/agent/clip_logic.o $(BUILD)/unit/obj/agent/clip_pump.o
+# The agent protocol (agent/vdagent*.c) is the agent's and the test guest's, never the kernel's.
+VDAGENT_UNIT_OBJS := $(BUILD)/unit/obj/agent/vdagent.o $(BUILD)/unit/obj/agent/vdagent_codec.o
+$(BUILD)/unit/test_clip_logic: $(BUILD)/unit/obj/agent/clip_logic.o $(BUILD)/unit/obj/agent/clip_pump.o $(VDAGENT_UNIT_OBJS)
+$(BUILD)/unit/test_vdagent: $(VDAGENT_UNIT_OBJS)
 
 .PHONY: test-clipboard
 test-clipboard: $(CLIP_GUEST_ELF)

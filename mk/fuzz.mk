@@ -16,7 +16,7 @@ FUZZ_SMOKE_SECONDS ?= 3
 FUZZ_DIR     := $(BUILD)/fuzz
 FUZZ_SRC     := tests/fuzz
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-FUZZ_CFLAGS  := $(CSTD) $(WARN) -g -O1 $(FUZZ_SAN) -fsanitize=fuzzer-no-link -MMD -MP
+FUZZ_CFLAGS  := $(CSTD) $(WARN) -g -O1 $(FUZZ_SAN) -fsanitize=fuzzer-no-link -MMD -MP $(CORE_INCLUDE)
 FUZZ_LDFLAGS := $(FUZZ_SAN) -fsanitize=fuzzer
 
 # Targets that drive the whole core through the fuzz host; every other fuzz_*.c is standalone.
@@ -28,7 +28,7 @@ FUZZ_HOST_SRCS := $(addprefix $(FUZZ_SRC)/,fuzz_os.c fuzz_mem.c fuzz_tape.c dev.
                   dev_transport.c dev_ring.c dev_gpu.c dev_res.c dev_caps3d.c dev_res3d.c session.c \
                   session_script.c) sim/edid.c
 
-FUZZ_CORE_SRCS ?= $(wildcard core/*.c)
+FUZZ_CORE_SRCS ?= $(CORE_SRCS)
 fuzz_obj = $(patsubst %.c,$(FUZZ_DIR)/obj/%.o,$(1))
 FUZZ_CORE_LIB := $(FUZZ_DIR)/libvgpu-core.a
 FUZZ_BINS     := $(addprefix $(FUZZ_DIR)/fuzz_,$(FUZZ_ALL))
@@ -49,6 +49,9 @@ $(addprefix $(FUZZ_DIR)/fuzz_,$(FUZZ_HOSTED)): $(FUZZ_DIR)/fuzz_%: $(FUZZ_DIR)/o
 $(addprefix $(FUZZ_DIR)/fuzz_,$(filter-out $(FUZZ_HOSTED),$(FUZZ_ALL))): $(FUZZ_DIR)/fuzz_%: \
 		$(FUZZ_DIR)/obj/$(FUZZ_SRC)/fuzz_%.o $(FUZZ_CORE_LIB)
 	$(FUZZ_CC) $(FUZZ_LDFLAGS) -o $@ $^
+
+# The agent protocol lives with the agent (agent/vdagent*.c), outside the core's archive.
+$(FUZZ_DIR)/fuzz_vdagent: $(call fuzz_obj,agent/vdagent.c agent/vdagent_codec.c)
 
 .PHONY: fuzz fuzz-build fuzz-smoke fuzz-seeds fuzz-seeds-qemu
 fuzz-build: $(FUZZ_BINS)

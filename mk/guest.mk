@@ -13,7 +13,7 @@ QEMU_X86      ?= qemu-system-x86_64
 GUEST_OUT     := $(BUILD)/guest
 GUEST_ELF     := $(GUEST_OUT)/vgpu-guest.elf
 GUEST_ELF64   := $(GUEST_OUT)/vgpu-guest64.elf
-GUEST_CORE    ?= $(wildcard core/*.c)
+GUEST_CORE    ?= $(CORE_SRCS)
 GUEST_SRCS    := $(wildcard guest/*.c) $(GUEST_CORE) $(wildcard agent/*.c)
 GUEST_ASMS    := $(wildcard guest/*.S)
 GUEST_OBJS    := $(patsubst %,$(GUEST_OUT)/obj/%.o,$(basename $(GUEST_SRCS) $(GUEST_ASMS)))
@@ -21,7 +21,7 @@ GUEST_OBJS    := $(patsubst %,$(GUEST_OUT)/obj/%.o,$(basename $(GUEST_SRCS) $(GU
 # emulate an SSE instruction next to an MMIO exit (it cannot: tests/e2e/FINDINGS.md F1).
 GUEST_CFLAGS  := $(CSTD) $(WARN) -O2 -g -ffreestanding -fno-pic -fno-pie -mno-red-zone -mgeneral-regs-only \
                  -fno-stack-protector -fno-asynchronous-unwind-tables -mcmodel=small \
-                 -nostdlib -Icore -Iguest -Iagent -MMD -MP
+                 -nostdlib $(CORE_INCLUDE) -Iguest -Iagent -MMD -MP
 GUEST_LDFLAGS := -m elf_x86_64 -nostdlib -static -z max-page-size=0x1000 -z noexecstack -T guest/linker.ld
 GUEST_QEMU    := $(QEMU_X86) -machine q35 -m 512 -nodefaults -display none -no-reboot \
                  -device isa-debug-exit,iobase=0xf4,iosize=0x04

@@ -13,8 +13,8 @@ KEXT_MIN_MACOS  := 10.15
 KEXT_INFO_PLIST := macos/Info.plist
 KEXT_KMOD_IN    := macos/kmod_info.c.in
 KEXT_CXX_SRCS   := $(sort $(wildcard macos/*.cpp))
-KEXT_C_SRCS     := $(sort $(wildcard core/*.c))
-KEXT_HDRS       := $(wildcard macos/*.hpp core/*.h)
+KEXT_C_SRCS     := $(CORE_SRCS)
+KEXT_HDRS       := $(wildcard macos/*.hpp) $(CORE_HDRS)
 KEXT_BUNDLE     := $(BUILD)/$(KEXT_NAME).kext
 # Generated from the templates: the filled-in Info.plist, and kmod_info.c (bundle id + version).
 KEXT_PLIST_OUT  := $(BUILD)/macos/Info.plist
@@ -22,7 +22,7 @@ KEXT_KMOD_INFO  := $(BUILD)/macos/kmod_info.c
 
 KEXT_DEBUG      := $(if $(filter 1,$(DEBUG)),1,0)
 # Header search paths for Kernel.framework are added by each build (SDK or MacKernelSDK).
-KEXT_CPPFLAGS   := -DKERNEL -DAPPLE -DNeXT -DDEBUG=$(KEXT_DEBUG) -Imacos -Icore
+KEXT_CPPFLAGS   := -DKERNEL -DAPPLE -DNeXT -DDEBUG=$(KEXT_DEBUG) -Imacos $(CORE_INCLUDE)
 KEXT_COMMON     := -mkernel -nostdinc -fno-builtin -fno-common $(WARN) \
                    $(if $(filter 1,$(KEXT_DEBUG)),-O0 -g,-Os)
 KEXT_CFLAGS     := $(KEXT_COMMON) -std=gnu11
@@ -107,18 +107,22 @@ KEXT_CHECK_ROOT   := $(BUILD)/kext-compile-check
 # the SDK's stddef.h (ptrdiff_t from NULL - NULL) would warn; real builds take it as a system header.
 KEXT_CHECK_WARN   := $(WARN) -Wno-null-pointer-subtraction
 
-# Three passes, with the build's warnings: macos/ + core/ as release and as DEBUG=1, then kmod_info.c
-# (copied into a scratch tree, as the script only looks at <root>/macos and <root>/core).
+# Three passes, with the build's warnings: macos/ + core/ as release and as DEBUG=1, then kmod_info.c.
+# The script compiles <root>/macos/*.{cpp,c} and <root>/core/*.c only, so a scratch root holds
+# kmod_info.c and a flat copy of the core's sources (their includes resolve in the real core/).
+KEXT_CHECK_FLAGS  = $(KEXT_CHECK_WARN) -I$(abspath core)
 kext-compile-check: $(KEXT_KMOD_INFO)
 	@if [ ! -x "$(KEXT_CHECK_SCRIPT)" ]; then \
 	  exec scripts/skip-or-fail.sh project kext-compile-check "no $(KEXT_CHECK_SCRIPT): the team's shared tools (../shared) are not part of a clone"; fi; \
 	if [ -z "$$SDK_HEADERS" ] && [ ! -d "$(KEXT_SDK_CACHE)/MacKernelSDK/Headers" ] && [ ! -d "$(KEXT_SDK_MIRROR)" ]; then \
 	  exec scripts/skip-or-fail.sh external kext-compile-check "no Kernel.framework headers: set SDK_HEADERS=<dir>, or put a git copy of acidanthera/MacKernelSDK at $(KEXT_SDK_MIRROR)"; fi; \
-	rm -rf $(KEXT_CHECK_ROOT) && mkdir -p $(KEXT_CHECK_ROOT)/macos && cp $(KEXT_KMOD_INFO) $(KEXT_CHECK_ROOT)/macos/ && \
+	rm -rf $(KEXT_CHECK_ROOT) && mkdir -p $(KEXT_CHECK_ROOT)/macos $(KEXT_CHECK_ROOT)/core && \
+	cp $(KEXT_KMOD_INFO) $(KEXT_CHECK_ROOT)/macos/ && cp $(KEXT_C_SRCS) $(KEXT_CHECK_ROOT)/core/ && \
 	export KEXT_CHECK_OPTIONAL=1 KEXT_SDK_MIRROR="$(abspath $(KEXT_SDK_MIRROR))" && \
-	echo "kext-compile-check: release" && EXTRA_FLAGS="$(KEXT_CHECK_WARN)" $(KEXT_CHECK_SCRIPT) . && \
-	echo "kext-compile-check: DEBUG=1" && EXTRA_FLAGS="$(KEXT_CHECK_WARN) -DDEBUG=1" $(KEXT_CHECK_SCRIPT) . && \
-	echo "kext-compile-check: kmod_info.c" && EXTRA_FLAGS="$(KEXT_CHECK_WARN)" $(KEXT_CHECK_SCRIPT) $(KEXT_CHECK_ROOT)
+	echo "kext-compile-check: release" && EXTRA_FLAGS="$(KEXT_CHECK_FLAGS)" $(KEXT_CHECK_SCRIPT) . && \
+	EXTRA_FLAGS="$(KEXT_CHECK_FLAGS)" $(KEXT_CHECK_SCRIPT) $(KEXT_CHECK_ROOT) && \
+	echo "kext-compile-check: DEBUG=1" && EXTRA_FLAGS="$(KEXT_CHECK_FLAGS) -DDEBUG=1" $(KEXT_CHECK_SCRIPT) . && \
+	EXTRA_FLAGS="$(KEXT_CHECK_FLAGS) -DDEBUG=1" $(KEXT_CHECK_SCRIPT) $(KEXT_CHECK_ROOT)
 
 # ---- host tests: macos/*.cpp unchanged on a stand-in IOKit, wired to the software device ----
 # Only macos/vgpu_os_mmio.cpp (six raw pointer accessors) is swapped for tests/kext/fake_mmio.cpp.
@@ -127,8 +131,8 @@ KEXT_TEST_CXX      ?= clang++
 KEXT_TEST_CC       ?= clang
 KEXT_TEST_SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 KEXT_TEST_CXXFLAGS  = -std=gnu++14 $(WARN) -g -O1 $(KEXT_TEST_SAN) -DDEBUG=1 -MMD -MP \
-                      -Itests/kext/fakeiokit -Itests/kext -Imacos -Icore $(shell pkg-config --cflags cmocka)
-KEXT_TEST_CFLAGS   := $(CSTD) $(WARN) -g -O1 $(KEXT_TEST_SAN) -MMD -MP
+                      -Itests/kext/fakeiokit -Itests/kext -Imacos $(CORE_INCLUDE) $(shell pkg-config --cflags cmocka)
+KEXT_TEST_CFLAGS   := $(CSTD) $(WARN) -g -O1 $(KEXT_TEST_SAN) -MMD -MP $(CORE_INCLUDE)
 KEXT_TEST_LIBS      = $(shell pkg-config --libs cmocka)
 # The 3D calls the user client makes land in tests/kext/core3d_model.cpp while a test turns the
 # model on (the software device has no 3D); otherwise they go on to core/ (__real_*).  The console

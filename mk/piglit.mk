@@ -1,6 +1,6 @@
 # Real OpenGL programs through this driver (issue 15): Mesa's virgl driver (GALLIUM_DRIVER=virpipe)
 # speaks vtest to tools/vtest-bridge, which runs every operation in the test guest (guest/vtestsrv.c,
-# core/uc3d.c + core/vgpu3d.h) on QEMU's virtio-gpu-gl-pci; the reference lane is virglrenderer's
+# core/gpu3d/uc3d.c + core/gpu3d/vgpu3d.h) on QEMU's virtio-gpu-gl-pci; the reference lane is virglrenderer's
 # own virgl_test_server.  Mesa 22.3 connects to /tmp/.virgl_test only (no variable), so each program
 # runs in its own mount namespace with a lane's directory over /tmp (tests/piglit/lanes.py; root).
 #   make test-piglit         the whole subset (tests/piglit/SUBSET.md), both lanes, table in out/piglit/

@@ -8,11 +8,11 @@ TESTS += test-unit core-freestanding
 UNIT_DIR      := $(BUILD)/unit
 UNIT_SANITIZE := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 # Recursive (=): pkg-config runs only when a test is built, i.e. after `make deps`.
-UNIT_CFLAGS    = $(CSTD) $(WARN) -g -O1 $(UNIT_SANITIZE) -MMD -MP $(shell pkg-config --cflags cmocka)
+UNIT_CFLAGS    = $(CSTD) $(WARN) -g -O1 $(UNIT_SANITIZE) -MMD -MP $(CORE_INCLUDE) $(shell pkg-config --cflags cmocka)
 UNIT_LIBS      = $(shell pkg-config --libs cmocka)
 
 UNIT_SIM_SRCS  := $(wildcard sim/*.c)
-UNIT_CORE_SRCS := $(wildcard core/*.c)
+UNIT_CORE_SRCS := $(CORE_SRCS)
 UNIT_HOST_SRCS := $(filter-out tests/unit/test_%.c,$(wildcard tests/unit/*.c))
 UNIT_TEST_SRCS := $(wildcard tests/unit/test_*.c)
 
@@ -45,7 +45,7 @@ core-freestanding:
 	@set -e; inc=$$($(CC) -print-file-name=include); for f in $(UNIT_CORE_SRCS); do \
 	  echo "freestanding: $$f"; \
 	  $(CC) -ffreestanding -nostdinc -isystem $$inc -std=c11 -Wall -Wextra -Werror \
-	    -c $$f -o $(BUILD)/freestanding/$$(basename $$f .c).o; done
+	    $(CORE_INCLUDE) -c $$f -o $(BUILD)/freestanding/$$(basename $$f .c).o; done
 
 -include $(shell find $(UNIT_DIR)/obj -name '*.d' 2>/dev/null)
 

@@ -2,13 +2,16 @@
 # capset fuzzer.  QEMU renders with Mesa's llvmpipe through -display egl-headless (no GPU needed).
 #   make test-3d            pytest tests/e2e3d on the bare-metal guest (TCG)
 #   make bench-3d           submit throughput, printed (and $(OUT)/bench3d.json)
-#   make fuzz-virgl-caps    libFuzzer on core/virgl_caps.c + core/res3d_check.c for VIRGL_FUZZ_SECONDS (clang)
+#   make fuzz-virgl-caps    libFuzzer on core/gpu3d/virgl_caps.c + core/gpu3d/res3d_check.c for VIRGL_FUZZ_SECONDS (clang)
 DEB_PACKAGES += libegl1 libgl1-mesa-dri libegl-mesa0 qemu-system-x86 qemu-system-gui python3-pytest virgl-server
 TESTS += test-3d
 
 VIRGL_GUEST_ELF := $(BUILD)/guest/vgpu-guest.elf
 VIRGL_FUZZ_SECONDS ?= 60
 VIRGL_FUZZ_CC      ?= clang
+
+# The virgl encoder is the test guest's (guest/virgl_enc.c), never the kernel's; its unit test links it.
+$(BUILD)/unit/test_virgl3d: $(BUILD)/unit/obj/guest/virgl_enc.o
 
 .PHONY: test-3d bench-3d fuzz-virgl-caps
 test-3d: $(VIRGL_GUEST_ELF)
@@ -19,10 +22,10 @@ bench-3d: $(VIRGL_GUEST_ELF)
 	@mkdir -p $(OUT)
 	$(PYTHON) tests/e2e3d/bench3d.py --guest $(abspath $(VIRGL_GUEST_ELF)) --json $(OUT)/bench3d.json
 
-$(BUILD)/fuzz_virgl_caps: tests/fuzz/fuzz_virgl_caps.c core/virgl_caps.c core/res3d_check.c $(wildcard core/*.h)
+$(BUILD)/fuzz_virgl_caps: tests/fuzz/fuzz_virgl_caps.c core/gpu3d/virgl_caps.c core/gpu3d/res3d_check.c $(CORE_HDRS)
 	@mkdir -p $(@D)
-	$(VIRGL_FUZZ_CC) $(CSTD) $(WARN) -g -O1 -fsanitize=fuzzer,address,undefined -Icore \
-	    tests/fuzz/fuzz_virgl_caps.c core/virgl_caps.c core/res3d_check.c -o $@
+	$(VIRGL_FUZZ_CC) $(CSTD) $(WARN) -g -O1 -fsanitize=fuzzer,address,undefined $(CORE_INCLUDE) \
+	    tests/fuzz/fuzz_virgl_caps.c core/gpu3d/virgl_caps.c core/gpu3d/res3d_check.c -o $@
 
 # Seeds: a v1 and a v2 capset with plausible limits behind an id byte and a 64x48 render target.
 fuzz-virgl-caps: $(BUILD)/fuzz_virgl_caps

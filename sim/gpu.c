@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "sim_internal.h"
-#include "../core/le.h"
+#include "../core/base/le.h"
 
 static void count_command(struct sim *sim, uint32_t type)
 {

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "sim_internal.h"
-#include "../core/le.h"
+#include "../core/base/le.h"
 
 #define DEFAULT_CAPSET_SIZE 1024u
 #define TEXEL_BYTES         4u      /* every non-buffer 3D resource is kept as 32-bit texels */

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "sim_internal.h"
-#include "../core/le.h"
+#include "../core/base/le.h"
 
 #define MIN_SCANOUT_SIZE 16u          /* QEMU 7.2 refuses smaller scanout rectangles */
 #define EDID_FALLBACK_W  1024u        /* preferred size for a display without a size */

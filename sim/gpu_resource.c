@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "sim_internal.h"
-#include "../core/le.h"
+#include "../core/base/le.h"
 
 #define MAX_BACKING_ENTRIES 16384u   /* QEMU's limit on nr_entries */
 #define BYTES_PER_PIXEL 4u

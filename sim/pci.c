@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "sim_internal.h"
-#include "../core/virtio_pci_regs.h"
+#include "../core/virtio/virtio_pci_regs.h"
 
 #define CAP_COMMON  0x40u
 #define CAP_ISR     0x50u

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "sim_internal.h"
-#include "../core/virtio_pci_regs.h"
+#include "../core/virtio/virtio_pci_regs.h"
 
 void sim_default_config(struct sim_config *cfg)
 {

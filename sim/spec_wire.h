@@ -4,7 +4,7 @@
  * control/cursor messages (§5.7.6, 2D and 3D).
  *
  * The test devices (sim/, tests/fuzz/dev_*, the kext rig through sim/) read and write the wire
- * through this header only, never through core/virtio_gpu_proto.h or core/vring.h: a layout
+ * through this header only, never through core/gpu/virtio_gpu_proto.h or core/virtio/vring.h: a layout
  * mistake in the driver's header (two fields swapped, a missing pad) then reaches a device that
  * disagrees and fails a test, instead of being shared by both sides.  Every offset and size
  * below is asserted against the number the specification's structure implies.

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 
 #include "sim_internal.h"
-#include "../core/virtio_pci_regs.h"
+#include "../core/virtio/virtio_pci_regs.h"
 
 #define ISR_QEMU_CONFIG 0x3u   /* QEMU sets both ISR bits for a configuration change */
 

@@ -10,8 +10,8 @@
 #include <string.h>
 
 #include "sim_internal.h"
-#include "../core/le.h"
-#include "../core/virtio_pci_regs.h"
+#include "../core/base/le.h"
+#include "../core/virtio/virtio_pci_regs.h"
 
 struct ring_view {
     uint8_t *desc, *avail, *used;

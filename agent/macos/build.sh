@@ -6,7 +6,7 @@
 set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
 TOP=$(cd "$HERE/../.." && pwd)
-CORE_FILES="core/vdagent.c core/vdagent_codec.c core/vdagent.h core/bytes.h core/util.h"
+CORE_FILES="core/base/bytes.h core/base/util.h"
 if [ "${1:-}" = --core-files ]; then
     for f in $CORE_FILES; do echo "$f"; done
     exit 0
@@ -18,7 +18,7 @@ fi
 OUT=${1:-$TOP/build/agent/virtio-guest-agent}
 mkdir -p "$(dirname "$OUT")"
 cd "$TOP"
-${CC:-cc} -std=c11 -Wall -Wextra -Werror -O2 -o "$OUT" agent/macos/*.c agent/clip_logic.c \
-    agent/clip_pump.c agent/follow_logic.c core/vdagent.c core/vdagent_codec.c \
+${CC:-cc} -std=c11 -Wall -Wextra -Werror -O2 -Icore -o "$OUT" agent/macos/*.c agent/clip_logic.c \
+    agent/clip_pump.c agent/follow_logic.c agent/vdagent.c agent/vdagent_codec.c \
     -framework IOKit -framework ApplicationServices -framework CoreGraphics -framework CoreFoundation
 echo "build.sh: built $OUT"

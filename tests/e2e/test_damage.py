@@ -11,7 +11,7 @@ import pytest
 from harness.steps import FLUSH, init, rect_of
 
 WIDTH, HEIGHT = 1366, 768
-TILE_W, TILE_H = 64, 16          # the tile grid core/damage.h documents (VGPU_DAMAGE_TILE_W/H)
+TILE_W, TILE_H = 64, 16          # the tile grid core/refresh/damage.h documents (VGPU_DAMAGE_TILE_W/H)
 UPDATES, HZ = 30, 60
 
 CASES = {

@@ -1,6 +1,6 @@
 """Capability sets read through the driver, logged, and re-parsed here independently.
 
-The guest prints each capset's raw bytes and its own parse (core/virgl_caps.c).  This test decodes
+The guest prints each capset's raw bytes and its own parse (core/gpu3d/virgl_caps.c).  This test decodes
 the same bytes with Python's struct at the offsets of virglrenderer's struct virgl_caps_v1/v2
 (src/virgl_hw.h) and the two must agree; and the ids, versions, sizes and bytes the guest read
 through QEMU must be the ones virglrenderer itself offers, asked over its own vtest socket

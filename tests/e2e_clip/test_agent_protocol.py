@@ -13,7 +13,7 @@ from cliptext import hex_args, reply_bytes
 HOST_CAPS = (1 << w.CAP_CLIPBOARD_BY_DEMAND) | (1 << w.CAP_CLIPBOARD_SELECTION)
 GUEST_LIMIT = (2 << 20) + 8          # the guest's message body limit (guest/cmdclip.c)
 
-# Result codes of core/vdagent.h, as `clip stats` reports last_error.
+# Result codes of agent/vdagent.h, as `clip stats` reports last_error.
 E_CHUNK_PORT, E_PORT_SWITCH, E_PROTOCOL, E_TOO_BIG, E_SHORT, E_LENGTH, E_SELECTION, E_TYPES = range(-1, -9, -1)
 
 

@@ -1,5 +1,5 @@
 """The SPICE agent wire format, written for the tests from spice-protocol's vd_agent.h (not from
-core/vdagent.c): chunks (le32 port, le32 size) carrying messages (le32 protocol, le32 type, le64
+agent/vdagent.c): chunks (le32 port, le32 size) carrying messages (le32 protocol, le32 type, le64
 opaque, le32 size, body).  Used to play the host side of the port and to inject malformed input.
 """
 import struct

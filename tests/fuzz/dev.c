@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "dev_internal.h"
-#include "../../core/virtio_pci_regs.h"
+#include "../../core/virtio/virtio_pci_regs.h"
 
 struct dev dev;
 

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "dev_internal.h"
-#include "../../core/le.h"
+#include "../../core/base/le.h"
 
 #define VIRGL_V1_SIZE 308u
 #define VIRGL2_SIZE   1376u

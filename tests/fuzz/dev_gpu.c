@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "dev_internal.h"
-#include "../../core/le.h"
+#include "../../core/base/le.h"
 #include "../../sim/sim.h"
 
 #define HDR_LEN sizeof(struct spec_gpu_ctrl_hdr)

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "dev_internal.h"
-#include "../../core/le.h"
+#include "../../core/base/le.h"
 
 #define MAX_DIM 16384u
 

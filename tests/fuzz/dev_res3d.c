@@ -5,7 +5,7 @@
  * a finding (res_driver_bug); the answer is QEMU's error either way.
  */
 #include "dev_internal.h"
-#include "../../core/le.h"
+#include "../../core/base/le.h"
 
 #define CTX_NAME_MAX 64u
 

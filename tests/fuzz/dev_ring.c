@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "dev_internal.h"
-#include "../../core/virtio_pci_regs.h"
+#include "../../core/virtio/virtio_pci_regs.h"
 
 struct rings { uint8_t *desc, *avail, *used; };
 

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "dev_internal.h"
-#include "../../core/virtio_pci_regs.h"
+#include "../../core/virtio/virtio_pci_regs.h"
 
 #define QEMU_FEATURES ((1ull << SPEC_GPU_F_EDID) | (1ull << VIRTIO_F_INDIRECT_DESC) | \
                        (1ull << VIRTIO_F_EVENT_IDX) | (1ull << VIRTIO_F_VERSION_1) | (1ull << 40))

@@ -12,8 +12,8 @@
 #include "fuzz_os.h"
 #include "fuzz_tape.h"
 #include "session.h"
-#include "../../core/vgpu3d.h"
-#include "../../core/virgl_proto.h"
+#include "../../core/gpu3d/vgpu3d.h"
+#include "../../core/gpu3d/virgl_proto.h"
 
 #define TEX_SIZE   64u
 #define BUF_BYTES  1024u

@@ -3,7 +3,7 @@
  * Beyond "no crash": a parse either fails with a zeroed result or yields modes within the EDID
  * field limits, and the mode list always has exactly one preferred mode when it has any.
  *   clang -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -Icore \
- *         tests/fuzz/fuzz_edid.c core/edid.c core/modes.c -o build/fuzz_edid
+ *         tests/fuzz/fuzz_edid.c core/gpu/edid.c core/gpu/modes.c -o build/fuzz_edid
  * Input: one control byte, then the EDID.  Control bit 0 asks the target to repair the header and
  * base-block checksum first, so most inputs reach the field parsers instead of dying at the
  * checksum; bits 7-1 pick a host size.  Seed it with the EDID samples behind a control byte:
@@ -15,8 +15,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "../../core/edid.h"
-#include "../../core/modes.h"
+#include "../../core/gpu/edid.h"
+#include "../../core/gpu/modes.h"
 
 #define MODE_CAP 96
 

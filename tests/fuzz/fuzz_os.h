@@ -18,7 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../../core/vgpu.h"
+#include "../../core/gpu/vgpu.h"
 #include "../../core/vgpu_os.h"
 
 #define FZ_DMA_BASE      0x200000000ull

@@ -1,6 +1,6 @@
 /*
  * fuzz_vconsole_ctrl.c — libFuzzer target for the virtio-console control protocol
- * (core/vcon_ctrl.h): sequences of control messages from a hostile device against the port table.
+ * (core/console/vcon_ctrl.h): sequences of control messages from a hostile device against the port table.
  * Beyond "no crash": a rejected message leaves the table byte for byte as it was; after every
  * message the table is consistent (names NUL-terminated at name_len, absent ports all zero,
  * nothing beyond nports touched) and a port found by name is present and carries that name.
@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../core/vcon_ctrl.h"
-#include "../../core/virtio_console_proto.h"
+#include "../../core/console/vcon_ctrl.h"
+#include "../../core/console/virtio_console_proto.h"
 
 static void check(int cond)
 {

@@ -1,5 +1,5 @@
 /*
- * fuzz_vdagent.c — libFuzzer target for the agent protocol module (core/vdagent.h): the chunk
+ * fuzz_vdagent.c — libFuzzer target for the agent protocol module (agent/vdagent.h): the chunk
  * stream parser fed in arbitrary pieces, the message decoders, and the encoders as an oracle.
  * Beyond "no crash": the parser consumes every byte it is given (or stops at a result), hands out
  * bodies no larger than its buffer, and a decoded clipboard message encoded again and parsed back
@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../core/vdagent.h"
+#include "../../agent/vdagent.h"
 
 #define BIG_CAP   65536u
 #define SMALL_CAP 64u

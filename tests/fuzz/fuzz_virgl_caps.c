@@ -1,11 +1,11 @@
 /*
- * fuzz_virgl_caps.c — libFuzzer target for the virgl capset parser (core/virgl_caps.c) and the
- * 3D resource checks that trust its result (core/res3d_check.c).
+ * fuzz_virgl_caps.c — libFuzzer target for the virgl capset parser (core/gpu3d/virgl_caps.c) and the
+ * 3D resource checks that trust its result (core/gpu3d/res3d_check.c).
  * Beyond "no crash": a failed parse leaves the result zeroed; a good one keeps every limit in its
  * range, no format bit past the last format, and a terminated printable renderer name; a resource
  * the checks accept has the shape its target allows.
  *   clang -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -Icore tests/fuzz/fuzz_virgl_caps.c \
- *         core/virgl_caps.c core/res3d_check.c -o build/fuzz_virgl_caps
+ *         core/gpu3d/virgl_caps.c core/gpu3d/res3d_check.c -o build/fuzz_virgl_caps
  *   build/fuzz_virgl_caps -max_total_time=60 -max_len=1500 build/fuzz/virgl_caps_corpus
  * Input: byte 0 picks the capset id (low 2 bits), bytes 1..40 are a resource description, the rest
  * is the capset.  (`make fuzz-virgl-caps` seeds the corpus with a capset QEMU's virgl reported.)
@@ -15,9 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../core/res3d_check.h"
-#include "../../core/virgl_caps.h"
-#include "../../core/virgl_proto.h"
+#include "../../core/gpu3d/res3d_check.h"
+#include "../../core/gpu3d/virgl_caps.h"
+#include "../../core/gpu3d/virgl_proto.h"
 
 #define DESC_BYTES 40
 

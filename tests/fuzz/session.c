@@ -6,13 +6,13 @@
 #include "fuzz_dev.h"
 #include "fuzz_os.h"
 #include "session.h"
-#include "../../core/vgpu3d.h"
+#include "../../core/gpu3d/vgpu3d.h"
 
 /* The longest a single call may wait: two device resets (close/recover) and four commands. */
 #define RESET_BUDGET_NS 1000000000ull
 #define CALL_BUDGET_NS  (2 * RESET_BUDGET_NS + 4ull * SESSION_TIMEOUT_MS * 1000000ull)
 #define MODES_CAP       64
-/* A 3D context's destroy (also at close) first waits up to 5 s for its last fence (core/ctx3d.c,
+/* A 3D context's destroy (also at close) first waits up to 5 s for its last fence (core/gpu3d/ctx3d.c,
  * FENCE_WAIT_DESTROY_MS); a 3D session opens one context. */
 #define CTX_DESTROY_WAIT_NS 5000000000ull
 

@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "../../core/vgpu.h"
+#include "../../core/gpu/vgpu.h"
 
 #define SESSION_TIMEOUT_MS 50u     /* cmd_timeout_ms: every wait the core does is this or reset's */
 

@@ -9,7 +9,7 @@
 #include "fake_world.hpp"
 
 extern "C" {
-#include "../../core/vconsole.h"
+#include "../../core/console/vconsole.h"
 }
 
 namespace vconModel {

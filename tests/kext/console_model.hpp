@@ -1,11 +1,11 @@
 /*
- * console_model.hpp — a model of the console core's API (core/vconsole.h) for the console driver's
+ * console_model.hpp — a model of the console core's API (core/console/vconsole.h) for the console driver's
  * tests, as core3d_model.hpp is for the 3D core.
  *
  * The software device (sim/) is a virtio-gpu only, so the real console core finds no console to
  * open.  The test binary is linked with --wrap for every vcon_* call the shell makes (mk/macos.mk,
  * KEXT_TEST_WRAP): while the model is on, those calls land here; off, they reach core/.  The model
- * keeps the contract vconsole.h and core/vcon_port.c state: ports announced by the host, open once
+ * keeps the contract vconsole.h and core/console/vcon_port.c state: ports announced by the host, open once
  * by the guest, reads that never block, writes to open ports only, a broken device failing every
  * call with VGPU_E_BROKEN.  The real core is tested on QEMU's virtio-serial in tests/e2e_clip and
  * its control protocol in tests/unit/test_vconsole.c.

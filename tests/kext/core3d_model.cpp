@@ -10,7 +10,7 @@
 #include "fake_world.hpp"
 
 extern "C" {
-#include "../../core/vgpu3d.h"
+#include "../../core/gpu3d/vgpu3d.h"
 }
 
 namespace model3d {

@@ -1,5 +1,5 @@
 /*
- * core3d_model.hpp — a model of the core's 3D API (core/vgpu3d.h) for the user client's tests.
+ * core3d_model.hpp — a model of the core's 3D API (core/gpu3d/vgpu3d.h) for the user client's tests.
  *
  * The software device has no 3D, so the real core can only answer "unsupported".  To drive the
  * user client's success paths, the test binary is linked with --wrap for every vgpu3d_* call the

@@ -21,7 +21,7 @@ extern "C" {
 #include "rig.hpp"
 
 extern "C" {
-#include "../../core/virgl_proto.h"
+#include "../../core/gpu3d/virgl_proto.h"
 }
 
 static Rig *rig(void **state) { return static_cast<Rig *>(*state); }

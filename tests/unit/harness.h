@@ -16,8 +16,8 @@
 #include <cmocka.h>
 
 #include "host_os.h"
-#include "../../core/virtio_gpu_proto.h"
-#include "../../core/virtio_pci_regs.h"
+#include "../../core/gpu/virtio_gpu_proto.h"
+#include "../../core/virtio/virtio_pci_regs.h"
 
 #define T_MAX_FBS 16
 

@@ -1,5 +1,5 @@
 /*
- * test_damage.c — the damage engine (core/damage.h): every changed byte is found, in every tile
+ * test_damage.c — the damage engine (core/refresh/damage.h): every changed byte is found, in every tile
  * position and at the last byte of every row and of the frame; nothing unchanged is reported;
  * merged rectangles cover exactly the damaged tiles; OS-provided rectangles; idle probes.
  *
@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "harness.h"
-#include "../../core/damage.h"
+#include "../../core/refresh/damage.h"
 
 /* A framebuffer, its damage tracker, and an expected-coverage map (one byte per pixel). */
 struct frame {

@@ -1,5 +1,5 @@
 /*
- * test_edid.c — core/edid.c against EDIDs built here byte by byte from the VESA E-EDID layout,
+ * test_edid.c — core/gpu/edid.c against EDIDs built here byte by byte from the VESA E-EDID layout,
  * against QEMU's generator output (tests/unit/edid_samples, expected values from edid-decode's
  * report), and against every malformed variant we could think of.
  */
@@ -12,7 +12,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "../../core/edid.h"
+#include "../../core/gpu/edid.h"
 
 /* ---- an EDID builder, independent of the parser ---- */
 

@@ -1,5 +1,5 @@
 /*
- * test_fault_3d.c — device faults on the 3D (virgl) path, through core/vgpu3d.h against the
+ * test_fault_3d.c — device faults on the 3D (virgl) path, through core/gpu3d/vgpu3d.h against the
  * sim's 3D side (sim/gpu3d.c): an error response to each 3D command, bad capsets, wrong or
  * short responses (the device latches broken, vgpu_recover brings 3D back), a fence that never
  * completes.  After each fault the core's 3D records must match what the device holds, and the
@@ -8,9 +8,9 @@
 #include <string.h>
 
 #include "harness.h"
-#include "../../core/vgpu3d.h"
-#include "../../core/virgl_proto.h"
-#include "../../core/virtio_gpu_proto3d.h"
+#include "../../core/gpu3d/vgpu3d.h"
+#include "../../core/gpu3d/virgl_proto.h"
+#include "../../core/gpu3d/virtio_gpu_proto3d.h"
 
 #define TIMEOUT_MS 100u
 #define TEX_W 16u

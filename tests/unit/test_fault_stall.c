@@ -9,7 +9,7 @@
 
 #define W 80
 #define H 48
-#define POLL_SLICE_NS 20000000ull     /* core/cmd.c: how long a waiter sleeps before polling */
+#define POLL_SLICE_NS 20000000ull     /* core/gpu/cmd.c: how long a waiter sleeps before polling */
 
 static uint64_t elapsed_since(struct t *t, uint64_t start)
 {

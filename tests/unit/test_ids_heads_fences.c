@@ -5,7 +5,7 @@
  */
 #include "harness.h"
 
-#include "../../core/idalloc.h"
+#include "../../core/base/idalloc.h"
 
 #define EVERY_ID (IDALLOC_CAPACITY - 1u)   /* id 0 means "no resource" */
 

@@ -1,5 +1,5 @@
 /*
- * test_modes.c — core/modes.c: merging host size, EDID modes and the common-size table, the
+ * test_modes.c — core/gpu/modes.c: merging host size, EDID modes and the common-size table, the
  * limits, the one preferred mode, the refresh rule and the order.  EDID input is built here as
  * struct vgpu_edid_info, so these tests do not depend on the parser.
  */
@@ -10,7 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "../../core/modes.h"
+#include "../../core/gpu/modes.h"
 
 #define NSTANDARD 17
 #define CAP 128

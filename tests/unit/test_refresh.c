@@ -1,5 +1,5 @@
 /*
- * test_refresh.c — the refresh engine (core/refresh.h) with the real core against the software
+ * test_refresh.c — the refresh engine (core/refresh/refresh.h) with the real core against the software
  * device: every change reaches the device, nothing unchanged is sent, backpressure keeps damage,
  * OS-provided rectangles skip the scan, idle probes; and the adaptive-rate state machine.
  *
@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "harness.h"
-#include "../../core/refresh.h"
+#include "../../core/refresh/refresh.h"
 
 #define POISON 0x00ff00ffu
 #define MS     1000000ull

@@ -12,9 +12,9 @@
 #include <cmocka.h>
 
 #include "../../sim/sim.h"
-#include "../../core/virtio_gpu_proto.h"
-#include "../../core/virtio_pci_regs.h"
-#include "../../core/vring.h"
+#include "../../core/gpu/virtio_gpu_proto.h"
+#include "../../core/virtio/virtio_pci_regs.h"
+#include "../../core/virtio/vring.h"
 
 #define ARENA_BASE 0x200000000ull
 #define ARENA_SIZE (8u << 20)

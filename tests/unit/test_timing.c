@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "../../core/timing.h"
+#include "../../core/gpu/timing.h"
 
 struct dmt_rb { uint32_t w, h; uint64_t clock_hz; uint32_t h_total, v_total, vsync; };
 

@@ -1,5 +1,5 @@
 /*
- * test_uc3d.c — the 3D user client's bookkeeping (core/uc3d.c), shared by the kext's user client
+ * test_uc3d.c — the 3D user client's bookkeeping (core/gpu3d/uc3d.c), shared by the kext's user client
  * and the test guest's vtest server: ownership, limits, argument checks, what a device reset
  * drops and how the front end gets its memory back.
  */
@@ -10,7 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "../../core/uc3d.h"
+#include "../../core/gpu3d/uc3d.h"
 
 struct drops { unsigned done, kept; void *last; };
 

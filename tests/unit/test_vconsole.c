@@ -1,5 +1,5 @@
 /*
- * test_vconsole.c — the virtio-console control protocol (core/vcon_ctrl.h) on control messages
+ * test_vconsole.c — the virtio-console control protocol (core/console/vcon_ctrl.h) on control messages
  * written here byte by byte from VIRTIO 1.2 §5.3.6.2 (le32 id, le16 event, le16 value, then the
  * name for PORT_NAME), including QEMU 7.2's habit of ending names with a NUL; and vcon_open()
  * refusing a function that is not a console.
@@ -12,8 +12,8 @@
 #include <cmocka.h>
 
 #include "host_os.h"
-#include "../../core/vcon_ctrl.h"
-#include "../../core/vconsole.h"
+#include "../../core/console/vcon_ctrl.h"
+#include "../../core/console/vconsole.h"
 
 enum { ADD = 1, REMOVE = 2, READY = 3, CONSOLE = 4, RESIZE = 5, OPEN = 6, NAME = 7 };
 

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "../../core/vdagent.h"
+#include "../../agent/vdagent.h"
 
 #define CAP 4096u
 

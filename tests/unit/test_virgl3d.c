@@ -10,10 +10,10 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "../../core/res3d_check.h"
-#include "../../core/virgl_caps.h"
-#include "../../core/virgl_enc.h"
-#include "../../core/virgl_proto.h"
+#include "../../core/gpu3d/res3d_check.h"
+#include "../../core/gpu3d/virgl_caps.h"
+#include "../../guest/virgl_enc.h"
+#include "../../core/gpu3d/virgl_proto.h"
 
 static void put32(uint8_t *b, uint32_t off, uint32_t v)
 {

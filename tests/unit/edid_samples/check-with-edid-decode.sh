@@ -1,5 +1,5 @@
 #!/bin/sh
-# Cross-check core/edid.c against Debian's edid-decode (an independent parser) on every EDID
+# Cross-check core/gpu/edid.c against Debian's edid-decode (an independent parser) on every EDID
 # sample in this directory: sizes, refresh rates and the preferred timing must agree (rules in
 # compare_edid_decode.py).  Prints "N passed, N failed"; exits non-zero on any disagreement.
 # Usage: tests/unit/edid_samples/check-with-edid-decode.sh   (CC, PYTHON may be overridden)

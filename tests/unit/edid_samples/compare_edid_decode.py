@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Compare core/edid.c's modes (edid_dump output) with edid-decode's report of the base block.
+"""Compare core/gpu/edid.c's modes (edid_dump output) with edid-decode's report of the base block.
 
 usage: compare_edid_decode.py EDID_FILE DECODE_TXT DUMP_TXT     exit 0 when they agree
 

@@ -1,11 +1,11 @@
 /*
- * edid_dump.c — print what core/edid.c makes of an EDID file, one mode a line, for
+ * edid_dump.c — print what core/gpu/edid.c makes of an EDID file, one mode a line, for
  * check-with-edid-decode.sh:   "<w> <h> <refresh_mhz> <0|1 preferred>"
  * A first line "ok <nmodes>" or "error <status>" says whether the parse succeeded.
  */
 #include <stdio.h>
 
-#include "edid.h"
+#include "gpu/edid.h"
 
 int main(int argc, char **argv)
 {

@@ -1,0 +1,8 @@
+# The driver core (core/README.md): its one list of sources and its one include root.  Every build
+# of the core (kext, test guest, unit tests, fuzzing, benchmarks) takes these; the Makefile reads
+# this fragment before the others, so they may use the lists in immediate assignments.
+CORE_ROOMS    := base virtio gpu refresh gpu3d console
+CORE_SRCS     := $(sort $(foreach room,$(CORE_ROOMS),$(wildcard core/$(room)/*.c)))
+CORE_HDRS     := core/vgpu_os.h $(sort $(foreach room,$(CORE_ROOMS),$(wildcard core/$(room)/*.h)))
+# Includes name the room: #include "gpu/vgpu.h".
+CORE_INCLUDE  := -Icore
