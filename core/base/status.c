@@ -1,5 +1,5 @@
 /* status.c — names for enum vgpu_status, for logs and test output. */
-#include "gpu/vgpu.h"
+#include "base/status.h"
 
 const char *vgpu_status_name(int status)
 {

@@ -2,7 +2,6 @@
 #include "console/vcon_bufq.h"
 
 #include "base/util.h"
-#include "gpu/vgpu.h"
 
 int vcon_bufq_create(struct vcon_bufq *q, struct vpci *pci, uint16_t index, uint16_t max_size,
                      bool receive, bool event_idx, uint16_t msix_vector)

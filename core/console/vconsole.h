@@ -21,7 +21,8 @@
 #include <stdint.h>
 
 #include "console/vcon_ctrl.h"
-#include "gpu/vgpu.h"
+#include "base/status.h"
+#include "virtio/virtio_irq.h"
 
 struct vcon_params {
     enum vgpu_irq_mode irq_mode;   /* MSI-X: vector 0 = configuration, 1 = queues (or all on 0) */

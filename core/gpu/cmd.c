@@ -26,6 +26,20 @@
 #define RESP_ERR_FIRST 0x1200u
 #define RESP_ERR_LAST  0x12ffu
 
+/* ---- a device that broke the protocol ---- */
+
+void cmd_mark_broken(struct vgpu_dev *dev, const char *why)
+{
+    if (!dev->broken)
+        vgpu_err(dev->os, "device disabled until reset: %s", VGPU_STR(why));
+    dev->broken = true;
+    if (!dev->reset_reported) {
+        dev->reset_reported = true;
+        vgpu_os_event(dev->os, VGPU_OS_EVENT_NEEDS_RESET);
+    }
+    vgpu_os_wake(dev->os);
+}
+
 /* ---- queue setup ---- */
 
 static void layout_slots(struct gpu_queue *q, bool cursor)
@@ -162,7 +176,7 @@ static void finish_unwaited(struct vgpu_dev *dev, struct gpu_queue *q, struct gp
         if (rc == VGPU_E_DEVICE)
             dev->stats.async_errors++;
         else if (rc != VGPU_OK)
-            vgpu_mark_broken(dev, "bad response to a fenced command");
+            cmd_mark_broken(dev, "bad response to a fenced command");
     }
     free_slot(q, s);
 }
@@ -183,7 +197,7 @@ static unsigned harvest_queue(struct vgpu_dev *dev, struct gpu_queue *q)
     while (q->slots && (rc = vq_next_used(&q->vq, &token, &len)) == 1) {
         struct gpu_slot *s = token;
         if (!token_is_slot(q, token)) {   /* our own bookkeeping, never device data */
-            vgpu_mark_broken(dev, "completion for a slot not in flight");
+            cmd_mark_broken(dev, "completion for a slot not in flight");
             return n;
         }
         s->used_len = len;
@@ -193,7 +207,7 @@ static unsigned harvest_queue(struct vgpu_dev *dev, struct gpu_queue *q)
             finish_unwaited(dev, q, s);
     }
     if (q->slots && q->vq.broken)
-        vgpu_mark_broken(dev, "bad used ring entry");
+        cmd_mark_broken(dev, "bad used ring entry");
     if (q->slots)
         vq_arm_interrupt(&q->vq);
     return n;
@@ -218,7 +232,7 @@ static void poll_device_status(struct vgpu_dev *dev)
 {
     if (dev->params.irq_mode == VGPU_IRQ_POLL && !dev->broken &&
         (vpci_status(&dev->pci) & VIRTIO_STATUS_NEEDS_RESET))
-        vgpu_mark_broken(dev, "device asked for a reset");
+        cmd_mark_broken(dev, "device asked for a reset");
 }
 
 /*
@@ -286,7 +300,7 @@ static int wait_for_room(struct vgpu_dev *dev, wait_cond cond, const void *arg)
     int rc = wait_until(dev, cond, arg, deadline_from_now(dev));
 
     if (rc == VGPU_E_TIMEOUT)
-        vgpu_mark_broken(dev, "no command completed for a whole timeout");
+        cmd_mark_broken(dev, "no command completed for a whole timeout");
     return rc;
 }
 
@@ -566,14 +580,14 @@ int cmd_run_chain(struct vgpu_dev *dev, const struct gpu_cmd_chain *cc)
     if (rc != VGPU_OK) {
         abandon_slot(dev, q, s);
         if (rc == VGPU_E_TIMEOUT)
-            vgpu_mark_broken(dev, "command timed out");
+            cmd_mark_broken(dev, "command timed out");
         return rc;
     }
     rc = check_response(dev, q, s, req_type_of(q, s));
     if (rc == VGPU_OK && c->resp)
         vgpu_copy(c->resp, s->cpu + q->resp_off, c->resp_len);
     if (rc == VGPU_E_PROTO)
-        vgpu_mark_broken(dev, "bad response");
+        cmd_mark_broken(dev, "bad response");
     release_slot(dev, q, s);
     return rc;
 }
@@ -688,6 +702,6 @@ int cmd_wait_idle(struct vgpu_dev *dev)
 {
     int rc = wait_until(dev, queues_idle, NULL, deadline_from_now(dev));
     if (rc == VGPU_E_TIMEOUT)
-        vgpu_mark_broken(dev, "queued commands never completed");
+        cmd_mark_broken(dev, "queued commands never completed");
     return rc;
 }

@@ -31,6 +31,10 @@ struct gpu_cmd_chain {
                                         caller reads it after success */
 };
 
+/* Latch the device broken (a bad response, a timeout, a reset request) and tell the host once;
+ * every command then fails with VGPU_E_BROKEN until vgpu_recover(). */
+void cmd_mark_broken(struct vgpu_dev *dev, const char *why);
+
 int  gpu_queue_setup(struct vgpu_dev *dev, struct gpu_queue *q, uint16_t index, bool cursor);
 void gpu_queue_teardown(struct vgpu_dev *dev, struct gpu_queue *q);
 

@@ -15,6 +15,14 @@
 #include "virtio/virtio_pci.h"
 #include "virtio/virtqueue.h"
 
+struct obj3d;
+
+/* What happens to the device that a layer above the 2D core must act on. */
+enum vgpu_lifetime_event {
+    VGPU_LIFETIME_CLOSE,         /* vgpu_close(): free everything */
+    VGPU_LIFETIME_RESET,         /* vgpu_recover() reset the device: the host forgot every object */
+};
+
 /*
  * A command slot: one request/response buffer pair in DMA memory, owned by at most one command.
  * Layout inside the slot: [indirect table][request][response].
@@ -76,8 +84,11 @@ struct vgpu_dev {
     struct vgpu_dma orphan;      /* memory entries a timed-out command may still read; freed after reset */
     struct vgpu_stats stats;
     struct virtio_gpu_resp_edid edid_resp;   /* scratch: too big for a kernel stack */
-    bool     want_3d;            /* opened with vgpu3d_open(): VIRTIO_GPU_F_VIRGL is asked for */
-    struct obj3d *objs;             /* 3D object records (obj3d.h); NULL until the first 3D call */
+    uint64_t extra_features;     /* asked for beyond the 2D set (vgpu3d_open: VIRTIO_GPU_F_VIRGL) */
+    struct obj3d *objs;          /* the 3D layer's records (gpu3d/obj3d.h); NULL until its first call */
+    /* The one way the 2D core reaches the 3D layer: its part in close and reset, installed with
+     * its records, NULL without them. */
+    void (*on_lifetime)(struct vgpu_dev *dev, enum vgpu_lifetime_event what);
 };
 
 static inline bool vgpu_has_feature(const struct vgpu_dev *dev, unsigned bit)
@@ -85,7 +96,8 @@ static inline bool vgpu_has_feature(const struct vgpu_dev *dev, unsigned bit)
     return (dev->features >> bit) & 1u;
 }
 
-/* Latch the device broken and tell the host once. */
-void vgpu_mark_broken(struct vgpu_dev *dev, const char *why);
+/* vgpu_open() with features asked for beyond the 2D set (the 3D layer's vgpu3d_open()). */
+int vgpu_open_with(void *os, const struct vgpu_params *params, uint64_t extra_features,
+                   struct vgpu_dev **out);
 
 #endif /* VGPU_DEV_H */

@@ -5,10 +5,8 @@
 #include "gpu/cursor.h"
 #include "gpu/dev.h"
 #include "gpu/display.h"
-#include "gpu3d/obj3d.h"
 #include "base/log.h"
 #include "base/util.h"
-#include "gpu3d/vgpu3d.h"
 #include "virtio/virtio_pci_regs.h"
 
 #define DEFAULT_TIMEOUT_MS 5000u
@@ -17,18 +15,6 @@
 /* Everything the core implements; a feature outside this set is never accepted. */
 #define WANTED_FEATURES ((1ull << VIRTIO_F_VERSION_1) | (1ull << VIRTIO_F_INDIRECT_DESC) | \
                          (1ull << VIRTIO_F_EVENT_IDX) | (1ull << VIRTIO_GPU_F_EDID))
-
-void vgpu_mark_broken(struct vgpu_dev *dev, const char *why)
-{
-    if (!dev->broken)
-        vgpu_err(dev->os, "device disabled until reset: %s", VGPU_STR(why));
-    dev->broken = true;
-    if (!dev->reset_reported) {
-        dev->reset_reported = true;
-        vgpu_os_event(dev->os, VGPU_OS_EVENT_NEEDS_RESET);
-    }
-    vgpu_os_wake(dev->os);
-}
 
 /* ---- configuration space ---- */
 
@@ -63,7 +49,7 @@ static void take_config_events(struct vgpu_dev *dev)
     uint32_t ev;
 
     if (vpci_status(&dev->pci) & VIRTIO_STATUS_NEEDS_RESET)
-        vgpu_mark_broken(dev, "device asked for a reset");
+        cmd_mark_broken(dev, "device asked for a reset");
     if (vpci_device_read32(&dev->pci, VIRTIO_GPU_CFG_EVENTS_READ, &ev) != VGPU_OK ||
         !(ev & VIRTIO_GPU_EVENT_DISPLAY))
         return;
@@ -103,7 +89,7 @@ static int device_setup(struct vgpu_dev *dev)
         return rc;
     vpci_add_status(&dev->pci, VIRTIO_STATUS_ACKNOWLEDGE);
     vpci_add_status(&dev->pci, VIRTIO_STATUS_DRIVER);
-    rc = vpci_negotiate(&dev->pci, WANTED_FEATURES | (dev->want_3d ? 1ull << VIRTIO_GPU_F_VIRGL : 0),
+    rc = vpci_negotiate(&dev->pci, WANTED_FEATURES | dev->extra_features,
                         &dev->features);
     if (rc == VGPU_OK)
         rc = read_num_scanouts(dev);
@@ -131,7 +117,8 @@ static void device_teardown(struct vgpu_dev *dev)
     dev->orphan.cpu = NULL;
 }
 
-static int open_device(void *os, const struct vgpu_params *params, bool want_3d, struct vgpu_dev **out)
+int vgpu_open_with(void *os, const struct vgpu_params *params, uint64_t extra_features,
+                   struct vgpu_dev **out)
 {
     struct vgpu_dev *dev;
     int rc;
@@ -143,7 +130,7 @@ static int open_device(void *os, const struct vgpu_params *params, bool want_3d,
         return VGPU_E_NOMEM;
     dev->os = os;
     dev->params = *params;
-    dev->want_3d = want_3d;
+    dev->extra_features = extra_features;
     dev->timeout_ns = (uint64_t)(params->cmd_timeout_ms ? params->cmd_timeout_ms : DEFAULT_TIMEOUT_MS) * 1000000u;
     rc = vpci_probe(&dev->pci, os, VIRTIO_PCI_DEVICE_GPU);
     if (rc == VGPU_OK)
@@ -164,19 +151,15 @@ static int open_device(void *os, const struct vgpu_params *params, bool want_3d,
 
 int vgpu_open(void *os, const struct vgpu_params *params, struct vgpu_dev **out)
 {
-    return open_device(os, params, false, out);
-}
-
-int vgpu3d_open(void *os, const struct vgpu_params *params, struct vgpu_dev **out)
-{
-    return open_device(os, params, true, out);
+    return vgpu_open_with(os, params, 0, out);
 }
 
 void vgpu_close(struct vgpu_dev *dev)
 {
     if (!dev)
         return;
-    obj3d_close(dev);
+    if (dev->on_lifetime)
+        dev->on_lifetime(dev, VGPU_LIFETIME_CLOSE);
     cursor_release_all(dev);
     display_release_all(dev);
     device_teardown(dev);
@@ -233,14 +216,15 @@ int vgpu_recover(struct vgpu_dev *dev)
 
     vgpu_info(dev->os, "recovering: resetting the device");
     device_teardown(dev);
-    obj3d_forget(dev);
+    if (dev->on_lifetime)
+        dev->on_lifetime(dev, VGPU_LIFETIME_RESET);
     rc = device_setup(dev);
     if (rc == VGPU_OK)
         rc = display_restore(dev);
     if (rc == VGPU_OK)
         rc = cursor_restore(dev);
     if (rc != VGPU_OK) {
-        vgpu_mark_broken(dev, "recovery failed");
+        cmd_mark_broken(dev, "recovery failed");
         return rc;
     }
     vgpu_info(dev->os, "recovered");

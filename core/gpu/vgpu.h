@@ -16,31 +16,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/status.h"
+#include "virtio/virtio_irq.h"
+
 #define VGPU_MAX_SCANOUTS   16
 #define VGPU_CURSOR_SIZE    64      /* cursor images are 64x64 ARGB (B8G8R8A8 in memory) */
 #define VGPU_EDID_MAX       1024    /* the protocol's EDID buffer size */
 #define VGPU_BYTES_PER_PIXEL 4      /* framebuffers are B8G8R8X8: 0x00RRGGBB little-endian words */
 #define VGPU_MAX_DIMENSION  16384u  /* the largest width or height accepted from host or caller */
-
-enum vgpu_status {
-    VGPU_OK            = 0,
-    VGPU_E_INVAL       = -1,  /* a caller's argument is out of range */
-    VGPU_E_NOMEM       = -2,  /* an allocation failed */
-    VGPU_E_NODEV       = -3,  /* not a usable virtio-gpu device (capabilities, features, queues) */
-    VGPU_E_TIMEOUT     = -4,  /* the device did not complete a command in time */
-    VGPU_E_DEVICE      = -5,  /* the device answered with an error response (ERR_*) */
-    VGPU_E_PROTO       = -6,  /* the device broke the protocol (bad response, bad used entry) */
-    VGPU_E_BUSY        = -7,  /* no room in a ring; try again after completions */
-    VGPU_E_BROKEN      = -8,  /* the device is latched broken: vgpu_recover() is needed */
-    VGPU_E_UNSUPPORTED = -9,  /* the device lacks what the call needs */
-};
-const char *vgpu_status_name(int status);
-
-enum vgpu_irq_mode {
-    VGPU_IRQ_POLL = 0,  /* no interrupts: completions are found by polling while waiting */
-    VGPU_IRQ_INTX = 1,  /* legacy line interrupt: read the ISR with vgpu_intx_status() */
-    VGPU_IRQ_MSIX = 2,  /* MSI-X: vector 0 = configuration change, vector 1 = queues (or all on 0) */
-};
 
 struct vgpu_params {
     enum vgpu_irq_mode irq_mode;
@@ -56,8 +39,6 @@ int  vgpu_open(void *os, const struct vgpu_params *params, struct vgpu_dev **out
 void vgpu_close(struct vgpu_dev *dev);
 
 /* ---- Interrupts ---- */
-#define VGPU_CAUSE_QUEUE  0x1u   /* a used ring advanced */
-#define VGPU_CAUSE_CONFIG 0x2u   /* device configuration changed (display event, needs-reset) */
 /* INTx: read and clear the ISR (lock-free, primary-interrupt safe); 0 means "not ours". */
 uint32_t vgpu_intx_status(struct vgpu_dev *dev);
 /* The causes a given MSI-X vector stands for. */

@@ -1,8 +1,15 @@
-/* obj3d.c — the 3D object records: allocation, lookups, lifetime across close and reset. */
+/* obj3d.c — the 3D object records: allocation, lookups, lifetime across open, close and reset. */
 #include "gpu3d/obj3d.h"
 
 #include "base/log.h"
 #include "base/util.h"
+
+static void obj3d_on_lifetime(struct vgpu_dev *dev, enum vgpu_lifetime_event what);
+
+int vgpu3d_open(void *os, const struct vgpu_params *params, struct vgpu_dev **out)
+{
+    return vgpu_open_with(os, params, 1ull << VIRTIO_GPU_F_VIRGL, out);
+}
 
 struct obj3d *obj3d_get(struct vgpu_dev *dev, int *rc)
 {
@@ -17,6 +24,7 @@ struct obj3d *obj3d_get(struct vgpu_dev *dev, int *rc)
             return NULL;
         }
         idalloc_init(&dev->objs->ctx_ids);
+        dev->on_lifetime = obj3d_on_lifetime;
     }
     *rc = VGPU_OK;
     return dev->objs;
@@ -64,16 +72,15 @@ void obj3d_set_attached(struct obj3d *objs, struct ctx3d *c, uint32_t res, bool 
     }
 }
 
-void obj3d_close(struct vgpu_dev *dev)
+static void obj3d_close(struct vgpu_dev *dev)
 {
     struct obj3d *objs = dev->objs;
 
-    if (!objs)
-        return;
     ctx3d_destroy_all(dev, objs);
     res3d_destroy_all(dev, objs);
     vgpu_os_free(dev->os, objs, sizeof(*objs));
     dev->objs = NULL;
+    dev->on_lifetime = NULL;
 }
 
 /*
@@ -81,13 +88,11 @@ void obj3d_close(struct vgpu_dev *dev)
  * resource id allocator, so only our records go.  Context ids are put back (their allocator is
  * next-fit: a lost id is not handed out again soon, so a late caller gets "no such context").
  */
-void obj3d_forget(struct vgpu_dev *dev)
+static void obj3d_forget(struct vgpu_dev *dev)
 {
     struct obj3d *objs = dev->objs;
     uint32_t i, lost = 0;
 
-    if (!objs)
-        return;
     for (i = 0; i < VGPU3D_MAX_CONTEXTS; i++) {
         if (objs->ctx[i].id == 0)
             continue;
@@ -100,6 +105,14 @@ void obj3d_forget(struct vgpu_dev *dev)
     vgpu_zero(objs->scanout_res, sizeof(objs->scanout_res));
     objs->stats.live_contexts = objs->stats.live_resources = objs->stats.live_attachments = 0;
     vgpu_info(dev->os, "3D: device reset, %u contexts lost", lost);
+}
+
+static void obj3d_on_lifetime(struct vgpu_dev *dev, enum vgpu_lifetime_event what)
+{
+    if (what == VGPU_LIFETIME_CLOSE)
+        obj3d_close(dev);
+    else
+        obj3d_forget(dev);
 }
 
 void vgpu3d_get_stats(const struct vgpu_dev *dev, struct vgpu3d_stats *out)

@@ -47,9 +47,6 @@ struct res3d *obj3d_find_res(struct obj3d *objs, uint32_t id);
 bool obj3d_is_attached(const struct ctx3d *c, uint32_t res);
 void obj3d_set_attached(struct obj3d *objs, struct ctx3d *c, uint32_t res, bool on);
 
-/* Hooks for vgpu.c: destroy everything at close; forget everything the device lost at a reset. */
-void obj3d_close(struct vgpu_dev *dev);
-void obj3d_forget(struct vgpu_dev *dev);
 /* Internal steps shared by the modules.  ctx3d_destroy_all() is for close: it does not wait for
  * queued work, since the device is reset right after. */
 void ctx3d_destroy_all(struct vgpu_dev *dev, struct obj3d *objs);

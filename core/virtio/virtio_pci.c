@@ -2,7 +2,6 @@
 #include "virtio/virtio_pci.h"
 
 #include "base/log.h"
-#include "gpu/vgpu.h"
 #include "vgpu_os.h"
 #include "virtio/virtio_pci_regs.h"
 

@@ -9,7 +9,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "gpu/vgpu.h"
+#include "base/status.h"
+#include "virtio/virtio_irq.h"
 
 /* A structure's place: BAR index, offset and length, all checked against the BAR's size. */
 struct vpci_window {

@@ -3,8 +3,8 @@
 
 #include "base/le.h"
 #include "base/log.h"
+#include "base/status.h"
 #include "base/util.h"
-#include "gpu/vgpu.h"
 #include "virtio/vring.h"
 
 static uint32_t used_offset(uint16_t size)
