@@ -20,8 +20,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "console/vcon_ctrl.h"
 #include "base/status.h"
+#include "console/vcon_ctrl.h"
 #include "virtio/virtio_irq.h"
 
 struct vcon_params {

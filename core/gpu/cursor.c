@@ -1,10 +1,10 @@
 /* cursor.c — cursor image upload and position updates (VIRTIO 1.2 §5.7.6.10). */
 #include "gpu/cursor.h"
 
-#include "gpu/gpu2d.h"
 #include "base/le.h"
-#include "gpu/resource.h"
 #include "base/util.h"
+#include "gpu/gpu2d.h"
+#include "gpu/resource.h"
 
 #define CURSOR_BYTES (VGPU_CURSOR_SIZE * VGPU_CURSOR_SIZE * 4u)
 

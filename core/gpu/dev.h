@@ -7,11 +7,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "gpu/edid.h"
 #include "base/idalloc.h"
+#include "gpu/edid.h"
 #include "gpu/vgpu.h"
-#include "vgpu_os.h"
 #include "gpu/virtio_gpu_proto.h"
+#include "vgpu_os.h"
 #include "virtio/virtio_pci.h"
 #include "virtio/virtqueue.h"
 

@@ -1,13 +1,13 @@
 /* display.c — display info, EDID, mode sets and rectangle updates. */
 #include "gpu/display.h"
 
-#include "gpu/cmd.h"
-#include "gpu/gpu2d.h"
 #include "base/le.h"
 #include "base/log.h"
+#include "base/util.h"
+#include "gpu/cmd.h"
+#include "gpu/gpu2d.h"
 #include "gpu/modes.h"
 #include "gpu/resource.h"
-#include "base/util.h"
 
 static struct vgpu_scanout *scanout_of(struct vgpu_dev *dev, unsigned idx)
 {

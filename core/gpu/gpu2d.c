@@ -1,9 +1,9 @@
 /* gpu2d.c — virtio-gpu 2D and cursor commands, one small function each. */
 #include "gpu/gpu2d.h"
 
-#include "gpu/cmd.h"
 #include "base/le.h"
 #include "base/util.h"
+#include "gpu/cmd.h"
 
 /* A memory entry's length is 32-bit: longer segments go out as several entries. */
 #define MAX_ENTRY_LEN 0x80000000u

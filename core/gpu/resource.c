@@ -1,8 +1,8 @@
 /* resource.c — creating and destroying backed resources. */
 #include "gpu/resource.h"
 
-#include "gpu/gpu2d.h"
 #include "base/log.h"
+#include "gpu/gpu2d.h"
 
 int resource_create_backed(struct vgpu_dev *dev, uint32_t format, uint32_t w, uint32_t h,
                            const struct vgpu_dma_seg *segs, uint32_t nsegs, uint32_t *id_out)

@@ -1,12 +1,12 @@
 /* vgpu.c — device bring-up, interrupts, recovery and teardown. */
 #include "gpu/vgpu.h"
 
+#include "base/log.h"
+#include "base/util.h"
 #include "gpu/cmd.h"
 #include "gpu/cursor.h"
 #include "gpu/dev.h"
 #include "gpu/display.h"
-#include "base/log.h"
-#include "base/util.h"
 #include "virtio/virtio_pci_regs.h"
 
 #define DEFAULT_TIMEOUT_MS 5000u

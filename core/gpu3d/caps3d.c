@@ -1,9 +1,9 @@
 /* caps3d.c — capability sets: how many, what each is, the bytes, and the parsed virgl caps. */
-#include "gpu3d/obj3d.h"
-#include "gpu3d/gpu3d.h"
 #include "base/le.h"
 #include "base/log.h"
 #include "base/util.h"
+#include "gpu3d/gpu3d.h"
+#include "gpu3d/obj3d.h"
 
 bool vgpu3d_available(const struct vgpu_dev *dev)
 {

@@ -1,9 +1,9 @@
 /* ctx3d.c — 3D contexts: ids, attachments, command submission and per-context fences. */
-#include "gpu/cmd.h"
-#include "gpu3d/obj3d.h"
-#include "gpu3d/gpu3d.h"
 #include "base/log.h"
 #include "base/util.h"
+#include "gpu/cmd.h"
+#include "gpu3d/gpu3d.h"
+#include "gpu3d/obj3d.h"
 
 #define FENCE_WAIT_DESTROY_MS 5000u
 

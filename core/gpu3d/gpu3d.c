@@ -1,9 +1,9 @@
 /* gpu3d.c — virtio-gpu 3D commands, one small function each. */
 #include "gpu3d/gpu3d.h"
 
-#include "gpu/cmd.h"
 #include "base/le.h"
 #include "base/util.h"
+#include "gpu/cmd.h"
 
 static void init_hdr(struct virtio_gpu_ctrl_hdr *h, uint32_t type, uint32_t ctx)
 {

@@ -11,8 +11,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "gpu/dev.h"
 #include "base/idalloc.h"
+#include "gpu/dev.h"
 #include "gpu3d/vgpu3d.h"
 
 #define OBJ3D_RES_WORDS (IDALLOC_CAPACITY / 32u)

@@ -1,11 +1,11 @@
 /* res3d.c — 3D resources: creation with backing, transfers, scanout, destruction. */
-#include "gpu3d/obj3d.h"
+#include "base/log.h"
+#include "base/util.h"
 #include "gpu/gpu2d.h"
 #include "gpu3d/gpu3d.h"
-#include "base/log.h"
+#include "gpu3d/obj3d.h"
 #include "gpu3d/res3d_check.h"
 #include "gpu3d/virgl_proto.h"
-#include "base/util.h"
 
 static struct res3d *free_res_record(struct obj3d *objs)
 {

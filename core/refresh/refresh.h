@@ -26,8 +26,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "refresh/damage.h"
 #include "gpu/vgpu.h"
+#include "refresh/damage.h"
 
 /* ---- Adaptive refresh rate: a pure state machine over (changed?, clock) ---- */
 #define VGPU_REFRESH_ACTIVE_NS     16666667ull   /* 60 Hz while the screen changes */
