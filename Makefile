@@ -1,6 +1,7 @@
 # virtio-gpu-macos — top-level build.  `make test` runs every test, `make demo` the QEMU demo.
 # Each part of the tree adds its own rules in a fragment (*.mk) included below; a fragment appends
-# its Debian packages to DEB_PACKAGES and its test target to TESTS.
+# its Debian packages to DEB_PACKAGES and its test target to TESTS.  A path another fragment uses
+# goes in mk/paths.mk (`make test-makefiles` checks that the order fragments are read in does not matter).
 .DEFAULT_GOAL := all
 BUILD   ?= build
 OUT     ?= out
