@@ -74,11 +74,12 @@ def test_contents_follow_the_rules(archive, tmp_path):
 
 def test_the_agents_portable_sources_compile_from_the_archive(archive, tmp_path):
     """The archive alone builds the agent on a Mac: here, every portable file it compiles (the
-    macOS front end needs Apple's frameworks) compiles from the unpacked archive with nothing else."""
+    macOS front end needs Apple's frameworks) compiles from the unpacked archive with nothing else
+    (with build.sh's -Icore: includes name the core's room)."""
     root = unpack(archive[0], tmp_path)
     for src in ("agent/clip_logic.c", "agent/clip_pump.c", "agent/follow_logic.c", "agent/vdagent.c",
                 "agent/vdagent_codec.c"):
-        result = subprocess.run(["cc", "-std=c11", "-Wall", "-Wextra", "-Werror", "-c", src, "-o",
+        result = subprocess.run(["cc", "-std=c11", "-Wall", "-Wextra", "-Werror", "-Icore", "-c", src, "-o",
                                  str(tmp_path / "x.o")], cwd=root, capture_output=True, text=True)
         assert result.returncode == 0, f"{src}: {result.stderr}"
 
