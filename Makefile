@@ -1,6 +1,7 @@
 # virtio-gpu-macos — top-level build.  `make test` runs every test, `make demo` the QEMU demo.
 # Each part of the tree adds its own rules in a fragment (*.mk) included below; a fragment appends
-# its Debian packages to DEB_PACKAGES and its test target to TESTS.
+# its Debian packages to DEB_PACKAGES and its test target to TESTS.  A path another fragment uses
+# goes in mk/paths.mk (`make test-makefiles` checks that the order fragments are read in does not matter).
 .DEFAULT_GOAL := all
 BUILD   ?= build
 OUT     ?= out
@@ -14,8 +15,12 @@ TESTS :=
 # The project's one version number (kext Info.plist and kmod_info, tools' --version, make dist).
 PROJECT_VERSION := $(strip $(file < VERSION))
 
-include mk/core.mk
-include $(filter-out mk/core.mk,$(wildcard mk/*.mk))
+# mk/core.mk (the core's sources) and mk/paths.mk (paths several fragments use) come first, so every
+# fragment may use what they define while it is read; the others may come in any order
+# (`make test-makefiles` reads them reversed and compares).
+MK_FIRST     := mk/core.mk mk/paths.mk
+MK_FRAGMENTS := $(filter-out $(MK_FIRST),$(sort $(wildcard mk/*.mk)))
+include $(MK_FIRST) $(MK_FRAGMENTS)
 
 # On macOS `make` builds the kext (mk/macos.mk); everywhere it builds the test guest and the tools.
 all: $(GUEST_ELF) $(OC_KEXT_TOOL)

@@ -4,12 +4,10 @@
 #   make test-agent-install agent/macos/install.sh and uninstall.sh against a scratch root
 #   make guest-agent        (macOS) build/agent/virtio-guest-agent
 #   make bench-resize       resize latency on QEMU (bench/resize.py; also run by make bench)
-# (Fragments are included alphabetically: unit.mk's variables are not set yet here, so paths are
-# spelled out.)
 DEB_PACKAGES += python3-pytest
 TESTS += test-agent-install
 
-$(BUILD)/unit/test_follow_logic: $(BUILD)/unit/obj/agent/follow_logic.o
+$(UNIT_DIR)/test_follow_logic: $(call unit_obj,agent/follow_logic.c)
 
 .PHONY: test-agent-install guest-agent bench-resize
 test-agent-install:
@@ -20,6 +18,6 @@ GUEST_AGENT     := $(BUILD)/agent/virtio-guest-agent
 guest-agent:
 	sh agent/macos/build.sh $(abspath $(GUEST_AGENT))
 
-bench-resize: $(BUILD)/guest/vgpu-guest.elf
+bench-resize: $(GUEST_ELF)
 	@mkdir -p $(OUT)
-	$(PYTHON) bench/resize.py --guest $(BUILD)/guest/vgpu-guest.elf --json $(OUT)/bench.json
+	$(PYTHON) bench/resize.py --guest $(GUEST_ELF) --json $(BENCH_JSON)

@@ -1,5 +1,5 @@
 # Benchmarks (bench/, see bench/README.md).
-#   make bench        build with -O2 (no sanitizers), print the tables, write $(OUT)/bench.json,
+#   make bench        build with -O2 (no sanitizers), print the tables, write $(BENCH_JSON),
 #                     then the end-to-end part in QEMU (bench/e2e.py over the guest's `bench` and
 #                     `idle` commands, guest/PROTOCOL.md) adds its table and an "e2e" section
 #   BENCH_ROUNDS=N    best of N rounds (default 40)
@@ -22,7 +22,7 @@ BENCH_RENAMED    := vgpu_damage_init vgpu_damage_fini vgpu_damage_scan vgpu_dama
                     vgpu_damage_add_rect vgpu_damage_rects vgpu_damage_clear
 BENCH_BIN        := $(BENCH_DIR)/bench
 BENCH_ACCEL      ?= tcg
-BENCH_GUEST      ?= $(BUILD)/guest/vgpu-guest.elf
+BENCH_GUEST      ?= $(GUEST_ELF)
 
 $(BENCH_DIR)/obj/%.o: %.c mk/bench.mk
 	@mkdir -p $(@D)
@@ -39,9 +39,9 @@ $(BENCH_BIN): $(BENCH_OBJS) $(BENCH_SCALAR_OBJ)
 .PHONY: bench
 bench: $(BENCH_BIN)
 	@mkdir -p $(OUT)
-	$(BENCH_BIN) --json $(OUT)/bench.json --rounds $(BENCH_ROUNDS)
+	$(BENCH_BIN) --json $(BENCH_JSON) --rounds $(BENCH_ROUNDS)
 	@$(MAKE) --no-print-directory $(BENCH_GUEST) || echo "bench: no guest binary, QEMU part skipped"
-	$(PYTHON) bench/e2e.py --guest $(BENCH_GUEST) --json $(OUT)/bench.json --accel $(BENCH_ACCEL)
+	$(PYTHON) bench/e2e.py --guest $(BENCH_GUEST) --json $(BENCH_JSON) --accel $(BENCH_ACCEL)
 	@$(MAKE) --no-print-directory bench-resize || echo "bench: resize latency part failed"
 	@$(MAKE) --no-print-directory bench-3d || echo "bench: 3D part skipped (virtio-gpu-gl-pci could not start)"
 	@$(MAKE) --no-print-directory bench-gl || echo "bench: GL part skipped (mk/piglit.mk)"

@@ -2,21 +2,20 @@
 #   make test-e2e                 pytest on QEMU (TCG; VGPU_E2E_ACCEL=kvm|auto to change), timing summary
 #   make demo [VIEW=1]            screenshots in $(OUT)/demo, each checked; VIEW=1 opens a QEMU window
 #                                 (needs $DISPLAY and Debian's qemu-system-gui, not installed by `make deps`)
-# Both need the bare-metal guest, built by mk/guest.mk's rule for the same path.
+# Both need the bare-metal guest, GUEST_ELF (mk/guest.mk).
 DEB_PACKAGES += qemu-system-x86 python3-pytest python3-pil python3-numpy
 TESTS += test-e2e
 
-E2E_GUEST_ELF := $(BUILD)/guest/vgpu-guest.elf
-E2E_ENV       := VGPU_GUEST_ELF=$(abspath $(E2E_GUEST_ELF)) VGPU_OUT=$(abspath $(OUT))
+E2E_ENV       := VGPU_GUEST_ELF=$(abspath $(GUEST_ELF)) VGPU_OUT=$(abspath $(OUT))
 E2E_PYTEST    ?=
 
 .PHONY: test-e2e demo
-test-e2e: $(E2E_GUEST_ELF)
+test-e2e: $(GUEST_ELF)
 	$(E2E_ENV) $(PYTHON) -m pytest -p no:cacheprovider -q -rs --durations=0 --durations-min=0.2 \
 	    tests/e2e $(E2E_PYTEST)
 
 # A fresh clone needs the packages before it can build the guest, so deps runs first, in order.
 demo:
 	@$(MAKE) --no-print-directory deps
-	@$(MAKE) --no-print-directory $(E2E_GUEST_ELF)
-	$(PYTHON) tools/demo/demo.py --guest $(E2E_GUEST_ELF) --out $(OUT)/demo $(if $(VIEW),--view)
+	@$(MAKE) --no-print-directory $(GUEST_ELF)
+	$(PYTHON) tools/demo/demo.py --guest $(GUEST_ELF) --out $(OUT)/demo $(if $(VIEW),--view)

@@ -1,5 +1,6 @@
 # Bare-metal x86-64 test guest (guest/): boots under QEMU with -kernel and runs the unchanged core/
-# against QEMU's virtio-gpu-pci, driven over COM1 (guest/PROTOCOL.md).
+# against QEMU's virtio-gpu-pci, driven over COM1 (guest/PROTOCOL.md).  Its paths (GUEST_OUT, GUEST_ELF)
+# are in mk/paths.mk.
 #   make guest          build $(BUILD)/guest/vgpu-guest.elf
 #   make guest-smoke    boot it under TCG with a scripted command list and check the exit status
 #   make guest-run GUEST_APPEND='script=init;info'   interactive: serial on stdio
@@ -10,8 +11,6 @@ GUEST_CC      ?= gcc
 GUEST_LD      ?= ld
 GUEST_OBJCOPY ?= objcopy
 QEMU_X86      ?= qemu-system-x86_64
-GUEST_OUT     := $(BUILD)/guest
-GUEST_ELF     := $(GUEST_OUT)/vgpu-guest.elf
 GUEST_ELF64   := $(GUEST_OUT)/vgpu-guest64.elf
 GUEST_CORE    ?= $(CORE_SRCS)
 GUEST_SRCS    := $(wildcard guest/*.c) $(GUEST_CORE) $(wildcard agent/*.c)

@@ -26,7 +26,7 @@ KEXT_OBJDUMP      ?= llvm-objdump
 KEXT_LINUX_FLAGS   = -target $(KEXT_TARGET_x86_64) -isystem $(MACKERNELSDK)/Headers
 KEXT_TOOLCHAIN_ENV = MACKERNELSDK="$(MACKERNELSDK)" LD64="$(LD64)" CCTOOLS_PORT="$(CCTOOLS_PORT)" \
                      XNU="$(XNU)" IOGRAPHICS="$(IOGRAPHICS)" IOPCIFAMILY="$(IOPCIFAMILY)" \
-                     KEXT_CACHE="$(KEXT_CACHE)"
+                     KEXT_CACHE="$(KEXT_CACHE)" KEXT_CHECK_SCRIPT="$(KEXT_CHECK_SCRIPT)"
 
 .PHONY: kext kext-fetch kext-check test-kext-linux
 ifneq ($(shell uname -s),Darwin)

@@ -98,31 +98,31 @@ $(KEXT_MAC_ONLY):
 	@exit 2
 endif
 
-# ---- compile check against Apple's headers (acidanthera/MacKernelSDK), skipped when absent ----
-KEXT_CHECK_SCRIPT ?= ../shared/tools/kext-compile-check.sh
-KEXT_SDK_MIRROR   ?= ../.mirror/acidanthera+MacKernelSDK/repo
-KEXT_SDK_CACHE    ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/kext-sdk
-KEXT_CHECK_ROOT   := $(BUILD)/kext-compile-check
+# ---- compile check against Apple's headers (MacKernelSDK), skipped when absent ----
+# The team's script and the SDK are found by tools/kext-build/kext-toolchain (compile-check, sdk);
+# SDK_HEADERS=<dir> gives the headers directly.
+KEXT_COMPILE_CHECK_ROOT  := $(BUILD)/kext-compile-check
 # The build's warnings on top of the script's -Wall -Werror.  The script passes the SDK with -I, so
 # the SDK's stddef.h (ptrdiff_t from NULL - NULL) would warn; real builds take it as a system header.
-KEXT_CHECK_WARN   := $(WARN) -Wno-null-pointer-subtraction
+KEXT_COMPILE_CHECK_WARN  := $(WARN) -Wno-null-pointer-subtraction
 
 # Three passes, with the build's warnings: macos/ + core/ as release and as DEBUG=1, then kmod_info.c.
 # The script compiles <root>/macos/*.{cpp,c} and <root>/core/*.c only, so a scratch root holds
 # kmod_info.c and a flat copy of the core's sources (their includes resolve in the real core/).
-KEXT_CHECK_FLAGS  = $(KEXT_CHECK_WARN) -I$(abspath core)
+KEXT_COMPILE_CHECK_FLAGS  = $(KEXT_COMPILE_CHECK_WARN) -I$(abspath core)
 kext-compile-check: $(KEXT_KMOD_INFO)
-	@if [ ! -x "$(KEXT_CHECK_SCRIPT)" ]; then \
-	  exec scripts/skip-or-fail.sh project kext-compile-check "no $(KEXT_CHECK_SCRIPT): the team's shared tools (../shared) are not part of a clone"; fi; \
-	if [ -z "$$SDK_HEADERS" ] && [ ! -d "$(KEXT_SDK_CACHE)/MacKernelSDK/Headers" ] && [ ! -d "$(KEXT_SDK_MIRROR)" ]; then \
-	  exec scripts/skip-or-fail.sh external kext-compile-check "no Kernel.framework headers: set SDK_HEADERS=<dir>, or put a git copy of acidanthera/MacKernelSDK at $(KEXT_SDK_MIRROR)"; fi; \
-	rm -rf $(KEXT_CHECK_ROOT) && mkdir -p $(KEXT_CHECK_ROOT)/macos $(KEXT_CHECK_ROOT)/core && \
-	cp $(KEXT_KMOD_INFO) $(KEXT_CHECK_ROOT)/macos/ && cp $(KEXT_C_SRCS) $(KEXT_CHECK_ROOT)/core/ && \
-	export KEXT_CHECK_OPTIONAL=1 KEXT_SDK_MIRROR="$(abspath $(KEXT_SDK_MIRROR))" && \
-	echo "kext-compile-check: release" && EXTRA_FLAGS="$(KEXT_CHECK_FLAGS)" $(KEXT_CHECK_SCRIPT) . && \
-	EXTRA_FLAGS="$(KEXT_CHECK_FLAGS)" $(KEXT_CHECK_SCRIPT) $(KEXT_CHECK_ROOT) && \
-	echo "kext-compile-check: DEBUG=1" && EXTRA_FLAGS="$(KEXT_CHECK_FLAGS) -DDEBUG=1" $(KEXT_CHECK_SCRIPT) . && \
-	EXTRA_FLAGS="$(KEXT_CHECK_FLAGS) -DDEBUG=1" $(KEXT_CHECK_SCRIPT) $(KEXT_CHECK_ROOT)
+	@script=$$($(KEXT_TOOLCHAIN_ENV) $(KEXT_TOOLCHAIN) compile-check) || \
+	  exec scripts/skip-or-fail.sh project kext-compile-check "no kext-compile-check.sh (kext-toolchain compile-check): the team's shared tools are not part of a clone"; \
+	if [ -z "$$SDK_HEADERS" ]; then \
+	  sdk=$$($(KEXT_TOOLCHAIN_ENV) $(KEXT_TOOLCHAIN) sdk 2>/dev/null) || \
+	    exec scripts/skip-or-fail.sh external kext-compile-check "no Kernel.framework headers: set SDK_HEADERS=<dir> or MACKERNELSDK=<dir>, or run make kext-fetch"; \
+	  export SDK_HEADERS="$$sdk/Headers"; fi; \
+	rm -rf $(KEXT_COMPILE_CHECK_ROOT) && mkdir -p $(KEXT_COMPILE_CHECK_ROOT)/macos $(KEXT_COMPILE_CHECK_ROOT)/core && \
+	cp $(KEXT_KMOD_INFO) $(KEXT_COMPILE_CHECK_ROOT)/macos/ && cp $(KEXT_C_SRCS) $(KEXT_COMPILE_CHECK_ROOT)/core/ && \
+	echo "kext-compile-check: release" && EXTRA_FLAGS="$(KEXT_COMPILE_CHECK_FLAGS)" $$script . && \
+	EXTRA_FLAGS="$(KEXT_COMPILE_CHECK_FLAGS)" $$script $(KEXT_COMPILE_CHECK_ROOT) && \
+	echo "kext-compile-check: DEBUG=1" && EXTRA_FLAGS="$(KEXT_COMPILE_CHECK_FLAGS) -DDEBUG=1" $$script . && \
+	EXTRA_FLAGS="$(KEXT_COMPILE_CHECK_FLAGS) -DDEBUG=1" $$script $(KEXT_COMPILE_CHECK_ROOT)
 
 # ---- host tests: macos/*.cpp unchanged on a stand-in IOKit, wired to the software device ----
 # Only macos/vgpu_os_mmio.cpp (six raw pointer accessors) is swapped for tests/kext/fake_mmio.cpp.

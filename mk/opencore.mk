@@ -6,7 +6,6 @@
 DEB_PACKAGES += libplist-dev pkg-config mtools qemu-utils dosfstools fdisk python3-pytest
 TESTS += test-opencore
 
-OC_KEXT_TOOL     := $(BUILD)/tools/oc-kext
 OC_KEXT_TOOL_SAN := $(BUILD)/tools/sanitized/oc-kext
 OC_KEXT_SRCS     := $(wildcard tools/opencore/*.c)
 OC_KEXT_HDRS     := $(wildcard tools/opencore/*.h)
@@ -18,7 +17,7 @@ OC_SANITIZE      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sa
 OPENCORE_IMG    ?= $(OSX_KVM)/OpenCore/OpenCore.qcow2
 OPENCORE_CONFIG ?=
 OPENCORE_EFI    ?=
-KEXT            ?= $(BUILD)/virtio-gpu.kext
+KEXT            ?= $(KEXT_BUNDLE)
 # Which oc-kext the image script runs; the tests point it at the sanitized build.
 OC_KEXT         ?= $(OC_KEXT_TOOL)
 

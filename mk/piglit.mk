@@ -13,7 +13,6 @@ TESTS += test-piglit-short
 
 VTEST_BRIDGE      := $(BUILD)/vtest-bridge
 VTEST_BRIDGE_SRCS := $(wildcard tools/vtest-bridge/*.c)
-PIGLIT_GUEST_ELF  := $(BUILD)/guest/vgpu-guest.elf
 
 $(VTEST_BRIDGE): $(VTEST_BRIDGE_SRCS) $(wildcard tools/vtest-bridge/*.h) guest/vtlink.h
 	@mkdir -p $(@D)
@@ -24,27 +23,27 @@ $(GLFPS): bench/gl/glfps.c
 	@mkdir -p $(@D)
 	$(CC) $(CSTD) $(WARN) -O2 -o $@ $< -lEGL -lGLESv2
 
-bench-gl: $(GLFPS) $(VTEST_BRIDGE) $(PIGLIT_GUEST_ELF)
+bench-gl: $(GLFPS) $(VTEST_BRIDGE) $(GUEST_ELF)
 	@mkdir -p $(OUT)
 	$(PYTHON) bench/gl/gl_bench.py --glfps $(GLFPS) --bridge $(abspath $(VTEST_BRIDGE)) \
-	    --guest $(abspath $(PIGLIT_GUEST_ELF)) --json $(OUT)/bench.json
+	    --guest $(abspath $(GUEST_ELF)) --json $(BENCH_JSON)
 
 .PHONY: vtest-bridge test-piglit test-piglit-short test-piglit-robust bench-gl
 vtest-bridge: $(VTEST_BRIDGE)
 
-test-piglit: $(VTEST_BRIDGE) $(PIGLIT_GUEST_ELF)
+test-piglit: $(VTEST_BRIDGE) $(GUEST_ELF)
 	@mkdir -p $(OUT)/piglit
-	$(PYTHON) tests/piglit/run.py --bridge $(abspath $(VTEST_BRIDGE)) --guest $(abspath $(PIGLIT_GUEST_ELF)) \
+	$(PYTHON) tests/piglit/run.py --bridge $(abspath $(VTEST_BRIDGE)) --guest $(abspath $(GUEST_ELF)) \
 	    --subset full --out $(OUT)/piglit
 
-test-piglit-short: $(VTEST_BRIDGE) $(PIGLIT_GUEST_ELF)
+test-piglit-short: $(VTEST_BRIDGE) $(GUEST_ELF)
 	@mkdir -p $(OUT)/piglit
-	$(PYTHON) tests/piglit/run.py --bridge $(abspath $(VTEST_BRIDGE)) --guest $(abspath $(PIGLIT_GUEST_ELF)) \
+	$(PYTHON) tests/piglit/run.py --bridge $(abspath $(VTEST_BRIDGE)) --guest $(abspath $(GUEST_ELF)) \
 	    --subset short --out $(OUT)/piglit
-	$(PYTHON) tests/piglit/robust.py --bridge $(abspath $(VTEST_BRIDGE)) --guest $(abspath $(PIGLIT_GUEST_ELF)) \
+	$(PYTHON) tests/piglit/robust.py --bridge $(abspath $(VTEST_BRIDGE)) --guest $(abspath $(GUEST_ELF)) \
 	    --kills 2 --programs 10 --out $(OUT)/piglit
 
-test-piglit-robust: $(VTEST_BRIDGE) $(PIGLIT_GUEST_ELF)
+test-piglit-robust: $(VTEST_BRIDGE) $(GUEST_ELF)
 	@mkdir -p $(OUT)/piglit
-	$(PYTHON) tests/piglit/robust.py --bridge $(abspath $(VTEST_BRIDGE)) --guest $(abspath $(PIGLIT_GUEST_ELF)) \
+	$(PYTHON) tests/piglit/robust.py --bridge $(abspath $(VTEST_BRIDGE)) --guest $(abspath $(GUEST_ELF)) \
 	    --kills 10 --programs 1000 --out $(OUT)/piglit

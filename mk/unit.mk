@@ -5,7 +5,6 @@
 DEB_PACKAGES += libcmocka-dev pkg-config
 TESTS += test-unit core-freestanding
 
-UNIT_DIR      := $(BUILD)/unit
 UNIT_SANITIZE := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 # Recursive (=): pkg-config runs only when a test is built, i.e. after `make deps`.
 UNIT_CFLAGS    = $(CSTD) $(WARN) -g -O1 $(UNIT_SANITIZE) -MMD -MP $(CORE_INCLUDE) $(shell pkg-config --cflags cmocka)
@@ -16,7 +15,6 @@ UNIT_CORE_SRCS := $(CORE_SRCS)
 UNIT_HOST_SRCS := $(filter-out tests/unit/test_%.c,$(wildcard tests/unit/*.c))
 UNIT_TEST_SRCS := $(wildcard tests/unit/test_*.c)
 
-unit_obj = $(patsubst %.c,$(UNIT_DIR)/obj/%.o,$(1))
 UNIT_SIM_OBJS  := $(call unit_obj,$(UNIT_SIM_SRCS))
 UNIT_CORE_OBJS := $(call unit_obj,$(UNIT_CORE_SRCS))
 UNIT_HOST_OBJS := $(call unit_obj,$(UNIT_HOST_SRCS))

@@ -4,11 +4,9 @@
  * Beyond "no crash": a failed parse leaves the result zeroed; a good one keeps every limit in its
  * range, no format bit past the last format, and a terminated printable renderer name; a resource
  * the checks accept has the shape its target allows.
- *   clang -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -Icore tests/fuzz/fuzz_virgl_caps.c \
- *         core/gpu3d/virgl_caps.c core/gpu3d/res3d_check.c -o build/fuzz_virgl_caps
- *   build/fuzz_virgl_caps -max_total_time=60 -max_len=1500 build/fuzz/virgl_caps_corpus
+ *   make fuzz FUZZ_TARGETS=virgl_caps   (or make fuzz-virgl-caps: VIRGL_FUZZ_SECONDS, default 60)
  * Input: byte 0 picks the capset id (low 2 bits), bytes 1..40 are a resource description, the rest
- * is the capset.  (`make fuzz-virgl-caps` seeds the corpus with a capset QEMU's virgl reported.)
+ * is the capset.  Seeds: corpus/virgl_caps/ (mkseeds.c: one plausible capset as VIRGL and VIRGL2).
  */
 #include <stddef.h>
 #include <stdint.h>

@@ -2,7 +2,8 @@
  * mkseeds.c — writes the committed seed corpora (tests/fuzz/corpus/<target>/) from the software
  * device (sim/): its PCI configuration space for every layout it models, its EDIDs and display
  * layouts as response payloads, plus QEMU's own EDIDs from tests/unit/edid_samples, and short
- * tapes that steer the fixed and random sessions to each kind of fault.  `make fuzz-seeds`.
+ * tapes that steer the fixed and random sessions to each kind of fault, and a virgl capset for the
+ * capset parser.  `make fuzz-seeds`.
  *   mkseeds CORPUS_DIR EDID_SAMPLES_DIR
  * Tape layouts are described next to the code that reads them (dev_*.c, session_script.c).
  */
@@ -413,6 +414,42 @@ static void edid_seeds(const char *samples)
     }
 }
 
+/* ---- fuzz_virgl_caps: the capset id, a resource description (40 bytes), then the capset ---- */
+
+static void set32(uint8_t *p, uint32_t v)
+{
+    for (unsigned i = 0; i < 4; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+
+/* One capset with plausible limits at virgl_hw.h's offsets, offered as VIRGL (its first 308
+ * bytes) and as VIRGL2 (760), behind a 64x48 B8G8R8A8 2D texture the caps allow. */
+static void virgl_caps_seeds(void)
+{
+    static const uint32_t desc[10] = { 2, 1, 0x4000a, 64, 48, 1, 1, 0, 0, 0 };
+    static const struct { uint16_t off; uint32_t value; } fields[] = {
+        { 0, 2 },                                          /* max_version */
+        { 264, 450 }, { 268, 2048 }, { 272, 4 }, { 276, 1 }, { 280, 8 },
+                        /* glsl_level, array layers, streamout buffers, dual-source, render targets */
+        { 484, 16384 }, { 488, 2048 }, { 492, 16384 },     /* 2D, 3D, cube texture size */
+    };
+    uint8_t cap[760] = { 0 };
+
+    for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+        set32(cap + fields[i].off, fields[i].value);
+    cap[68] = 0xff;                   /* formats 0-7 renderable */
+    memcpy(cap + 696, "seed", 4);     /* renderer name */
+    for (uint8_t id = 1; id <= 2; id++) {
+        struct seed s = { .n = 0 };
+
+        put8(&s, id);
+        for (size_t i = 0; i < 10; i++)
+            put32(&s, desc[i]);
+        put(&s, cap, id == 1 ? 308 : sizeof(cap));
+        write_seed("virgl_caps", id == 1 ? "capset-virgl" : "capset-virgl2", &s);
+    }
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 3) {
@@ -431,5 +468,6 @@ int main(int argc, char **argv)
     resp_seeds(argv[2]);
     stateful_seeds();
     edid_seeds(argv[2]);
+    virgl_caps_seeds();
     return 0;
 }

@@ -14,8 +14,8 @@ for t in "$@"; do
     maxlen=4096
     [ "$t" = edid ] && maxlen=1026
     [ "$t" = virgl_caps ] && maxlen=1500
-    seeds=""   # the committed corpus, and one the target's own make rule keeps (mk/virgl.mk)
-    for d in "$src/corpus/$t" "$bin/${t}_corpus"; do [ -d "$d" ] && seeds="$seeds $d"; done
+    seeds=""
+    [ -d "$src/corpus/$t" ] && seeds="$src/corpus/$t"
     before=$(ls "$out" | wc -l)
     echo "fuzz $t: ${secs}s ..." >&2
     "$bin/fuzz_$t" -max_total_time="$secs" -print_final_stats=1 -max_len="$maxlen" -timeout=10 \
