@@ -3,13 +3,11 @@
  */
 #include <stdio.h>
 
-#include "core3d_model.hpp"
 #include "rig.hpp"
 
 void rigInit(Rig *r)
 {
     fake::reset();
-    model3d::reset();
     *r = Rig();
     sim_default_config(&r->cfg);
 }
@@ -17,6 +15,8 @@ void rigInit(Rig *r)
 void rigMakeDevice(Rig *r)
 {
     r->sim = sim_create(&r->cfg, fake::dmaMap, NULL);
+    if (r->onDevice)
+        r->onDevice(r->sim);
     r->pci = IOPCIDevice::fakeWithSim(r->sim, r->offerMsi);
     if (r->bootDisplay)
         r->pci->setProperty("AAPL,boot-display", 1, 32);
@@ -105,8 +105,6 @@ unsigned rigFinish(Rig *r)
         sim_destroy(r->sim);
     r->sim = NULL;
     apertureDrainForUnload();   /* the kext unloads: the apertures it kept go now */
-    if (model3d::liveContexts() || model3d::liveResources())
-        n += problem("3D objects left on the host");
     if (fake::liveObjects())
         n += problem("OSObjects leaked");
     if (fake::liveMallocs())
