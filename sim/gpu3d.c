@@ -276,6 +276,7 @@ static uint32_t cmd_create_3d(struct sim *sim, struct sim_elem *e)
     res->width = c.width;
     res->height = c.height;
     res->hostmem = bytes;
+    res->is3d = true;
     res->next = sim->resources;
     sim->resources = res;
     sim->stats.hostmem += bytes;
@@ -417,7 +418,9 @@ void sim_gpu3d_reset(struct sim *sim)
 void sim_3d(const struct sim *sim, struct sim_3d_view *out)
 {
     *out = sim->gpu3d.counts;
-    out->contexts = out->attachments = 0;
+    out->contexts = out->attachments = out->resources = 0;
+    for (const struct sim_resource *res = sim->resources; res; res = res->next)
+        out->resources += res->is3d;
     for (uint32_t i = 0; i < SIM_MAX_CTX; i++)
         out->contexts += sim->gpu3d.ctx[i] != 0;
     for (uint32_t i = 0; i < SIM_MAX_ATTACH; i++)

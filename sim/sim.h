@@ -140,6 +140,7 @@ void sim_set_capset(struct sim *sim, unsigned index, uint32_t id, uint32_t max_v
 struct sim_3d_view {
     uint32_t contexts;         /* live contexts */
     uint32_t attachments;      /* (context, live resource) pairs */
+    uint32_t resources;        /* live resources made by RESOURCE_CREATE_3D */
     uint64_t submits, submit_bytes;
     uint64_t transfers_to, transfers_from;
 };

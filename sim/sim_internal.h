@@ -54,6 +54,7 @@ struct sim_resource {
     uint64_t *ent_start;     /* byte offset of each entry inside the backing */
     uint64_t backing_bytes;
     uint32_t scanout_mask;
+    bool     is3d;           /* made by RESOURCE_CREATE_3D */
     struct sim_resource *next;
 };
 

@@ -83,8 +83,6 @@ static void twoCapsets(struct sim *sim)
     }
 }
 
-static uint32_t resources2d;   /* the device's resources at boot (framebuffers): not the client's */
-
 /* The device offers VIRGL (virtio spec 5.7.3) with the two capsets. */
 static void boot3d(Rig *r)
 {
@@ -92,17 +90,17 @@ static void boot3d(Rig *r)
     r->cfg.num_capsets = 2;
     r->onDevice = twoCapsets;
     assert_true(rigBoot(r));
-    resources2d = sim_stats(r->sim)->live_resources;
 }
 
-static unsigned hostContexts(Rig *r)
+static struct sim_3d_view host3d(Rig *r)
 {
     struct sim_3d_view v;
     sim_3d(r->sim, &v);
-    return v.contexts;
+    return v;
 }
 
-static unsigned hostResources(Rig *r) { return sim_stats(r->sim)->live_resources - resources2d; }
+static unsigned hostContexts(Rig *r) { return host3d(r).contexts; }
+static unsigned hostResources(Rig *r) { return host3d(r).resources; }
 static bool hostHasContext(Rig *r, uint32_t ctx) { return sim_3d_ctx_name(r->sim, ctx) != NULL; }
 static uint64_t deviceCommands(Rig *r) { return sim_stats(r->sim)->commands; }
 
