@@ -47,7 +47,7 @@ static void boot2d(Rig *r) { assert_true(rigBoot(r)); }
 /* ---- the host's side: the software device's 3D half ---- */
 
 /* Two capsets, the second too big for an inline IOKit reply (4096 bytes). */
-const uint32_t kCapsetSize[3] = { 0, 308, 5000 };   /* by id: VIRGL 1, VIRGL2 2 */
+static const uint32_t kCapsetSize[3] = { 0, 308, 5000 };   /* by id: VIRGL 1, VIRGL2 2 */
 
 static void put32(std::vector<uint8_t> &b, uint32_t off, uint32_t v)
 {

@@ -16,7 +16,7 @@ fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 $CC -std=c11 -Wall -Wextra -Werror -fsanitize=address,undefined -I"$root/core" \
-    "$here/edid_dump.c" "$root/core/edid.c" -o "$tmp/edid_dump"
+    "$here/edid_dump.c" "$root/core/gpu/edid.c" -o "$tmp/edid_dump"
 
 pass=0
 fail=0
