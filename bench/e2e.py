@@ -65,7 +65,7 @@ def measured(vm, command, timeout):
     return reply, v1 - v0, o1 - o0, wall
 
 def colour(i):
-    """colour(i) of GUEST-REQUEST.md as RGB."""
+    """colour(i) of guest/PROTOCOL.md ("Benchmark loops") as RGB."""
     return (i % 256, (i // 256) % 256, 0x80)
 
 def check_screen(screen, rect, n):

@@ -186,7 +186,7 @@ static int parse_bench(struct session *s, unsigned argc, char **argv, struct run
     return VGPU_OK;
 }
 
-/* The N updates of GUEST-REQUEST.md: pace, draw colour(i), submit; then wait for the device. */
+/* The N updates of a `bench` command: pace, draw colour(i), submit; then wait for the device. */
 static int run_updates(struct run *r, uint32_t n, uint32_t hz, uint64_t *ns)
 {
     const struct guest_fb *fb = &r->s->fb[r->scanout];

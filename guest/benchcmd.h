@@ -1,5 +1,5 @@
 /*
- * benchcmd.h — the `bench` and `idle` commands of guest/PROTOCOL.md (bench/GUEST-REQUEST.md):
+ * benchcmd.h — the `bench` and `idle` commands of guest/PROTOCOL.md ("Benchmark loops"):
  * update loops that run inside the guest, so `make bench` measures the driver, not the serial line.
  * They drive the refresh engine (core/refresh/refresh.h), one per scanout, made on first use.
  */

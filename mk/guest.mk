@@ -17,7 +17,7 @@ GUEST_SRCS    := $(wildcard guest/*.c) $(GUEST_CORE) $(wildcard agent/*.c)
 GUEST_ASMS    := $(wildcard guest/*.S)
 GUEST_OBJS    := $(patsubst %,$(GUEST_OUT)/obj/%.o,$(basename $(GUEST_SRCS) $(GUEST_ASMS)))
 # -mgeneral-regs-only: no SSE anywhere, so the interrupt entry saves no FPU state and KVM never has to
-# emulate an SSE instruction next to an MMIO exit (it cannot: tests/e2e/FINDINGS.md F1).
+# emulate an SSE instruction next to an MMIO exit (it cannot: docs/known-findings.md F1).
 GUEST_CFLAGS  := $(CSTD) $(WARN) -O2 -g -ffreestanding -fno-pic -fno-pie -mno-red-zone -mgeneral-regs-only \
                  -fno-stack-protector -fno-asynchronous-unwind-tables -mcmodel=small \
                  -nostdlib $(CORE_INCLUDE) -Iguest -Iagent -MMD -MP

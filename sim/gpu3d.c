@@ -127,12 +127,19 @@ static uint32_t cmd_capset(struct sim *sim, struct sim_elem *e)
 
 /* ---- contexts and attachments ---- */
 
-static uint32_t *ctx_slot(struct sim *sim, uint32_t id)
+static int ctx_index(const struct sim *sim, uint32_t id)
 {
     for (uint32_t i = 0; i < SIM_MAX_CTX; i++)
         if (sim->gpu3d.ctx[i] == id)
-            return &sim->gpu3d.ctx[i];
-    return NULL;
+            return (int)i;
+    return -1;
+}
+
+static uint32_t *ctx_slot(struct sim *sim, uint32_t id)
+{
+    int i = ctx_index(sim, id);
+
+    return i < 0 ? NULL : &sim->gpu3d.ctx[i];
 }
 
 /* An attachment whose resource was unreferenced is gone too (virglrenderer drops it). */
@@ -160,18 +167,24 @@ static void drop_ctx_attachments(struct sim *sim, uint32_t ctx)
 static uint32_t cmd_ctx_create(struct sim *sim, struct sim_elem *e)
 {
     struct spec_gpu_ctx_create c;
-    uint32_t id, *slot;
+    uint32_t id, nlen;
+    int at;
 
     if (!sim_read_cmd(sim, e, &c, sizeof(c)))
         return SPEC_GPU_RESP_ERR_UNSPEC;
     id = vgpu_from_le32(c.hdr.ctx_id);
-    if (vgpu_from_le32(c.nlen) > sizeof(c.debug_name))
-        sim_driver_error(sim, "ctx_create: name length %u", vgpu_from_le32(c.nlen));
+    nlen = vgpu_from_le32(c.nlen);
+    if (nlen > sizeof(c.debug_name)) {
+        sim_driver_error(sim, "ctx_create: name length %u", nlen);
+        nlen = sizeof(c.debug_name);
+    }
     if (id == 0 || ctx_slot(sim, id))
         return SPEC_GPU_RESP_ERR_INVALID_CONTEXT_ID;
-    if (!(slot = ctx_slot(sim, 0)))
+    if ((at = ctx_index(sim, 0)) < 0)
         return SPEC_GPU_RESP_ERR_OUT_OF_MEMORY;
-    *slot = id;
+    sim->gpu3d.ctx[at] = id;
+    memcpy(sim->gpu3d.ctx_name[at], c.debug_name, nlen);
+    sim->gpu3d.ctx_name[at][nlen] = '\0';
     return SPEC_GPU_RESP_OK_NODATA;
 }
 
@@ -263,6 +276,7 @@ static uint32_t cmd_create_3d(struct sim *sim, struct sim_elem *e)
     res->width = c.width;
     res->height = c.height;
     res->hostmem = bytes;
+    res->is3d = true;
     res->next = sim->resources;
     sim->resources = res;
     sim->stats.hostmem += bytes;
@@ -372,6 +386,8 @@ static uint32_t cmd_submit(struct sim *sim, struct sim_elem *e)
     }
     sim->gpu3d.counts.submits++;
     sim->gpu3d.counts.submit_bytes += size;
+    sim->gpu3d.submit_size = size;
+    sim_elem_read(e, sizeof(s), sim->gpu3d.submit_head, size < SIM_SUBMIT_KEPT ? size : SIM_SUBMIT_KEPT);
     return SPEC_GPU_RESP_OK_NODATA;
 }
 
@@ -395,15 +411,41 @@ uint32_t sim_cmd_3d(struct sim *sim, struct sim_elem *e, uint32_t type)
 void sim_gpu3d_reset(struct sim *sim)
 {
     memset(sim->gpu3d.ctx, 0, sizeof(sim->gpu3d.ctx));
+    memset(sim->gpu3d.ctx_name, 0, sizeof(sim->gpu3d.ctx_name));
     memset(sim->gpu3d.attached, 0, sizeof(sim->gpu3d.attached));
 }
 
 void sim_3d(const struct sim *sim, struct sim_3d_view *out)
 {
     *out = sim->gpu3d.counts;
-    out->contexts = out->attachments = 0;
+    out->contexts = out->attachments = out->resources = 0;
+    for (const struct sim_resource *res = sim->resources; res; res = res->next)
+        out->resources += res->is3d;
     for (uint32_t i = 0; i < SIM_MAX_CTX; i++)
         out->contexts += sim->gpu3d.ctx[i] != 0;
     for (uint32_t i = 0; i < SIM_MAX_ATTACH; i++)
         out->attachments += sim->gpu3d.attached[i].ctx && sim_res_find(sim, sim->gpu3d.attached[i].res);
+}
+
+const char *sim_3d_ctx_name(const struct sim *sim, uint32_t ctx)
+{
+    int i = ctx ? ctx_index(sim, ctx) : -1;
+
+    return i < 0 ? NULL : sim->gpu3d.ctx_name[i];
+}
+
+bool sim_3d_attached(const struct sim *sim, uint32_t ctx, uint32_t res)
+{
+    for (uint32_t i = 0; i < SIM_MAX_ATTACH; i++)
+        if (ctx && sim->gpu3d.attached[i].ctx == ctx && sim->gpu3d.attached[i].res == res)
+            return sim_res_find(sim, res) != NULL;
+    return false;
+}
+
+uint32_t sim_3d_last_submit(const struct sim *sim, void *out, uint32_t cap)
+{
+    uint32_t kept = sim->gpu3d.submit_size < SIM_SUBMIT_KEPT ? sim->gpu3d.submit_size : SIM_SUBMIT_KEPT;
+
+    memcpy(out, sim->gpu3d.submit_head, cap < kept ? cap : kept);
+    return sim->gpu3d.submit_size;
 }

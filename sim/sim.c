@@ -211,6 +211,28 @@ uint32_t sim_resource_backing_entries(const struct sim *sim, uint32_t id)
     return res ? res->nents : 0;
 }
 
+bool sim_resource_backing_entry(const struct sim *sim, uint32_t id, uint32_t i, uint64_t *addr, uint32_t *len)
+{
+    const struct sim_resource *res = sim_res_find(sim, id);
+
+    if (!res || i >= res->nents)
+        return false;
+    *addr = res->ent_addr[i];
+    *len = res->ent_len[i];
+    return true;
+}
+
+const uint32_t *sim_resource_texels(const struct sim *sim, uint32_t id, uint32_t *width, uint32_t *height)
+{
+    const struct sim_resource *res = sim_res_find(sim, id);
+
+    if (!res || !res->format)
+        return NULL;
+    *width = res->width;
+    *height = res->height;
+    return (const uint32_t *)(const void *)res->image;
+}
+
 uint16_t sim_queue_size(const struct sim *sim, unsigned queue)
 {
     if (queue >= SIM_NUM_QUEUES || !sim->vq[queue].enabled)

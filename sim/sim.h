@@ -129,7 +129,7 @@ void sim_fault_stuck_reset(struct sim *sim, bool stuck);
 
 /* ---- 3D side (cfg.virgl) ---- */
 #define SIM_MAX_CAPSETS  2
-#define SIM_CAPSET_BYTES 2048u
+#define SIM_CAPSET_BYTES 8192u   /* room for a capset answered out of line by IOKit (> 4096) */
 /*
  * Replace capset `index` (until then: one VIRGL2 capset of 1024 bytes, version 2, format
  * B8G8R8A8 renderable and sampleable).  GET_CAPSET_INFO reports id/max_version/max_size;
@@ -140,10 +140,18 @@ void sim_set_capset(struct sim *sim, unsigned index, uint32_t id, uint32_t max_v
 struct sim_3d_view {
     uint32_t contexts;         /* live contexts */
     uint32_t attachments;      /* (context, live resource) pairs */
+    uint32_t resources;        /* live resources made by RESOURCE_CREATE_3D */
     uint64_t submits, submit_bytes;
     uint64_t transfers_to, transfers_from;
 };
 void sim_3d(const struct sim *sim, struct sim_3d_view *out);
+/* The debug name a live context was created with (at most 64 bytes, terminated); NULL: no such context. */
+const char *sim_3d_ctx_name(const struct sim *sim, uint32_t ctx);
+bool sim_3d_attached(const struct sim *sim, uint32_t ctx, uint32_t res);
+/* The last SUBMIT_3D's stream: its first `cap` bytes (at most SIM_SUBMIT_KEPT) go to `out`;
+ * returns the stream's size (0: none yet). */
+#define SIM_SUBMIT_KEPT 256u
+uint32_t sim_3d_last_submit(const struct sim *sim, void *out, uint32_t cap);
 
 /* ---- Observation ---- */
 struct sim_scanout_view {
@@ -196,6 +204,13 @@ uint64_t sim_negotiated_features(const struct sim *sim);           /* as accepte
 uint16_t sim_pci_command(const struct sim *sim);
 bool     sim_resource_exists(const struct sim *sim, uint32_t resource_id);
 uint32_t sim_resource_backing_entries(const struct sim *sim, uint32_t resource_id);
+/* Backing entry `i` as the device holds it (a device address and length); false past the last. */
+bool     sim_resource_backing_entry(const struct sim *sim, uint32_t resource_id, uint32_t i, uint64_t *addr,
+                                    uint32_t *len);
+/* The resource's image as the device keeps it: width*height 32-bit texels, rows packed; NULL: none
+ * (or a 3D resource that is not a 2D texture). */
+const uint32_t *sim_resource_texels(const struct sim *sim, uint32_t resource_id, uint32_t *width,
+                                    uint32_t *height);
 uint16_t sim_queue_size(const struct sim *sim, unsigned queue);    /* as enabled by the driver */
 uint32_t sim_events_read(const struct sim *sim);
 uint16_t sim_config_vector(const struct sim *sim);                 /* MSI-X vector read-back */

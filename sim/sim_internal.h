@@ -54,6 +54,7 @@ struct sim_resource {
     uint64_t *ent_start;     /* byte offset of each entry inside the backing */
     uint64_t backing_bytes;
     uint32_t scanout_mask;
+    bool     is3d;           /* made by RESOURCE_CREATE_3D */
     struct sim_resource *next;
 };
 
@@ -91,8 +92,11 @@ struct sim_gpu3d {
     bool     custom_capsets;            /* sim_set_capset was called: no default capset */
     struct sim_capset_slot capset[SIM_MAX_CAPSETS];
     uint32_t ctx[SIM_MAX_CTX];          /* 0: free */
+    char     ctx_name[SIM_MAX_CTX][65]; /* the debug name, terminated */
     struct { uint32_t ctx, res; } attached[SIM_MAX_ATTACH];   /* ctx 0: free */
     struct sim_3d_view counts;
+    uint8_t  submit_head[SIM_SUBMIT_KEPT];   /* the start of the last SUBMIT_3D's stream */
+    uint32_t submit_size;
 };
 
 struct sim {

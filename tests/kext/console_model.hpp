@@ -1,6 +1,6 @@
 /*
  * console_model.hpp — a model of the console core's API (core/console/vconsole.h) for the console driver's
- * tests, as core3d_model.hpp is for the 3D core.
+ * tests.
  *
  * The software device (sim/) is a virtio-gpu only, so the real console core finds no console to
  * open.  The test binary is linked with --wrap for every vcon_* call the shell makes (mk/macos.mk,

@@ -23,6 +23,7 @@ struct Rig {
     bool bootDisplay = false;   /* the PCI device carries AAPL,boot-display */
     IOService *pciOwner = NULL; /* another driver that has the PCI device open before ours starts */
     std::map<std::string, uint64_t> driverProps;   /* personality numbers the driver starts with */
+    void (*onDevice)(struct sim *) = NULL;   /* runs once the device is made, before the driver sees it */
     struct sim *sim = NULL;
     IOPCIDevice *pci = NULL;
     VirtioGPUDevice *dev = NULL;

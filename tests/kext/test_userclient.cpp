@@ -3,10 +3,11 @@
  * space drives it: IOServiceOpen, IOConnectCallMethod, IOConnectMapMemory, IOServiceClose, as the
  * kernel receives them (fake_userclient.hpp).
  *
- * Two devices: the software device as it is (2D only: the real core answers), and the same device
- * offering VIRTIO_GPU_F_VIRGL with the 3D core modelled (core3d_model.hpp), for everything that
- * needs contexts and resources on the host.  Every test ends in rigFinish(): nothing leaked (objects,
- * allocations, DMA mappings, host objects), no kernel-API misuse, the device reset and released.
+ * Two devices: the software device as it is (2D only), and the same device offering
+ * VIRTIO_GPU_F_VIRGL with its 3D side (sim/gpu3d.c), for everything that needs contexts and
+ * resources on the host.  The real core runs underneath either way; what the host holds is read
+ * from the device (sim.h).  Every test ends in rigFinish(): nothing leaked (objects, allocations,
+ * DMA mappings, host objects), no kernel-API misuse, the device reset and released.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,11 +18,11 @@ extern "C" {
 }
 
 #include "VirtioGPUUserClient.hpp"
-#include "core3d_model.hpp"
 #include "rig.hpp"
 
 extern "C" {
 #include "../../core/gpu3d/virgl_proto.h"
+#include "../../sim/spec_wire.h"
 }
 
 static Rig *rig(void **state) { return static_cast<Rig *>(*state); }
@@ -43,12 +44,77 @@ static IOUserClient *open3d(Rig *r)
 
 static void boot2d(Rig *r) { assert_true(rigBoot(r)); }
 
-/* The device offers VIRGL and the model plays the host's 3D side. */
+/* ---- the host's side: the software device's 3D half ---- */
+
+/* Two capsets, the second too big for an inline IOKit reply (4096 bytes). */
+static const uint32_t kCapsetSize[3] = { 0, 308, 5000 };   /* by id: VIRGL 1, VIRGL2 2 */
+
+static void put32(std::vector<uint8_t> &b, uint32_t off, uint32_t v)
+{
+    for (unsigned i = 0; i < 4; i++)
+        b[off + i] = (uint8_t)(v >> (8 * i));
+}
+
+/*
+ * Our own capset bytes: a pattern, with what the core checks resources against made plausible
+ * (struct virgl_caps_v2 of virglrenderer's virgl_hw.h: max_version at 0, the sampler and render
+ * format masks at 4..131 all set, the largest 2D / 3D / cube texture at 484 / 488 / 492).
+ */
+static std::vector<uint8_t> capsetBytes(uint32_t id)
+{
+    std::vector<uint8_t> b(kCapsetSize[id]);
+    for (uint32_t i = 0; i < b.size(); i++)
+        b[i] = (uint8_t)(i * 7u + id * 31u + (i >> 8));
+    put32(b, 0, id);
+    memset(&b[4], 0xFF, 128);
+    if (b.size() > 496) {
+        put32(b, 484, 8192);
+        put32(b, 488, 256);
+        put32(b, 492, 8192);
+    }
+    return b;
+}
+
+static void twoCapsets(struct sim *sim)
+{
+    for (uint32_t id = 1; id <= 2; id++) {
+        std::vector<uint8_t> b = capsetBytes(id);
+        sim_set_capset(sim, id - 1, id, id, kCapsetSize[id], b.data(), (uint32_t)b.size());
+    }
+}
+
+/* The device offers VIRGL (virtio spec 5.7.3) with the two capsets. */
 static void boot3d(Rig *r)
 {
-    r->cfg.features |= 1ull << 0;   /* VIRTIO_GPU_F_VIRGL, virtio spec 5.7.3 */
-    model3d::enable(true);
+    r->cfg.virgl = true;
+    r->cfg.num_capsets = 2;
+    r->onDevice = twoCapsets;
     assert_true(rigBoot(r));
+}
+
+static struct sim_3d_view host3d(Rig *r)
+{
+    struct sim_3d_view v;
+    sim_3d(r->sim, &v);
+    return v;
+}
+
+static unsigned hostContexts(Rig *r) { return host3d(r).contexts; }
+static unsigned hostResources(Rig *r) { return host3d(r).resources; }
+static bool hostHasContext(Rig *r, uint32_t ctx) { return sim_3d_ctx_name(r->sim, ctx) != NULL; }
+static uint64_t deviceCommands(Rig *r) { return sim_stats(r->sim)->commands; }
+
+/* The context, the resource and the one attached to the other, all on the host. */
+static bool hostHolds(Rig *r, uint32_t ctx, uint32_t res)
+{
+    return hostHasContext(r, ctx) && sim_resource_exists(r->sim, res) && sim_3d_attached(r->sim, ctx, res);
+}
+
+/* A slow host: the next command of `type` is answered `ms` from now. */
+static void answerLate(Rig *r, uint32_t type, uint64_t ms)
+{
+    sim_fault_hold_next(r->sim, type);
+    fake::answerHeldAt(fake::now() + ms * 1000000u);
 }
 
 static IOReturn call(IOUserClient *c, uint32_t sel, std::vector<uint64_t> in, uint32_t nOut,
@@ -112,10 +178,12 @@ static IOReturn resCreate(IOUserClient *c, const VgpuUcResource &d, uint64_t bac
     return ret;
 }
 
+/* A render target 64 wide, as many rows high (up to 64) as the backing holds. */
 static uint32_t newRes(IOUserClient *c, uint64_t backing, uint32_t *memType = NULL)
 {
     uint32_t res = 0, type = 0;
-    assert_int_equal(resCreate(c, rt(64, 64), backing, &res, &type), kIOReturnSuccess);
+    uint32_t rows = backing >= 64 * 64 * 4 ? 64 : (uint32_t)(backing / (64 * 4));
+    assert_int_equal(resCreate(c, rt(64, rows), backing, &res, &type), kIOReturnSuccess);
     if (memType)
         *memType = type;
     return res;
@@ -278,7 +346,7 @@ static void dispatch_refuses_wrong_shapes_before_any_handler(void **state)
     IOUserClient *c = open3d(r);
     uint32_t ctx = newCtx(c), res = newRes(c, 4096);
     assert_int_equal(call(c, kVgpuUcCtxAttach, { ctx, res }, 0), kIOReturnSuccess);
-    uint64_t calls = model3d::calls();
+    uint64_t commands = deviceCommands(r);
     for (uint32_t sel : { (uint32_t)kVgpuUcSelectorCount, 12u, 0x7FFFFFFFu, 0xFFFFFFFFu })
         assert_int_equal(call(c, sel, { ctx }, 0), kIOReturnBadArgument);
     for (const Shape &sh : kShapes)
@@ -286,8 +354,8 @@ static void dispatch_refuses_wrong_shapes_before_any_handler(void **state)
             assert_int_equal(misshapen(c, sh, what, ctx, res), kIOReturnBadArgument);
     std::vector<uint64_t> many(17, 0);
     assert_int_equal(call(c, kVgpuUcCtxDestroy, many, 0), kIOReturnIPCError);   /* MIG's limit */
-    assert_int_equal(model3d::calls(), calls);   /* nothing reached the core */
-    assert_true(model3d::hasContext(ctx) && model3d::hasResource(res) && model3d::attached(ctx, res));
+    assert_int_equal(deviceCommands(r), commands);   /* nothing reached the device */
+    assert_true(hostHolds(r, ctx, res));
     fake::serviceClose(c);
 }
 
@@ -301,7 +369,7 @@ static void bad_values_never_reach_the_device(void **state)
     uint32_t ctx = newCtx(c), res = newRes(c, 4096);
     assert_int_equal(call(c, kVgpuUcCtxAttach, { ctx, res }, 0), kIOReturnSuccess);
     const uint64_t hi = 1ull << 32;   /* would alias ctx/res if truncated to 32 bits */
-    uint64_t calls = model3d::calls();
+    uint64_t commands = deviceCommands(r);
     assert_int_equal(call(c, kVgpuUcCapsetInfo, { hi }, 3), kIOReturnBadArgument);
     assert_int_equal(call(c, kVgpuUcCapsetInfo, { 16 }, 3), kIOReturnBadArgument);
     assert_int_equal(call(c, kVgpuUcCapsetInfo, { UINT64_MAX }, 3), kIOReturnBadArgument);
@@ -350,7 +418,7 @@ static void bad_values_never_reach_the_device(void **state)
     t = good;
     t.pad = 1;
     assert_int_equal(xfer(c, t), kIOReturnBadArgument);
-    assert_int_equal(model3d::calls(), calls);
+    assert_int_equal(deviceCommands(r), commands);
     assert_int_equal(xfer(c, good), kIOReturnSuccess);   /* the same call, well formed, goes through */
     fake::serviceClose(c);
 }
@@ -404,9 +472,8 @@ static void capsets_inline_and_out_of_line(void **state)
         m.scalarsIn = { id, id };
         m.structOutCapacity = id == 1 ? 4096 : 8192;   /* 8192: an out-of-line reply buffer */
         assert_int_equal(fake::callMethod(c, kVgpuUcGetCapset, &m), kIOReturnSuccess);
-        assert_int_equal(m.structOut.size(), model3d::kCapsetSize[id]);
-        for (uint32_t i = 0; i < m.structOut.size(); i++)
-            assert_int_equal(m.structOut[i], model3d::capsetByte(id, i));
+        assert_int_equal(m.structOut.size(), kCapsetSize[id]);
+        assert_true(m.structOut == capsetBytes(id));
     }
     fake::MethodCall m;
     m.scalarsIn = { 2, 2 };
@@ -431,24 +498,24 @@ static void contexts_names_and_the_per_client_limit(void **state)
     memset(name, 'n', sizeof(name));   /* not terminated */
     uint32_t a = 0, b = 0, d = 0;
     assert_int_equal(ctxCreate(c, name, sizeof(name), &a), kIOReturnSuccess);
-    assert_string_equal(model3d::contextName(a).c_str(), std::string(63, 'n').c_str());
+    assert_string_equal(sim_3d_ctx_name(r->sim, a), std::string(63, 'n').c_str());
     assert_int_equal(ctxCreate(c, NULL, 0, &b), kIOReturnSuccess);
-    assert_string_equal(model3d::contextName(b).c_str(), "");
+    assert_string_equal(sim_3d_ctx_name(r->sim, b), "");
     assert_int_equal(ctxCreate(c, "ab\0cd", 5, &d), kIOReturnSuccess);
-    assert_string_equal(model3d::contextName(d).c_str(), "ab");
+    assert_string_equal(sim_3d_ctx_name(r->sim, d), "ab");
     uint32_t more = 0;
     for (unsigned i = 3; i < VirtioGPUUserClient::kMaxContexts; i++)
         assert_int_equal(ctxCreate(c, "x", 1, &more), kIOReturnSuccess);
-    uint64_t calls = model3d::calls();
+    uint64_t commands = deviceCommands(r);
     assert_int_equal(ctxCreate(c, "x", 1, &more), kIOReturnNoResources);
-    assert_int_equal(model3d::calls(), calls);
-    assert_int_equal(model3d::liveContexts(), VirtioGPUUserClient::kMaxContexts);
+    assert_int_equal(deviceCommands(r), commands);
+    assert_int_equal(hostContexts(r), VirtioGPUUserClient::kMaxContexts);
     assert_int_equal(call(c, kVgpuUcCtxDestroy, { b }, 0), kIOReturnSuccess);
-    assert_false(model3d::hasContext(b));
+    assert_false(hostHasContext(r, b));
     assert_int_equal(call(c, kVgpuUcCtxDestroy, { b }, 0), kIOReturnBadArgument);
     assert_int_equal(ctxCreate(c, "x", 1, &more), kIOReturnSuccess);   /* the slot is free again */
     fake::serviceClose(c);
-    assert_int_equal(model3d::liveContexts(), 0);
+    assert_int_equal(hostContexts(r), 0);
 }
 
 /* ---- resources: backing, attachments, transfers through the device segments ---- */
@@ -476,8 +543,14 @@ static void transfers_reach_the_backing_through_its_segments(void **state)
     assert_int_equal(call(c, kVgpuUcCtxAttach, { ctx, res }, 0), kIOReturnSuccess);
     assert_int_equal(call(c, kVgpuUcCtxAttach, { ctx, res }, 0), kIOReturnBadArgument);  /* twice */
     assert_int_equal(xfer(c, box(ctx, res, kVgpuUcToHost, 0, 0, 64, 64)), kIOReturnSuccess);
-    assert_int_equal(model3d::lastUpload().size(), 64 * 64 * 4);
-    assert_memory_equal(model3d::lastUpload().data(), texels, 64 * 64 * 4);
+    uint32_t w = 0, h = 0;
+    const uint32_t *host = sim_resource_texels(r->sim, res, &w, &h);
+    assert_non_null(host);
+    assert_true(w == 64 && h == 64);
+    for (uint32_t i = 0; i < 64 * 64; i++)
+        assert_int_equal(host[i], pattern(i % 64, i / 64, 5));
+    for (uint32_t i = 0; i < 64 * 64; i++)
+        texels[i] = pattern(i % 64, i / 64, 6);   /* the backing moves on; the host keeps seed 5 */
     VgpuUcTransfer in = box(ctx, res, kVgpuUcFromHost, 8, 60, 4, 4);   /* rows 60..63: the last page */
     in.fenced = 1;
     uint64_t fence = 0;
@@ -486,13 +559,13 @@ static void transfers_reach_the_backing_through_its_segments(void **state)
     for (uint32_t y = 0; y < 64; y++)
         for (uint32_t x = 0; x < 64; x++) {
             bool inBox = x >= 8 && x < 12 && y >= 60;
-            assert_int_equal(texels[y * 64 + x], inBox ? model3d::hostTexel(res, x, y) : pattern(x, y, 5));
+            assert_int_equal(texels[y * 64 + x], pattern(x, y, inBox ? 5 : 6));
         }
     assert_int_equal(xfer(c, box(ctx, res, kVgpuUcFromHost, 0, 63, 64, 2)), kIOReturnBadArgument);   /* past the end */
     assert_int_equal(call(c, kVgpuUcCtxDetach, { ctx, res }, 0), kIOReturnSuccess);
-    assert_false(model3d::attached(ctx, res));
+    assert_false(sim_3d_attached(r->sim, ctx, res));
     assert_int_equal(call(c, kVgpuUcResourceDestroy, { res }, 0), kIOReturnSuccess);
-    assert_false(model3d::hasResource(res));
+    assert_false(sim_resource_exists(r->sim, res));
     assert_int_equal(fake::liveDma(), dma);
     fake::serviceClose(c);
 }
@@ -502,6 +575,7 @@ static void a_refused_resource_leaves_nothing(void **state)
     Rig *r = rig(state);
     boot3d(r);
     IOUserClient *c = open3d(r);
+    newCtx(c);   /* the core's 3D tables are made by the first 3D call, and kept */
     size_t mallocs = fake::liveMallocs(), dma = fake::liveDma();
     long objects = fake::liveObjects();
     VgpuUcResource d = rt(0, 64);   /* the core refuses a zero width */
@@ -510,7 +584,7 @@ static void a_refused_resource_leaves_nothing(void **state)
     assert_int_equal(fake::liveMallocs(), mallocs);
     assert_int_equal(fake::liveDma(), dma);
     assert_int_equal(fake::liveObjects(), objects);
-    assert_int_equal(model3d::liveResources(), 0);
+    assert_int_equal(hostResources(r), 0);
     fake::serviceClose(c);
 }
 
@@ -530,15 +604,16 @@ static void submit_reads_the_shared_buffer_and_fences_complete(void **state)
     uint64_t fence = 1;
     assert_int_equal(submit(c, ctx, at, 64, 0, &fence), kIOReturnSuccess);
     assert_int_equal(fence, 0);
-    assert_int_equal(model3d::lastStream().size(), 64);
-    assert_memory_equal(model3d::lastStream().data(), cmds + at, 64);
-    model3d::config().fenceDelayMs = 7;
+    uint8_t stream[64];
+    assert_int_equal(sim_3d_last_submit(r->sim, stream, sizeof(stream)), 64);
+    assert_memory_equal(stream, cmds + at, 64);
+    answerLate(r, SPEC_GPU_CMD_SUBMIT_3D, 7);
     assert_int_equal(submit(c, ctx, 0, 4, kVgpuUcSubmitFenced, &fence), kIOReturnSuccess);
     assert_true(fence != 0);
     uint64_t t0 = fake::now();
     assert_int_equal(call(c, kVgpuUcFenceWait, { ctx, fence, 100 }, 0), kIOReturnSuccess);
     assert_in_range(fake::now() - t0, 7000000, 20000000);   /* slept in slices, not 100 ms */
-    model3d::config().fenceDelayMs = 1000;
+    answerLate(r, SPEC_GPU_CMD_SUBMIT_3D, 1000);
     assert_int_equal(submit(c, ctx, 0, 4, kVgpuUcSubmitFenced, &fence), kIOReturnSuccess);
     t0 = fake::now();
     assert_int_equal(call(c, kVgpuUcFenceWait, { ctx, fence, 10 }, 0), kIOReturnTimeout);
@@ -549,7 +624,7 @@ static void submit_reads_the_shared_buffer_and_fences_complete(void **state)
     /* The destroy waits for the queued work outside the gate first. */
     assert_int_equal(call(c, kVgpuUcCtxDestroy, { ctx }, 0), kIOReturnSuccess);
     assert_true(fake::now() - t0 >= 1000000000ull);
-    assert_false(model3d::hasContext(ctx));
+    assert_false(hostHasContext(r, ctx));
     fake::serviceClose(c);
 }
 
@@ -563,7 +638,7 @@ static void another_clients_ids_are_refused(void **state)
     uint32_t type = 0;
     uint32_t ctx = newCtx(a), res = newRes(a, 4096, &type);
     assert_int_equal(call(a, kVgpuUcCtxAttach, { ctx, res }, 0), kIOReturnSuccess);
-    uint64_t calls = model3d::calls();
+    uint64_t commands = deviceCommands(r);
     assert_int_equal(call(b, kVgpuUcCtxDestroy, { ctx }, 0), kIOReturnBadArgument);
     assert_int_equal(call(b, kVgpuUcResourceDestroy, { res }, 0), kIOReturnBadArgument);
     assert_int_equal(call(b, kVgpuUcCtxAttach, { ctx, res }, 0), kIOReturnBadArgument);
@@ -574,12 +649,12 @@ static void another_clients_ids_are_refused(void **state)
     IOReturn ret = kIOReturnSuccess;
     assert_null(fake::mapMemory(b, type, NULL, &ret));
     assert_int_equal(ret, kIOReturnBadArgument);
-    assert_int_equal(model3d::calls(), calls);
+    assert_int_equal(deviceCommands(r), commands);
     uint32_t bctx = newCtx(b);
     assert_int_equal(call(a, kVgpuUcCtxDestroy, { bctx }, 0), kIOReturnBadArgument);
     fake::serviceClose(b);
-    assert_false(model3d::hasContext(bctx));
-    assert_true(model3d::hasContext(ctx) && model3d::hasResource(res) && model3d::attached(ctx, res));
+    assert_false(hostHasContext(r, bctx));
+    assert_true(hostHolds(r, ctx, res));
     fake::serviceClose(a);
 }
 
@@ -603,10 +678,10 @@ static void clients_and_resources_are_bounded(void **state)
         assert_int_equal(resCreate(c, rt(1, 1), 0, &res, &type), kIOReturnSuccess);
     assert_int_equal(type, kVgpuUcMemResource + VirtioGPUUserClient::kMaxResources - 1);
     assert_int_equal(resCreate(c, rt(1, 1), 0, &res, &type), kIOReturnNoResources);
-    assert_int_equal(model3d::liveResources(), VirtioGPUUserClient::kMaxResources);
+    assert_int_equal(hostResources(r), VirtioGPUUserClient::kMaxResources);
     for (IOUserClient *each : clients)
         fake::serviceClose(each);
-    assert_int_equal(model3d::liveResources(), 0);
+    assert_int_equal(hostResources(r), 0);
 }
 
 static void wired_memory_is_bounded_across_clients(void **state)
@@ -643,7 +718,7 @@ static void close_waits_for_queued_work_and_releases_everything(void **state)
     uint32_t ctx = newCtx(c), res = newRes(c, 64 * 64 * 4, &type);
     uint8_t *backing = mapType(c, type), *cmds = mapType(c, kVgpuUcMemCommands);
     assert_int_equal(call(c, kVgpuUcCtxAttach, { ctx, res }, 0), kIOReturnSuccess);
-    model3d::config().fenceDelayMs = 50;
+    answerLate(r, SPEC_GPU_CMD_SUBMIT_3D, 50);
     assert_int_equal(submit(c, ctx, 0, 64, kVgpuUcSubmitFenced), kIOReturnSuccess);
     VgpuUcTransfer t = box(ctx, res, kVgpuUcFromHost, 0, 0, 64, 64);
     t.fenced = 1;
@@ -651,8 +726,8 @@ static void close_waits_for_queued_work_and_releases_everything(void **state)
     uint64_t t0 = fake::now();
     assert_int_equal(c->clientClose(), kIOReturnSuccess);
     assert_true(fake::now() - t0 >= 50000000ull);   /* drained before destroying */
-    assert_int_equal(model3d::liveContexts(), 0);
-    assert_int_equal(model3d::liveResources(), 0);
+    assert_int_equal(hostContexts(r), 0);
+    assert_int_equal(hostResources(r), 0);
     assert_null(fake::findMapping(c, backing));
     assert_null(fake::findMapping(c, cmds));
     assert_int_equal(call(c, kVgpuUcCtxCreate, {}, 1), kIOReturnNotAttached);
@@ -686,11 +761,11 @@ static void fence_wait_survives_what_other_threads_do(void **state)
 {
     Rig *r = rig(state);
     boot3d(r);
-    model3d::config().fenceDelayMs = 1000;
     for (int action = 0; action < 3; action++) {
         IOUserClient *c = open3d(r);
         uint32_t ctx = newCtx(c);
         uint64_t fence = 0;
+        answerLate(r, SPEC_GPU_CMD_SUBMIT_3D, 1000);
         assert_int_equal(submit(c, ctx, 0, 4, kVgpuUcSubmitFenced, &fence), kIOReturnSuccess);
         OtherThread o = { c, r, action, ctx, kIOReturnError, false };
         fake::setSleepHook(otherThread, &o);
@@ -698,7 +773,7 @@ static void fence_wait_survives_what_other_threads_do(void **state)
         assert_true(o.ran);
         if (action < 2)
             assert_int_equal(o.result, kIOReturnSuccess);
-        assert_false(model3d::hasContext(ctx));
+        assert_false(hostHasContext(r, ctx));
         assert_int_equal(call(c, kVgpuUcCtxCreate, {}, 1), action == 0 ? kIOReturnSuccess : kIOReturnNotAttached);
         fake::serviceClose(c);
     }
@@ -717,21 +792,41 @@ static void a_device_reset_drops_every_id_without_touching_new_ones(void **state
     IOUserClient *b = open3d(r);   /* holds nothing yet */
     deviceReset(r);
     uint32_t bctx = newCtx(b);     /* b has nothing to lose: its call just runs */
-    assert_int_equal(bctx, ctx);   /* the host numbers from the start again: the same id */
+    /* The core's numbering (next-fit over 4096 ids) comes round to a's dead id: b gets it. */
+    for (unsigned i = 0; bctx != ctx && i < 4096; i++) {
+        assert_int_equal(call(b, kVgpuUcCtxDestroy, { bctx }, 0), kIOReturnSuccess);
+        bctx = newCtx(b);
+    }
+    assert_int_equal(bctx, ctx);
     size_t dma = fake::liveDma();
     assert_int_equal(call(a, kVgpuUcCtxDestroy, { ctx }, 0), kIOReturnAborted);
-    assert_true(model3d::hasContext(bctx));   /* b's context survived a's stale destroy */
+    assert_true(hostHasContext(r, bctx));   /* b's context survived a's stale destroy */
     assert_int_equal(call(a, kVgpuUcCtxDestroy, { ctx }, 0), kIOReturnBadArgument);
     assert_int_equal(call(a, kVgpuUcResourceDestroy, { res }, 0), kIOReturnBadArgument);
     assert_null(fake::findMapping(a, backing));
     assert_int_equal(fake::liveDma(), dma - 1);   /* a's backing: the reset took the device's view, then it went */
     uint32_t again = newCtx(a);
-    assert_true(model3d::hasContext(again));
+    assert_true(hostHasContext(r, again));
     fake::serviceClose(a);
     fake::serviceClose(b);
 }
 
 /* ---- a release the device never confirmed: the memory stays until the device is reset ---- */
+
+/* A late device write into the backing the device still holds for `res`: the bytes it reaches. */
+static uint64_t deviceWritesBacking(Rig *r, uint32_t res, uint8_t value)
+{
+    uint64_t addr, reached = 0;
+    uint32_t len;
+    for (uint32_t i = 0; sim_resource_backing_entry(r->sim, res, i, &addr, &len); i++) {
+        void *p = fake::dmaMap(NULL, addr, len);
+        if (p) {
+            memset(p, value, len);
+            reached += len;
+        }
+    }
+    return reached;
+}
 
 static void unconfirmed_release_keeps_the_memory_until_a_reset(void **state)
 {
@@ -742,18 +837,17 @@ static void unconfirmed_release_keeps_the_memory_until_a_reset(void **state)
     uint32_t res = newRes(c, 8192, &type);
     uint8_t *backing = mapType(c, type);
     size_t dma = fake::liveDma();
-    model3d::config().unsettledDestroy = true;
+    sim_fault_hold_next(r->sim, SPEC_GPU_CMD_RESOURCE_DETACH_BACKING);   /* never answered */
     assert_int_equal(call(c, kVgpuUcResourceDestroy, { res }, 0), kIOReturnIOError);
     assert_null(fake::findMapping(c, backing));     /* user space lets go at once */
-    assert_int_equal(model3d::writeIntoUnsettled(0x5A), 8192);   /* the device can still write it */
+    assert_int_equal(deviceWritesBacking(r, res, 0x5A), 8192);   /* the device can still write it */
     assert_int_equal(fake::liveDma(), dma);
     assert_int_equal(call(c, kVgpuUcResourceDestroy, { res }, 0), kIOReturnBadArgument);
     deviceReset(r);
     assert_int_equal(fake::liveDma(), dma - 1);    /* freed after the reset */
     /* And once more without a reset: the core's close at stop resets the device and frees it. */
-    model3d::config().unsettledDestroy = false;
     res = newRes(c, 4096);
-    model3d::config().unsettledDestroy = true;
+    sim_fault_hold_next(r->sim, SPEC_GPU_CMD_RESOURCE_DETACH_BACKING);
     assert_int_equal(call(c, kVgpuUcResourceDestroy, { res }, 0), kIOReturnIOError);
     fake::serviceClose(c);
 }

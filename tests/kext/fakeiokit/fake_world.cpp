@@ -35,6 +35,7 @@ struct World {
     unsigned violations = 0;
     std::string lastViolation;
     std::string log;
+    uint64_t heldAnsweredAt = 0;            /* 0: the device never answers what it holds */
     SleepHook sleepHook = NULL;
     void *sleepCtx = NULL;
     uint64_t sleeps = 0;
@@ -112,9 +113,15 @@ void unregisterDma(uint64_t iova)
 
 void setPci(IOPCIDevice *pci) { w->pci = pci; }
 
+void answerHeldAt(uint64_t ns) { w->heldAnsweredAt = ns; }
+
 bool pump()
 {
     bool did = runSources() > 0;
+    if (w->heldAnsweredAt && now() >= w->heldAnsweredAt && w->pci && w->pci->fakeSim) {
+        w->heldAnsweredAt = 0;
+        did |= sim_release_held(w->pci->fakeSim) > 0;
+    }
     if (w->pci && w->pci->fakeSim && sim_work_pending(w->pci->fakeSim))
         did |= sim_run(w->pci->fakeSim) > 0;
     if (w->pci)

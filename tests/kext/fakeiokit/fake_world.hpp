@@ -35,6 +35,9 @@ void unregisterDma(uint64_t iova);
 /* ---- the work loop: device progress and interrupt delivery ---- */
 void setPci(IOPCIDevice *pci);          /* whose interrupts the work loop delivers */
 bool pump();                            /* device work + interrupts; true if anything happened */
+/* A slow device: the commands the sim holds (sim_fault_hold_next) are answered by the first pump
+ * at or after `ns` on the clock (0: never). */
+void answerHeldAt(uint64_t ns);
 unsigned fireTimers();                  /* every armed timer fires once; returns how many */
 uint64_t nextTimerUS();                 /* the shortest armed timeout, 0 when none is armed */
 void registerTimer(IOTimerEventSource *t, bool add);
