@@ -22,4 +22,4 @@ guest-agent:
 
 bench-resize: $(BUILD)/guest/vgpu-guest.elf
 	@mkdir -p $(OUT)
-	$(PYTHON) bench/resize.py --guest $(BUILD)/guest/vgpu-guest.elf --json $(OUT)/bench.json
+	$(PYTHON) -m bench.resize --guest $(BUILD)/guest/vgpu-guest.elf --json $(OUT)/bench.json

@@ -19,4 +19,4 @@ test-e2e: $(E2E_GUEST_ELF)
 demo:
 	@$(MAKE) --no-print-directory deps
 	@$(MAKE) --no-print-directory $(E2E_GUEST_ELF)
-	$(PYTHON) tools/demo/demo.py --guest $(E2E_GUEST_ELF) --out $(OUT)/demo $(if $(VIEW),--view)
+	$(PYTHON) -m tools.demo.demo --guest $(E2E_GUEST_ELF) --out $(OUT)/demo $(if $(VIEW),--view)

@@ -20,7 +20,7 @@ test-3d: $(VIRGL_GUEST_ELF)
 
 bench-3d: $(VIRGL_GUEST_ELF)
 	@mkdir -p $(OUT)
-	$(PYTHON) tests/e2e3d/bench3d.py --guest $(abspath $(VIRGL_GUEST_ELF)) --json $(OUT)/bench3d.json
+	$(PYTHON) -m tests.e2e3d.bench3d --guest $(abspath $(VIRGL_GUEST_ELF)) --json $(OUT)/bench3d.json
 
 $(BUILD)/fuzz_virgl_caps: tests/fuzz/fuzz_virgl_caps.c core/gpu3d/virgl_caps.c core/gpu3d/res3d_check.c $(CORE_HDRS)
 	@mkdir -p $(@D)
