@@ -1,5 +1,5 @@
 """make bench, GL part: a GL program's frames per second through this driver against the reference
-lane on the same machine (bench/gl/glfps.c in both lanes of tests/piglit/lanes.py), and the
+lane on the same machine (bench/gl/glfps.c in both lanes of tests/harness/lanes.py), and the
 bridge <-> guest link's throughput (virtio-console port, echo round trips).  Adds a "gl" section to
 out/bench.json.
 
