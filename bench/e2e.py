@@ -1,4 +1,3 @@
-#!/usr/bin/python3
 """End-to-end part of `make bench`: the refresh engine in QEMU against a naive driver.
 
 For each accelerator asked for (default TCG; `--accel tcg,kvm` adds KVM when /dev/kvm works) it
@@ -13,7 +12,8 @@ utime+stime in 10 ms ticks is too coarse for short runs), split into the vCPU th
 itself: drawing, scanning) and the rest (device emulation, display).  Then `idle`
 measures an idle desktop.  Prints a table and adds an "e2e" section to out/bench.json.
 
-Usage: bench/e2e.py --guest build/guest/vgpu-guest.elf --json out/bench.json [--accel tcg|kvm|tcg,kvm]
+Usage, from the repository root:
+    python3 -m bench.e2e --guest build/guest/vgpu-guest.elf --json out/bench.json [--accel tcg|kvm|tcg,kvm]
 """
 import argparse
 import json
@@ -21,14 +21,13 @@ import sys
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "tests" / "e2e"))
+from tests.harness.accel import kvm_usable
+from tests.harness.console import GuestError
+from tests.harness.machine import Machine, MachineConfig
+from tests.harness.screens import Screens
+from tests.harness.shown import EVENTS
 
-from harness.accel import kvm_usable  # noqa: E402
-from harness.console import GuestError  # noqa: E402
-from harness.machine import Machine, MachineConfig  # noqa: E402
-from harness.screens import Screens  # noqa: E402
-from harness.shown import EVENTS  # noqa: E402
+REPO = Path(__file__).resolve().parents[1]
 
 WIDTH, HEIGHT, SEED = 1920, 1080, 3
 WORKLOADS = {"full": (0, 0, WIDTH, HEIGHT), "rect64": (901, 517, 64, 64)}

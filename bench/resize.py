@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Resize latency on QEMU's device: the test guest follows the host's size with the display agent's
 policy (`follow on`, agent/follow_logic.c), and this measures, from the host, the time from a VNC
 SetDesktopSize to the first screendump at the new size.  The policy's 250 ms settle time is part of
@@ -7,7 +6,8 @@ it on purpose (it is what a user waits for); the rest is QEMU's event, the guest
 within a second: mode sets counted in QEMU's trace, and the time from the last request to the last
 size on screen.  Prints a table; with --json adds a "resize" section to that file.
 
-Usage: bench/resize.py --guest build/guest/vgpu-guest.elf [--json out/bench.json] [--rounds N]
+Usage, from the repository root:
+    python3 -m bench.resize --guest build/guest/vgpu-guest.elf [--json out/bench.json] [--rounds N]
 """
 import argparse
 import json
@@ -16,12 +16,9 @@ import sys
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "tests" / "e2e"))
-
-from harness.machine import Machine, MachineConfig  # noqa: E402
-from harness.resize import resize, screen_size, vnc_client, wait_for_size  # noqa: E402
-from harness.steps import CREATE_2D, SET_SCANOUT  # noqa: E402
+from tests.harness.machine import Machine, MachineConfig
+from tests.harness.resize import resize, screen_size, vnc_client, wait_for_size
+from tests.harness.steps import CREATE_2D, SET_SCANOUT
 
 SIZES = [(1440, 900), (1024, 768), (1920, 1080), (800, 600), (1280, 800)]
 BURST = [(800 + 64 * i, 600 + 36 * i) for i in range(10)]

@@ -20,4 +20,4 @@ guest-agent:
 
 bench-resize: $(GUEST_ELF)
 	@mkdir -p $(OUT)
-	$(PYTHON) bench/resize.py --guest $(GUEST_ELF) --json $(BENCH_JSON)
+	$(PYTHON) -m bench.resize --guest $(GUEST_ELF) --json $(BENCH_JSON)

@@ -41,7 +41,7 @@ bench: $(BENCH_BIN)
 	@mkdir -p $(OUT)
 	$(BENCH_BIN) --json $(BENCH_JSON) --rounds $(BENCH_ROUNDS)
 	@$(MAKE) --no-print-directory $(BENCH_GUEST) || echo "bench: no guest binary, QEMU part skipped"
-	$(PYTHON) bench/e2e.py --guest $(BENCH_GUEST) --json $(BENCH_JSON) --accel $(BENCH_ACCEL)
+	$(PYTHON) -m bench.e2e --guest $(BENCH_GUEST) --json $(BENCH_JSON) --accel $(BENCH_ACCEL)
 	@$(MAKE) --no-print-directory bench-resize || echo "bench: resize latency part failed"
 	@$(MAKE) --no-print-directory bench-3d || echo "bench: 3D part skipped (virtio-gpu-gl-pci could not start)"
 	@$(MAKE) --no-print-directory bench-gl || echo "bench: GL part skipped (mk/piglit.mk)"

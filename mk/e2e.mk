@@ -18,4 +18,4 @@ test-e2e: $(GUEST_ELF)
 demo:
 	@$(MAKE) --no-print-directory deps
 	@$(MAKE) --no-print-directory $(GUEST_ELF)
-	$(PYTHON) tools/demo/demo.py --guest $(GUEST_ELF) --out $(OUT)/demo $(if $(VIEW),--view)
+	$(PYTHON) -m tools.demo.demo --guest $(GUEST_ELF) --out $(OUT)/demo $(if $(VIEW),--view)

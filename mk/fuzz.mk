@@ -72,6 +72,6 @@ fuzz-seeds: $(FUZZ_DIR)/mkseeds
 
 # Boots the test guest under QEMU and reads the device's own bytes back (guest RAM, ECAM).
 fuzz-seeds-qemu: $(GUEST_ELF)
-	$(PYTHON) $(FUZZ_SRC)/capture_qemu.py $(GUEST_ELF) $(FUZZ_SRC)/corpus
+	$(PYTHON) -m tests.fuzz.capture_qemu $(GUEST_ELF) $(FUZZ_SRC)/corpus
 
 -include $(shell find $(FUZZ_DIR)/obj -name '*.d' 2>/dev/null)

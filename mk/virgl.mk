@@ -18,7 +18,7 @@ test-3d: $(GUEST_ELF)
 
 bench-3d: $(GUEST_ELF)
 	@mkdir -p $(OUT)
-	$(PYTHON) tests/e2e3d/bench3d.py --guest $(abspath $(GUEST_ELF)) --json $(OUT)/bench3d.json
+	$(PYTHON) -m tests.e2e3d.bench3d --guest $(abspath $(GUEST_ELF)) --json $(OUT)/bench3d.json
 
 # One fuzz target among the others (mk/fuzz.mk builds it; seeds: tests/fuzz/corpus/virgl_caps, from mkseeds.c).
 fuzz-virgl-caps:

@@ -1,10 +1,9 @@
-#!/usr/bin/env python3
 """make bench, GL part: a GL program's frames per second through this driver against the reference
-lane on the same machine (bench/gl/glfps.c in both lanes of tests/piglit/lanes.py), and the
+lane on the same machine (bench/gl/glfps.c in both lanes of tests/harness/lanes.py), and the
 bridge <-> guest link's throughput (virtio-console port, echo round trips).  Adds a "gl" section to
 out/bench.json.
 
-  gl_bench.py --glfps B --bridge B --guest G [--seconds S] [--json out/bench.json]
+  python3 -m bench.gl.gl_bench --glfps B --bridge B --guest G [--seconds S] [--json out/bench.json]
 """
 import argparse
 import json
@@ -13,10 +12,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(REPO / "tests" / "piglit"))
+from tests.harness import lanes
 
-import lanes  # noqa: E402
+REPO = Path(__file__).resolve().parents[2]
 
 # The last frame's centre pixel: 4 quads overlap there, each adding texel 0x40 x 0.5 (blend ONE, ONE)
 # onto the clear colour (0, 0, 0.25, 1); 8-bit channels, clamped.

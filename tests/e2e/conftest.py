@@ -1,19 +1,15 @@
 """Fixtures for the QEMU end-to-end tests: the guest binary, booted machines, failure evidence."""
 import os
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
-sys.path.insert(0, str(Path(__file__).parents[1]))
-
-from harness.compare import failure_dir  # noqa: E402
-from harness.machine import Machine, MachineConfig  # noqa: E402
-from harness.screens import Screens  # noqa: E402
-from harness.steps import KICK, NOTIFY  # noqa: E402
-from skip_policy import missing  # noqa: E402
+from tests.harness.compare import failure_dir
+from tests.harness.machine import Machine, MachineConfig
+from tests.harness.screens import Screens
+from tests.harness.steps import KICK, NOTIFY
+from tests.skip_policy import missing
 
 REPO = Path(__file__).resolve().parents[2]
 GUEST_ELF = Path(os.environ.get("VGPU_GUEST_ELF", REPO / "build" / "guest" / "vgpu-guest.elf"))

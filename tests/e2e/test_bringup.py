@@ -1,5 +1,5 @@
 """Bring-up at the device's default mode, and the same driver on virtio-vga."""
-from harness.steps import info, init
+from tests.harness.steps import info, init
 
 DEFAULT_MODE = (1280, 800)    # QEMU 7.2's virtio-gpu default display size
 

@@ -1,9 +1,9 @@
 """The host-drawn cursor: image and hot spot through VNC's alpha cursor, position through the trace."""
-from harness.compare import assert_array
-from harness.cursor import read_vnc_cursor
-from harness.patterns import cursor_pattern
-from harness.rfb import RFBClient
-from harness.steps import CURSOR, init
+from tests.harness.compare import assert_array
+from tests.harness.cursor import read_vnc_cursor
+from tests.harness.patterns import cursor_pattern
+from tests.harness.rfb import RFBClient
+from tests.harness.steps import CURSOR, init
 
 
 def cursor_events(vm, mark):

@@ -8,7 +8,7 @@ The frame is 1366x768, so the last column of tiles is 22 pixels wide.
 """
 import pytest
 
-from harness.steps import FLUSH, init, rect_of
+from tests.harness.steps import FLUSH, init, rect_of
 
 WIDTH, HEIGHT = 1366, 768
 TILE_W, TILE_H = 64, 16          # the tile grid core/refresh/damage.h documents (VGPU_DAMAGE_TILE_W/H)

@@ -1,6 +1,6 @@
 """Display layout from the host: EDID preferred mode, and a resize requested by a VNC client."""
-from harness.rfb import ENCODING_EXTENDED_DESKTOP_SIZE, RFBClient
-from harness.steps import info, init
+from tests.harness.rfb import ENCODING_EXTENDED_DESKTOP_SIZE, RFBClient
+from tests.harness.steps import info, init
 
 EDID_BASE_BLOCK = 128
 

@@ -3,10 +3,10 @@ guest's `follow` command reacts to VNC SetDesktopSize requests with mode sets, j
 screendump (against the pattern computed here) and by QEMU's trace of the commands that reached it."""
 import time
 
-from harness.compare import assert_image
-from harness.patterns import screen_pattern
-from harness.resize import resize, vnc_client, wait_for_size
-from harness.steps import CREATE_2D, SET_SCANOUT, UNREF, init
+from tests.harness.compare import assert_image
+from tests.harness.patterns import screen_pattern
+from tests.harness.resize import resize, vnc_client, wait_for_size
+from tests.harness.steps import CREATE_2D, SET_SCANOUT, UNREF, init
 
 SETTLE_S = 0.25          # agent/follow_logic.h: a burst is switched 250 ms after its last event...
 BOUND_S = 1.0            # ...or 1 s after its first

@@ -7,13 +7,13 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from harness.accel import choose_accel
-from harness.compare import mismatch_report
-from harness.machine import Machine, MachineConfig
-from harness.patterns import cursor_pattern, screen_pattern, with_rects
-from harness.qmp import QMPError
-from harness.rfb import ENCODING_EXTENDED_DESKTOP_SIZE, RFBClient
-from harness.trace import parse_line
+from tests.harness.accel import choose_accel
+from tests.harness.compare import mismatch_report
+from tests.harness.machine import Machine, MachineConfig
+from tests.harness.patterns import cursor_pattern, screen_pattern, with_rects
+from tests.harness.qmp import QMPError
+from tests.harness.rfb import ENCODING_EXTENDED_DESKTOP_SIZE, RFBClient
+from tests.harness.trace import parse_line
 
 
 def protocol_pixel(x, y, s):

@@ -1,5 +1,5 @@
 """close releases everything the driver holds (host resources, its own memory); init works again."""
-from harness.steps import CREATE_2D, SET_SCANOUT, UNREF, init, stats
+from tests.harness.steps import CREATE_2D, SET_SCANOUT, UNREF, init, stats
 
 
 def test_close_releases_everything_and_init_works_again(boot, screens):

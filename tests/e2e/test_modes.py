@@ -1,5 +1,5 @@
 """Mode switches, checked by size and pixels, and a mode the device refuses."""
-from harness.steps import CREATE_2D, UNREF, init
+from tests.harness.steps import CREATE_2D, UNREF, init
 
 # 1366 * 4 = 5464 bytes per row: not a power of two, so a wrong stride shears the picture.
 MODES = [(640, 480), (1024, 768), (1366, 768), (2560, 1600), (3840, 2160)]

@@ -1,7 +1,7 @@
 """Several heads, each with its own pattern, checked through screendump's `head`; disable/enable."""
 import pytest
 
-from harness.steps import SET_SCANOUT, info, init
+from tests.harness.steps import SET_SCANOUT, info, init
 
 HEAD_MODES = [(1024, 768), (800, 600), (1366, 768), (640, 480)]
 

@@ -3,7 +3,7 @@
 Before each update the guest's `fill` paints the whole framebuffer *memory* with another seed without
 telling the driver; whatever the driver transfers beyond the rectangle then shows that seed.
 """
-from harness.steps import FLUSH, XFER, init, kicks, rect_of, scanout_resource, stats
+from tests.harness.steps import FLUSH, XFER, init, kicks, rect_of, scanout_resource, stats
 
 RECT = (123, 45, 301, 157)       # odd offsets and sizes so an off-by-one shows
 

@@ -1,5 +1,5 @@
 """Device reset behind the driver's back: `vgpu_recover` must bring back mode, pixels and cursor."""
-from harness.steps import CREATE_2D, CURSOR, SET_SCANOUT, XFER, init
+from tests.harness.steps import CREATE_2D, CURSOR, SET_SCANOUT, XFER, init
 
 
 def test_reset_restores_mode_pixels_and_cursor(boot, screens):

@@ -1,8 +1,8 @@
 """Transport variants: interrupt modes, no indirect descriptors, no event index."""
 import pytest
 
-from harness.steps import EVENT_IDX, INDIRECT_DESC, NOTIFY, init, stats
-from harness.virtio_status import negotiated
+from tests.harness.steps import EVENT_IDX, INDIRECT_DESC, NOTIFY, init, stats
+from tests.harness.virtio_status import negotiated
 
 IRQ_CASES = {
     "msix": ({}, "msix"),

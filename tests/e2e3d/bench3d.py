@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """3D submit throughput of the driver on QEMU's virtio-gpu-gl-pci (llvmpipe), measured in the guest.
 
 Each submit carries CMDS virgl commands (SET_VIEWPORT_STATE, 32 bytes each).  `sync` waits for
@@ -7,18 +6,15 @@ queue and virglrenderer's decoder); `fenced` queues all submits with fences and 
 last one (what a GL driver that does not block per batch would see).  The guest's TSC clock
 measures; nothing is timed on the host side.
 
-    tests/e2e3d/bench3d.py [--guest build/guest/vgpu-guest.elf] [--json out/bench3d.json]
+    python3 -m tests.e2e3d.bench3d [--guest build/guest/vgpu-guest.elf] [--json out/bench3d.json]
 """
 import argparse
 import json
-import sys
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent / "e2e"))
-sys.path.insert(0, str(HERE))
+from tests.harness.machine import Machine, MachineConfig
 
-from harness.machine import Machine, MachineConfig  # noqa: E402
+HERE = Path(__file__).resolve().parent
 
 CASES = [(400, 1, "sync"), (400, 16, "sync"), (100, 256, "sync"), (400, 1, "fenced"), (400, 16, "fenced")]
 

@@ -1,6 +1,6 @@
 """Fixtures for the 3D end-to-end tests: the bare-metal guest on QEMU's virtio-gpu-gl-pci.
 
-The harness of tests/e2e is reused as it is (imported, not copied).  QEMU renders with Mesa's
+The shared harness (tests/harness) drives QEMU, as in tests/e2e.  QEMU renders with Mesa's
 llvmpipe through `-display egl-headless,rendernode=/dev/null`.  Whether this host can run that
 device is settled once, before any guest is involved: QEMU is started paused without a guest and
 asked (QMP x-query-virtio-status) whether the device offers VIRGL.  Only a host that fails that
@@ -9,23 +9,16 @@ does not negotiate VIRGL) fails.
 """
 import os
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent / "e2e"))
-sys.path.insert(0, str(HERE))
-sys.path.insert(0, str(HERE.parent))
+from tests.harness.gl3d import GL_TRACE, GlGuest
+from tests.harness.machine import Machine, MachineConfig
+from tests.harness.virtio_status import offered as device_features
+from tests.skip_policy import missing
 
-from harness.machine import Machine, MachineConfig  # noqa: E402
-from harness.virtio_status import offered as device_features  # noqa: E402
-
-from gl3d import GL_TRACE, GlGuest  # noqa: E402
-from skip_policy import missing  # noqa: E402
-
-REPO = HERE.parents[1]
+REPO = Path(__file__).resolve().parents[2]
 GUEST_ELF = Path(os.environ.get("VGPU_GUEST_ELF", REPO / "build" / "guest" / "vgpu-guest.elf"))
 GL_DEVICE = "virtio-gpu-gl-pci"
 GL_DISPLAY = "egl-headless,rendernode=/dev/null"

@@ -10,7 +10,7 @@ import struct
 
 import pytest
 
-from skip_policy import missing
+from tests.skip_policy import missing
 from vtest_caps import VtestUnavailable, renderer_capsets
 
 V1_SIZE = 308

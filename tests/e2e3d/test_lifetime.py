@@ -1,5 +1,5 @@
 """Contexts and resources: churn without leaks, fences, malformed streams, 3D scanout."""
-from gl3d import bgra_word
+from tests.harness.gl3d import bgra_word
 
 RED, GREEN = (1.0, 0.0, 0.0, 1.0), (0.0, 1.0, 0.0, 1.0)
 

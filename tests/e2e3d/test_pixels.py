@@ -3,7 +3,7 @@
 Expected images are computed here from the inputs alone.  Read-back memory is poisoned by the
 guest first (0xDEADBEEF), so a transfer that wrote nothing cannot pass.
 """
-from gl3d import bgra_word, f32
+from tests.harness.gl3d import bgra_word, f32
 
 POISON = 0xDEADBEEF        # what the guest writes into read-back memory first (guest/PROTOCOL.md)
 COLOURS = [(1.0, 0.0, 0.0, 1.0), (0.0, 1.0, 0.0, 1.0), (0.0, 0.0, 1.0, 1.0),

@@ -1,20 +1,16 @@
 """Fixtures for the clipboard tests: the guest with a virtio-console port named com.redhat.spice.0,
 wired either to QEMU's own vdagent (clipboard shared with the VNC server) or to a unix socket on
-which the test plays the host side of the agent protocol.  Reuses tests/e2e/harness by import."""
+which the test plays the host side of the agent protocol.  Drives QEMU with tests/harness."""
 import os
 import shutil
 import socket
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "e2e"))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from harness.machine import Machine, MachineConfig  # noqa: E402
+from tests.harness.machine import Machine, MachineConfig
 
 REPO = Path(__file__).resolve().parents[2]
 GUEST_ELF = Path(os.environ.get("VGPU_GUEST_ELF", REPO / "build" / "guest" / "vgpu-guest.elf"))

@@ -8,7 +8,7 @@ import struct
 import time
 import zlib
 
-from harness.rfb import (ENCODING_ALPHA_CURSOR, ENCODING_DESKTOP_SIZE, ENCODING_EXTENDED_DESKTOP_SIZE,
+from tests.harness.rfb import (ENCODING_ALPHA_CURSOR, ENCODING_DESKTOP_SIZE, ENCODING_EXTENDED_DESKTOP_SIZE,
                          ENCODING_RAW, MSG_BELL, MSG_FRAMEBUFFER_UPDATE, MSG_SERVER_CUT_TEXT,
                          MSG_SET_ENCODINGS, RFBClient, RFBError)
 

@@ -1,5 +1,4 @@
-#!/usr/bin/python3
-"""capture_qemu.py GUEST_ELF CORPUS_DIR — seeds from a real QEMU virtio-gpu-pci.
+"""python3 -m tests.fuzz.capture_qemu GUEST_ELF CORPUS_DIR — seeds from a real QEMU virtio-gpu-pci.
 
 Boots the test guest (guest/, `make guest`) with two heads, lets it run `init` and `info` (the core
 asks for display info and both EDIDs), then over QMP:
@@ -9,14 +8,14 @@ asks for display info and both EDIDs), then over QMP:
 and writes them as seeds: corpus/pci/qemu-7.2-*, corpus/resp/qemu-7.2-* (tape formats as in
 mkseeds.c).  No guest change is needed.  `make fuzz-seeds-qemu`.
 """
-import json
 import os
-import socket
 import struct
 import subprocess
 import sys
 import tempfile
 import time
+
+from tests.harness.qmp import QMPClient
 
 ECAM = 0xB0000000
 SLOT = 1 << 15          # 00:01.0: with -nodefaults the first -device sits in slot 1
@@ -24,36 +23,10 @@ RAM = 512 << 20
 RESP_DISPLAY_INFO, RESP_EDID = 0x1101, 0x1104
 
 
-class Qmp:
-    def __init__(self, path):
-        for _ in range(100):
-            try:
-                self.sock = socket.socket(socket.AF_UNIX)
-                self.sock.connect(path)
-                break
-            except OSError:
-                time.sleep(0.1)
-        self.f = self.sock.makefile("rw")
-        self.f.readline()
-        self.call("qmp_capabilities")
-
-    def call(self, cmd, **args):
-        self.f.write(json.dumps({"execute": cmd, "arguments": args}) + "\n")
-        self.f.flush()
-        while True:
-            msg = json.loads(self.f.readline())
-            if "error" in msg:
-                raise RuntimeError(f"{cmd}: {msg['error']}")
-            if "return" in msg:
-                return msg["return"]
-
-    def hmp(self, line):
-        return self.call("human-monitor-command", **{"command-line": line})
-
-
 def config_space(qmp):
     words = []
-    for line in qmp.hmp(f"xp /64wx {ECAM + SLOT:#x}").splitlines():
+    shown = qmp.command("human-monitor-command", **{"command-line": f"xp /64wx {ECAM + SLOT:#x}"})
+    for line in shown.splitlines():
         words += [int(w, 16) for w in line.split(":")[1].split()]
     return struct.pack("<64I", *words)
 
@@ -107,12 +80,12 @@ def main():
         "-kernel", elf, "-append", "script=init irq=msix;info", "-serial", f"file:{log}",
         "-qmp", f"unix:{sock},server=on,wait=off"])
     try:
-        qmp = Qmp(sock)
+        qmp = QMPClient(sock, timeout=60)
         wait_for(log, "INFO scanout=1")
         cfg = config_space(qmp)
-        qmp.call("stop")
-        qmp.call("pmemsave", val=0, size=RAM, filename=dump)
-        qmp.call("quit")
+        qmp.command("stop")
+        qmp.command("pmemsave", val=0, size=RAM, filename=dump)
+        qmp.command("quit")
     finally:
         qemu.wait(timeout=30)
     bars = bytes([0x40, 12, 0x40, 0x40, 14, 0x40])   # BAR1 4 KiB (MSI-X), BAR4 16 KiB (virtio)

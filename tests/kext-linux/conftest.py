@@ -1,17 +1,15 @@
 """Shared helpers for the Linux kext build tests: the toolchain (skip when absent) and probe builds."""
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.skip_policy import missing
+
 REPO = Path(__file__).resolve().parents[2]
 TOOLS = REPO / "tools" / "kext-build"
 FIXTURE_REL = "tests/kext-linux/fixture"  # make runs in the repository root
-sys.path.insert(0, str(TOOLS))
-sys.path.insert(0, str(REPO / "tests"))
-from skip_policy import missing  # noqa: E402
 
 PROBE_ID = "org.virtio-gpu-macos.probe"
 PROBE_VERSION = "1.2.3d4"

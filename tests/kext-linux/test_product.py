@@ -7,7 +7,7 @@ import shutil
 import pytest
 
 from conftest import REPO, run
-import skip_policy as policy
+from tests import skip_policy as policy
 
 ESP_TYPE = "C12A7328-F81F-11D2-BA4B-00A0C93EC93B"
 MTOOLS = {"MTOOLS_SKIP_CHECK": "1"}

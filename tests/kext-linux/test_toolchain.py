@@ -5,7 +5,7 @@ import pytest
 
 from conftest import REPO, TOOLS, run
 from kextcheck import releases
-from skip_policy import missing
+from tests.skip_policy import missing
 
 MIRROR = REPO.parent / ".mirror"
 SDK_MIRROR = MIRROR / "acidanthera+MacKernelSDK" / "repo"

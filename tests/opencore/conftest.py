@@ -9,14 +9,13 @@ import os
 import plistlib
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.skip_policy import missing
+
 REPO = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(REPO / "tests"))
-from skip_policy import missing  # noqa: E402
 SHARED_DATA = REPO.parent / "shared" / "data"
 REAL_CONFIGS = {
     "osx-kvm": SHARED_DATA / "osx-kvm" / "config.plist",

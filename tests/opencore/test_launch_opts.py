@@ -10,7 +10,7 @@ import subprocess
 import pytest
 
 from conftest import REPO, run
-from skip_policy import missing
+from tests.skip_policy import missing
 
 TOOL = REPO / "tools" / "launch" / "virtio-gpu-launch-opts"
 DISPLAY_DEVICE_NAMES = {"vmware-svga", "VGA", "virtio-vga", "virtio-gpu-pci", "qxl-vga"}

@@ -1,23 +1,19 @@
-#!/usr/bin/env python3
 """GL programs that die mid-stream, and many short-lived ones, through this driver: after each the
 guest must hold nothing of it (its contexts, resources, attachments, guest pages behind resources;
 the core's heap and DMA memory no more than after the first program).
 
-  robust.py --bridge B --guest G [--kills N] [--programs N]
+  python3 -m tests.piglit.robust --bridge B --guest G [--kills N] [--programs N]
 A killed program is SIGKILLed at a different moment each time while it is still talking to the
 bridge (it must have made some requests, and not have finished).
 """
 import argparse
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-import lanes  # noqa: E402
-import subset  # noqa: E402
-from run import leaks  # noqa: E402
+from tests.harness import lanes
+from tests.piglit import subset
+from tests.piglit.run import leaks
 
 LONG = "spec@!opengl 1.1@texsubimage"        # seconds of uploads and draws through the bridge
 SHORT = "spec@!opengl 1.1@array-stride"      # a fraction of a second

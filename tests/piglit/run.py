@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """make test-piglit / test-piglit-short: a piglit subset in two lanes, and the guest's accounting.
 
 Each test runs once in the reference lane (virgl_test_server) and once through this driver (the
@@ -15,11 +14,9 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-import lanes  # noqa: E402
-import subset  # noqa: E402
-from known import KNOWN  # noqa: E402
+from tests.harness import lanes
+from tests.piglit import subset
+from tests.piglit.known import KNOWN
 
 OUTCOMES = ("pass", "fail", "skip", "warn", "crash", "timeout")
 

@@ -1,4 +1,3 @@
-#!/usr/bin/python3
 """`make demo`: the driver core on QEMU's real virtio-gpu, shown as PNG screenshots.
 
 Boots the bare-metal test guest (which runs the unchanged core/), walks through modes, a partial
@@ -18,16 +17,15 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-REPO = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(REPO / "tests" / "e2e"))
+from tests.harness.compare import mismatch_report
+from tests.harness.machine import QEMU, Machine, MachineConfig
+from tests.harness.patterns import cursor_pattern, screen_pattern
+from tests.harness.cursor import read_vnc_cursor
+from tests.harness.rfb import RFBClient
+from tests.harness.screens import Screens
+from tests.harness.steps import CURSOR
 
-from harness.compare import mismatch_report  # noqa: E402
-from harness.machine import QEMU, Machine, MachineConfig  # noqa: E402
-from harness.patterns import cursor_pattern, screen_pattern  # noqa: E402
-from harness.cursor import read_vnc_cursor  # noqa: E402
-from harness.rfb import RFBClient  # noqa: E402
-from harness.screens import Screens  # noqa: E402
-from harness.steps import CURSOR  # noqa: E402
+REPO = Path(__file__).resolve().parents[2]
 
 MODES = [(640, 480), (1024, 768), (1366, 768), (1920, 1080), (2560, 1600)]
 # Not symmetric: a hot spot with x and y swapped anywhere on the way is seen.

@@ -1,7 +1,7 @@
 """The host side of the guest's `gl` commands (guest/PROTOCOL.md, "3D"), and float32 helpers."""
 import struct
 
-from harness.virtio_status import negotiated
+from .virtio_status import negotiated
 
 VIRGL_FEATURE = 1 << 0
 GL_TRACE = ("virtio_gpu_cmd_set_scanout", "virtio_gpu_cmd_ctx_*", "virtio_gpu_cmd_res_create_3d",

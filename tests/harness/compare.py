@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-REPO = Path(__file__).resolve().parents[3]
+REPO = Path(__file__).resolve().parents[2]
 PLACEHOLDER_SIZE = (640, 480)   # QEMU's "display not initialised" surface
 MAX_LISTED = 8
 
