@@ -2,23 +2,18 @@
  * pci.c — the device's PCI face: QEMU 7.2's configuration space (sim/virtio/vdev_pci.c) with the
  * broken layouts a test asks for, BAR decoding, and interrupt signalling (INTx level, MSI-X).
  */
-#include <string.h>
-
 #include "sim_internal.h"
 #include "../core/virtio/virtio_pci_regs.h"
-
-static void put16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); }
-static void put32(uint8_t *p, uint32_t v) { put16(p, (uint16_t)v); put16(p + 2, (uint16_t)(v >> 16)); }
 
 /* Each broken layout is a patch to QEMU's honest image. */
 static void break_layout(uint8_t *p, uint32_t f)
 {
     if (f & SIM_LAYOUT_WRONG_DEVICE_ID)
-        put16(p + PCI_CFG_DEVICE_ID, 0x1041);   /* a network device */
+        vdev_st16(p + PCI_CFG_DEVICE_ID, 0x1041);   /* a network device */
     if (f & SIM_LAYOUT_NO_CAP_LIST)
-        put16(p + PCI_CFG_STATUS, 0);
+        vdev_st16(p + PCI_CFG_STATUS, 0);
     if (f & SIM_LAYOUT_SHORT_COMMON)
-        put32(p + VDEV_CAP_COMMON + VIRTIO_PCI_CAP_LENGTH, 0x20);
+        vdev_st32(p + VDEV_CAP_COMMON + VIRTIO_PCI_CAP_LENGTH, 0x20);
     if (f & SIM_LAYOUT_NO_COMMON_CAP)
         p[VDEV_CAP_ISR + VIRTIO_PCI_CAP_NEXT] = 0;
     if (f & SIM_LAYOUT_CAP_BAD_BAR)
@@ -26,7 +21,7 @@ static void break_layout(uint8_t *p, uint32_t f)
     if (f & SIM_LAYOUT_CAP_LOOP)
         p[VDEV_CAP_NOTIFY + VIRTIO_PCI_CAP_NEXT] = VDEV_CAP_NOTIFY;
     if (f & SIM_LAYOUT_CAP_OUTSIDE_BAR)
-        put32(p + VDEV_CAP_NOTIFY + VIRTIO_PCI_CAP_LENGTH, 2 * VDEV_WINDOW);
+        vdev_st32(p + VDEV_CAP_NOTIFY + VIRTIO_PCI_CAP_LENGTH, 2 * VDEV_WINDOW);
 }
 
 void sim_pci_init(struct sim *sim)

@@ -8,9 +8,6 @@
 #include "vdev.h"
 #include "../../core/virtio/virtio_pci_regs.h"
 
-static void put16(uint8_t *p, uint32_t v) { p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); }
-static void put32(uint8_t *p, uint32_t v) { put16(p, v); put16(p + 2, v >> 16); }
-
 static void vendor_cap(uint8_t *cfg, uint8_t at, uint8_t next, uint8_t len, uint8_t type,
                        uint32_t off)
 {
@@ -22,23 +19,23 @@ static void vendor_cap(uint8_t *cfg, uint8_t at, uint8_t next, uint8_t len, uint
     c[VIRTIO_PCI_CAP_LEN] = len;
     c[VIRTIO_PCI_CAP_CFG_TYPE] = type;
     c[VIRTIO_PCI_CAP_BAR] = in_bar ? VDEV_BAR_VIRTIO : 0;
-    put32(c + VIRTIO_PCI_CAP_OFFSET, in_bar ? off : 0);
-    put32(c + VIRTIO_PCI_CAP_LENGTH, in_bar ? VDEV_WINDOW : 0);
+    vdev_st32(c + VIRTIO_PCI_CAP_OFFSET, in_bar ? off : 0);
+    vdev_st32(c + VIRTIO_PCI_CAP_LENGTH, in_bar ? VDEV_WINDOW : 0);
 }
 
 static void header(uint8_t *p, const struct vdev_pci_setup *s)
 {
-    put16(p + PCI_CFG_VENDOR_ID, VIRTIO_PCI_VENDOR_ID);
-    put16(p + PCI_CFG_DEVICE_ID, VIRTIO_PCI_DEVICE_GPU);
-    put16(p + PCI_CFG_COMMAND, s->command);
-    put16(p + PCI_CFG_STATUS, PCI_STATUS_CAP_LIST);
+    vdev_st16(p + PCI_CFG_VENDOR_ID, VIRTIO_PCI_VENDOR_ID);
+    vdev_st16(p + PCI_CFG_DEVICE_ID, VIRTIO_PCI_DEVICE_GPU);
+    vdev_st16(p + PCI_CFG_COMMAND, s->command);
+    vdev_st16(p + PCI_CFG_STATUS, PCI_STATUS_CAP_LIST);
     p[0x08] = 1;                              /* revision */
     p[0x0a] = 0x80;                           /* display controller, other */
     p[0x0b] = 0x03;
-    put32(p + 0x14, 0xfebfe000u);             /* BAR1: 32-bit memory, MSI-X */
-    put32(p + 0x20, s->bar4);                 /* BAR4: 64-bit prefetchable memory */
-    put16(p + 0x2c, VIRTIO_PCI_VENDOR_ID);    /* subsystem 1AF4:1100 */
-    put16(p + 0x2e, 0x1100);
+    vdev_st32(p + 0x14, 0xfebfe000u);             /* BAR1: 32-bit memory, MSI-X */
+    vdev_st32(p + 0x20, s->bar4);                 /* BAR4: 64-bit prefetchable memory */
+    vdev_st16(p + 0x2c, VIRTIO_PCI_VENDOR_ID);    /* subsystem 1AF4:1100 */
+    vdev_st16(p + 0x2e, 0x1100);
     p[PCI_CFG_CAP_PTR] = VDEV_CAP_MSIX;
     p[0x3c] = 11;                             /* interrupt line */
     p[0x3d] = 1;                              /* INTA# */
@@ -56,15 +53,15 @@ void vdev_pci_image(uint8_t cfg[VDEV_PCI_CFG_SIZE], const struct vdev_pci_setup 
                VIRTIO_PCI_CAP_DEVICE_CFG, VDEV_DEVICE_OFF);
     vendor_cap(cfg, VDEV_CAP_NOTIFY, VDEV_CAP_DEVICE, VIRTIO_PCI_NOTIFY_CAP_SIZE,
                VIRTIO_PCI_CAP_NOTIFY_CFG, VDEV_NOTIFY_OFF);
-    put32(cfg + VDEV_CAP_NOTIFY + VIRTIO_PCI_NOTIFY_CAP_MULT, s->notify_mult);
+    vdev_st32(cfg + VDEV_CAP_NOTIFY + VIRTIO_PCI_NOTIFY_CAP_MULT, s->notify_mult);
     vendor_cap(cfg, VDEV_CAP_PCICFG, VDEV_CAP_NOTIFY, VIRTIO_PCI_CAP_SIZE + 4,
                VIRTIO_PCI_CAP_PCI_CFG, 0);
     cfg[VDEV_CAP_MSIX] = PCI_CAP_ID_MSIX;
     cfg[VDEV_CAP_MSIX + 1] = VDEV_CAP_PCICFG;
-    put16(cfg + VDEV_MSIX_CTRL,
+    vdev_st16(cfg + VDEV_MSIX_CTRL,
           s->msix_control | (uint16_t)(s->msix_vectors ? s->msix_vectors - 1u : 0));
-    put32(cfg + VDEV_CAP_MSIX + 4, 0x000u | VDEV_BAR_MSIX);   /* table at BAR1 + 0 */
-    put32(cfg + VDEV_CAP_MSIX + 8, 0x800u | VDEV_BAR_MSIX);   /* PBA at BAR1 + 0x800 */
+    vdev_st32(cfg + VDEV_CAP_MSIX + 4, 0x000u | VDEV_BAR_MSIX);   /* table at BAR1 + 0 */
+    vdev_st32(cfg + VDEV_CAP_MSIX + 8, 0x800u | VDEV_BAR_MSIX);   /* PBA at BAR1 + 0x800 */
 }
 
 /* Little-endian bytes from `off`; bytes past the end read as 0. */
@@ -82,11 +79,11 @@ void vdev_pci_write(uint8_t cfg[VDEV_PCI_CFG_SIZE], uint32_t off, unsigned width
     if (width != 2)
         return;
     if (off == PCI_CFG_COMMAND) {
-        put16(&cfg[off], val & 0x0547u);
+        vdev_st16(&cfg[off], val & 0x0547u);
     } else if (off == VDEV_MSIX_CTRL) {
         uint32_t table_size = vdev_pci_read(cfg, off, 2) & 0x07ffu;
 
-        put16(&cfg[off], table_size | (val & (VDEV_MSIX_ENABLE | VDEV_MSIX_MASKALL)));
+        vdev_st16(&cfg[off], table_size | (val & (VDEV_MSIX_ENABLE | VDEV_MSIX_MASKALL)));
     }
 }
 

@@ -16,17 +16,12 @@ struct ring_view {
     uint8_t *desc, *avail, *used;
 };
 
-static uint16_t ld16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
-static uint32_t ld32(const uint8_t *p) { return ld16(p) | (uint32_t)ld16(p + 2) << 16; }
-static void st16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); }
-static void st32(uint8_t *p, uint32_t v) { st16(p, (uint16_t)v); st16(p + 2, (uint16_t)(v >> 16)); }
-
 static struct spec_desc load_desc(const uint8_t *table, uint32_t i)
 {
     const uint8_t *p = table + sizeof(struct spec_desc) * i;
 
-    return (struct spec_desc){ .addr = ld32(p) | (uint64_t)ld32(p + 4) << 32, .len = ld32(p + 8),
-                               .flags = ld16(p + 12), .next = ld16(p + 14) };
+    return (struct spec_desc){ .addr = vdev_ld32(p) | (uint64_t)vdev_ld32(p + 4) << 32, .len = vdev_ld32(p + 8),
+                               .flags = vdev_ld16(p + 12), .next = vdev_ld16(p + 14) };
 }
 
 bool vdev_ring_live(const struct vdev *vd, unsigned q)
@@ -149,7 +144,7 @@ bool vdev_ring_pop(struct vdev *vd, unsigned qi, struct vdev_elem *e)
 
     if (!map_rings(vd, qi, &v))
         return false;
-    avail = ld16(v.avail + 2);
+    avail = vdev_ld16(v.avail + 2);
     if ((uint16_t)(avail - q->last_avail) > q->size) {
         vdev_complain(vd, VDEV_RING, "guest moved avail index from %u to %u", q->last_avail, avail);
         return false;
@@ -157,7 +152,7 @@ bool vdev_ring_pop(struct vdev *vd, unsigned qi, struct vdev_elem *e)
     if (avail == q->last_avail)
         return false;
     e->queue = qi;
-    e->head = ld16(v.avail + SPEC_AVAIL_SLOT(q->last_avail % q->size));
+    e->head = vdev_ld16(v.avail + SPEC_AVAIL_SLOT(q->last_avail % q->size));
     if (e->head >= q->size) {
         vdev_complain(vd, VDEV_RING, "guest says index %u is available", e->head);
         return false;
@@ -166,7 +161,7 @@ bool vdev_ring_pop(struct vdev *vd, unsigned qi, struct vdev_elem *e)
         return false;
     q->last_avail++;
     if (vdev_has_feature(vd, VIRTIO_F_EVENT_IDX))
-        st16(v.used + SPEC_USED_AVAIL_EVENT(q->size), q->last_avail);
+        vdev_st16(v.used + SPEC_USED_AVAIL_EVENT(q->size), q->last_avail);
     return true;
 }
 
@@ -191,11 +186,11 @@ bool vdev_ring_put_used(struct vdev *vd, unsigned qi, uint32_t id, uint32_t len)
     if (!map_rings(vd, qi, &v))
         return false;
     slot = v.used + SPEC_USED_SLOT(q->used_idx % q->size);
-    st32(slot, id);
-    st32(slot + 4, len);
+    vdev_st32(slot, id);
+    vdev_st32(slot + 4, len);
     q->used_idx++;
     __atomic_thread_fence(__ATOMIC_RELEASE);   /* entry before index, as a device must */
-    st16(v.used + 2, q->used_idx);
+    vdev_st16(v.used + 2, q->used_idx);
     return true;
 }
 
@@ -204,7 +199,7 @@ void vdev_ring_publish_used_idx(struct vdev *vd, unsigned qi, uint16_t idx)
     struct ring_view v;
 
     if (map_rings(vd, qi, &v))
-        st16(v.used + 2, idx);
+        vdev_st16(v.used + 2, idx);
 }
 
 /* QEMU's virtio_should_notify for split rings. */
@@ -218,10 +213,10 @@ bool vdev_ring_should_interrupt(struct vdev *vd, unsigned qi)
     if (!map_rings(vd, qi, &v))
         return false;
     if (!vdev_has_feature(vd, VIRTIO_F_EVENT_IDX))
-        return !(ld16(v.avail) & SPEC_AVAIL_NO_INTERRUPT);
+        return !(vdev_ld16(v.avail) & SPEC_AVAIL_NO_INTERRUPT);
     q->signalled_valid = true;
     q->signalled_used = q->used_idx;
-    return !valid || spec_event_due(ld16(v.avail + SPEC_AVAIL_USED_EVENT(q->size)),
+    return !valid || spec_event_due(vdev_ld16(v.avail + SPEC_AVAIL_USED_EVENT(q->size)),
                                       q->used_idx, old);
 }
 
@@ -235,10 +230,10 @@ void vdev_ring_set_notification(struct vdev *vd, unsigned qi, bool enable)
         return;
     if (vdev_has_feature(vd, VIRTIO_F_EVENT_IDX)) {
         if (enable)
-            st16(v.used + SPEC_USED_AVAIL_EVENT(q->size), ld16(v.avail + 2));
+            vdev_st16(v.used + SPEC_USED_AVAIL_EVENT(q->size), vdev_ld16(v.avail + 2));
         return;
     }
-    flags = ld16(v.used);
+    flags = vdev_ld16(v.used);
     flags = enable ? (uint16_t)(flags & ~SPEC_USED_NO_NOTIFY) : (flags | SPEC_USED_NO_NOTIFY);
-    st16(v.used, flags);
+    vdev_st16(v.used, flags);
 }

@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "dev_internal.h"
-#include "../../core/virtio/virtio_pci_regs.h"
 
 struct dev dev;
 

@@ -8,8 +8,6 @@
  * when the configuration space is scripted: then the driver may legitimately be looking at
  * the wrong place.  A ring the driver corrupted, or features it should not accept, always are.
  */
-#include <string.h>
-
 #include "dev_internal.h"
 #include "../../core/virtio/virtio_pci_regs.h"
 
