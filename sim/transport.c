@@ -81,7 +81,8 @@ void sim_transport_init(struct sim *sim)
     vd->notify_mult = (sim->cfg.layout_faults & SIM_LAYOUT_NOTIFY_MULT_ODD) ? 3 : VDEV_NOTIFY_MULT;
     vd->max_chain = VDEV_MAX_SG;
     for (unsigned q = 0; q < SIM_NUM_QUEUES; q++)
-        vd->vq[q] = (struct vdev_queue){ .max_size = sim->cfg.queue_size[q], .notify_off = (uint16_t)q };
+        vd->vq[q] = (struct vdev_queue){ .max_size = sim->cfg.queue_size[q],
+                                         .notify_off = (uint16_t)q };   /* QEMU: queue index */
     vdev_regs_reset(vd);
 }
 

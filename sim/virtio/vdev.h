@@ -44,10 +44,24 @@
 #define VDEV_MAX_SG     1024u   /* QEMU's VIRTQUEUE_MAX_SIZE: buffers in one chain */
 
 /* Little-endian bytes in device-visible memory and registers. */
-static inline uint16_t vdev_ld16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
-static inline uint32_t vdev_ld32(const uint8_t *p) { return vdev_ld16(p) | (uint32_t)vdev_ld16(p + 2) << 16; }
-static inline void vdev_st16(uint8_t *p, uint32_t v) { p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); }
-static inline void vdev_st32(uint8_t *p, uint32_t v) { vdev_st16(p, v); vdev_st16(p + 2, v >> 16); }
+static inline uint16_t vdev_ld16(const uint8_t *p)
+{
+    return (uint16_t)(p[0] | p[1] << 8);
+}
+static inline uint32_t vdev_ld32(const uint8_t *p)
+{
+    return vdev_ld16(p) | (uint32_t)vdev_ld16(p + 2) << 16;
+}
+static inline void vdev_st16(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)v;
+    p[1] = (uint8_t)(v >> 8);
+}
+static inline void vdev_st32(uint8_t *p, uint32_t v)
+{
+    vdev_st16(p, v);
+    vdev_st16(p + 2, v >> 16);
+}
 
 /* ---- configuration space ---- */
 

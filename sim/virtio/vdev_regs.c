@@ -157,7 +157,8 @@ static bool features_accepted(struct vdev *vd)
 static void check_status_order(struct vdev *vd, uint8_t old, uint8_t val)
 {
     if ((old & val & 0x3fu) != (old & 0x3fu))
-        vdev_complain(vd, VDEV_DRIVER_ACCESS, "status write 0x%02x clears bits of 0x%02x", val, old);
+        vdev_complain(vd, VDEV_DRIVER_ACCESS, "status write 0x%02x clears bits of 0x%02x", val,
+                      old);
     if ((val & VIRTIO_STATUS_DRIVER) && !(val & VIRTIO_STATUS_ACKNOWLEDGE))
         vdev_complain(vd, VDEV_DRIVER_ACCESS, "DRIVER without ACKNOWLEDGE");
     if ((val & VIRTIO_STATUS_FEATURES_OK) && !(val & VIRTIO_STATUS_DRIVER))

@@ -20,8 +20,9 @@ static struct spec_desc load_desc(const uint8_t *table, uint32_t i)
 {
     const uint8_t *p = table + sizeof(struct spec_desc) * i;
 
-    return (struct spec_desc){ .addr = vdev_ld32(p) | (uint64_t)vdev_ld32(p + 4) << 32, .len = vdev_ld32(p + 8),
-                               .flags = vdev_ld16(p + 12), .next = vdev_ld16(p + 14) };
+    return (struct spec_desc){ .addr = vdev_ld32(p) | (uint64_t)vdev_ld32(p + 4) << 32,
+                               .len = vdev_ld32(p + 8), .flags = vdev_ld16(p + 12),
+                               .next = vdev_ld16(p + 14) };
 }
 
 bool vdev_ring_live(const struct vdev *vd, unsigned q)

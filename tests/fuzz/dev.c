@@ -51,7 +51,8 @@ void dev_display_change(unsigned scanout, uint32_t width, uint32_t height, bool 
     dev.events |= SPEC_GPU_EVENT_DISPLAY;
     dev.vd.config_generation++;
     dev_deviate();
-    vdev_interrupt(&dev.vd, dev.vd.config_vector, 0x3);   /* QEMU sets both ISR bits for a config change */
+    /* QEMU sets both ISR bits for a config change */
+    vdev_interrupt(&dev.vd, dev.vd.config_vector, 0x3);
 }
 
 /* QEMU's virtio_error: stop processing, ask for a reset, tell the driver. */

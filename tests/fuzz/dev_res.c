@@ -73,7 +73,8 @@ static unsigned scanout_limit(void)
 void res_read_req(const struct dev_elem *e, void *req, size_t size, uint32_t type)
 {
     if (vdev_elem_read(&e->chain, 0, req, size) != size)
-        fz_finding("command 0x%x of %u bytes, shorter than its %zu-byte struct", type, e->chain.out_bytes, size);
+        fz_finding("command 0x%x of %u bytes, shorter than its %zu-byte struct", type,
+                   e->chain.out_bytes, size);
 }
 
 static bool rect_inside(const struct spec_gpu_rect *r, const struct dev_res *res)
@@ -137,7 +138,8 @@ static bool entries_cover(const struct dev_elem *e, uint32_t n, const struct dev
         return false;
     for (uint32_t i = 0; i < n; i++) {
         struct spec_gpu_mem_entry m;
-        vdev_elem_read(&e->chain, sizeof(struct spec_gpu_resource_attach_backing) + 16u * i, &m, sizeof(m));
+        vdev_elem_read(&e->chain, sizeof(struct spec_gpu_resource_attach_backing) + 16u * i, &m,
+                       sizeof(m));
         if (!fz_map(vgpu_from_le64(m.addr), vgpu_from_le32(m.length)))
             return false;
         total += vgpu_from_le32(m.length);
