@@ -26,7 +26,7 @@ FUZZ_ALL     := $(sort $(patsubst $(FUZZ_SRC)/fuzz_%.c,%,$(filter-out $(FUZZ_SRC
 FUZZ_TARGETS ?= $(FUZZ_ALL)
 FUZZ_HOST_SRCS := $(addprefix $(FUZZ_SRC)/,fuzz_os.c fuzz_mem.c fuzz_tape.c dev.c dev_pci.c \
                   dev_transport.c dev_ring.c dev_gpu.c dev_res.c dev_caps3d.c dev_res3d.c session.c \
-                  session_script.c) sim/edid.c
+                  session_script.c) sim/edid.c $(wildcard sim/virtio/*.c)
 
 FUZZ_CORE_SRCS ?= $(CORE_SRCS)
 fuzz_obj = $(patsubst %.c,$(FUZZ_DIR)/obj/%.o,$(1))
@@ -63,9 +63,9 @@ fuzz-smoke: fuzz-build
 	@$(FUZZ_SRC)/replay.sh $(FUZZ_DIR) $(FUZZ_SRC) $(FUZZ_ALL)
 	@$(FUZZ_SRC)/run-fuzz.sh $(FUZZ_DIR) $(FUZZ_SRC) $(FUZZ_SMOKE_SECONDS) $(FUZZ_ALL)
 
-$(FUZZ_DIR)/mkseeds: $(FUZZ_SRC)/mkseeds.c $(wildcard sim/*.c) mk/fuzz.mk
+$(FUZZ_DIR)/mkseeds: $(FUZZ_SRC)/mkseeds.c $(wildcard sim/*.c sim/virtio/*.c) mk/fuzz.mk
 	@mkdir -p $(@D)
-	$(CC) $(CSTD) $(WARN) -g -O1 -o $@ $(FUZZ_SRC)/mkseeds.c $(wildcard sim/*.c)
+	$(CC) $(CSTD) $(WARN) -g -O1 -o $@ $(FUZZ_SRC)/mkseeds.c $(wildcard sim/*.c sim/virtio/*.c)
 
 fuzz-seeds: $(FUZZ_DIR)/mkseeds
 	$(FUZZ_DIR)/mkseeds $(FUZZ_SRC)/corpus tests/unit/edid_samples

@@ -145,7 +145,7 @@ KEXT_TEST_WRAPPED  := vgpu_close vgpu_damage_scan vgpu_damage_probe \
 KEXT_TEST_WRAP     := $(foreach f,$(KEXT_TEST_WRAPPED),-Wl,--wrap=$(f))
 KEXT_TEST_CXX_SRCS := $(filter-out macos/vgpu_os_mmio.cpp,$(KEXT_CXX_SRCS)) \
                       $(wildcard tests/kext/*.cpp tests/kext/fakeiokit/*.cpp)
-KEXT_TEST_C_SRCS   := $(KEXT_C_SRCS) $(wildcard sim/*.c)
+KEXT_TEST_C_SRCS   := $(KEXT_C_SRCS) $(wildcard sim/*.c sim/virtio/*.c)
 KEXT_TEST_OBJS     := $(patsubst %.cpp,$(KEXT_TEST_DIR)/%.o,$(KEXT_TEST_CXX_SRCS)) \
                       $(patsubst %.c,$(KEXT_TEST_DIR)/%.o,$(KEXT_TEST_C_SRCS))
 DEB_PACKAGES       += libcmocka-dev pkg-config

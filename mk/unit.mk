@@ -10,7 +10,7 @@ UNIT_SANITIZE := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanit
 UNIT_CFLAGS    = $(CSTD) $(WARN) -g -O1 $(UNIT_SANITIZE) -MMD -MP $(CORE_INCLUDE) $(shell pkg-config --cflags cmocka)
 UNIT_LIBS      = $(shell pkg-config --libs cmocka)
 
-UNIT_SIM_SRCS  := $(wildcard sim/*.c)
+UNIT_SIM_SRCS  := $(wildcard sim/*.c sim/virtio/*.c)
 UNIT_CORE_SRCS := $(CORE_SRCS)
 UNIT_HOST_SRCS := $(filter-out tests/unit/test_%.c,$(wildcard tests/unit/*.c))
 UNIT_TEST_SRCS := $(wildcard tests/unit/test_*.c)

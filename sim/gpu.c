@@ -19,18 +19,18 @@ static void count_command(struct sim *sim, uint32_t type)
         sim->cmd_counts[2][0]++;
 }
 
-static void finish(struct sim *sim, struct sim_elem *e, uint32_t written)
+static void finish(struct sim *sim, struct vdev_elem *e, uint32_t written)
 {
     sim_vq_push(sim, e, written);
     free(e);
 }
 
-void sim_gpu_respond(struct sim *sim, struct sim_elem *e, void *resp, size_t len)
+void sim_gpu_respond(struct sim *sim, struct vdev_elem *e, void *resp, size_t len)
 {
     struct spec_gpu_ctrl_hdr req = { 0 }, *out = resp;
     size_t written;
 
-    sim_elem_read(e, 0, &req, sizeof(req));
+    vdev_elem_read(e, 0, &req, sizeof(req));
     if (vgpu_from_le32(req.flags) & SPEC_GPU_FLAG_FENCE) {
         uint64_t fence = vgpu_from_le64(req.fence_id);
 
@@ -44,7 +44,7 @@ void sim_gpu_respond(struct sim *sim, struct sim_elem *e, void *resp, size_t len
         out->fence_id = vgpu_le64(fence);
         out->ctx_id = req.ctx_id;
     }
-    written = sim_elem_write(e, 0, resp, len);
+    written = vdev_elem_write(e, 0, resp, len);
     if (written != len)
         sim_driver_error(sim, "response size incorrect: %zu of %zu bytes fit", written, len);
     sim->last_response = vgpu_from_le32(out->type);
@@ -53,14 +53,14 @@ void sim_gpu_respond(struct sim *sim, struct sim_elem *e, void *resp, size_t len
     finish(sim, e, (uint32_t)written);
 }
 
-static void respond_nodata(struct sim *sim, struct sim_elem *e, uint32_t type)
+static void respond_nodata(struct sim *sim, struct vdev_elem *e, uint32_t type)
 {
     struct spec_gpu_ctrl_hdr hdr = { .type = vgpu_le32(type) };
 
     sim_gpu_respond(sim, e, &hdr, sizeof(hdr));
 }
 
-static uint32_t dispatch(struct sim *sim, struct sim_elem *e, uint32_t type)
+static uint32_t dispatch(struct sim *sim, struct vdev_elem *e, uint32_t type)
 {
     switch (type) {
     case SPEC_GPU_CMD_GET_DISPLAY_INFO:        return sim_cmd_display_info(sim, e);
@@ -80,17 +80,17 @@ static uint32_t dispatch(struct sim *sim, struct sim_elem *e, uint32_t type)
     }
 }
 
-static uint32_t element_type(const struct sim_elem *e)
+static uint32_t element_type(const struct vdev_elem *e)
 {
     struct spec_gpu_ctrl_hdr hdr;
 
-    if (sim_elem_read(e, 0, &hdr, sizeof(hdr)) != sizeof(hdr))
+    if (vdev_elem_read(e, 0, &hdr, sizeof(hdr)) != sizeof(hdr))
         return 0;
     return vgpu_from_le32(hdr.type);
 }
 
 /* Run one element's command and complete it. */
-void sim_gpu_complete(struct sim *sim, struct sim_elem *e)
+void sim_gpu_complete(struct sim *sim, struct vdev_elem *e)
 {
     uint32_t type = element_type(e), resp;
 
@@ -111,7 +111,7 @@ static bool armed_for(bool armed, uint32_t want, uint32_t type)
 }
 
 /* Returns true when a fault consumed the element. */
-bool sim_gpu_apply_faults(struct sim *sim, struct sim_elem *e, uint32_t type)
+bool sim_gpu_apply_faults(struct sim *sim, struct vdev_elem *e, uint32_t type)
 {
     struct sim_faults *f = &sim->fault;
 
@@ -137,7 +137,7 @@ bool sim_gpu_apply_faults(struct sim *sim, struct sim_elem *e, uint32_t type)
     return false;
 }
 
-static void handle_element(struct sim *sim, struct sim_elem *e)
+static void handle_element(struct sim *sim, struct vdev_elem *e)
 {
     uint32_t type = element_type(e);
 
@@ -156,11 +156,11 @@ static void handle_element(struct sim *sim, struct sim_elem *e)
 
 void sim_gpu_process_queue(struct sim *sim, unsigned q)
 {
-    struct sim_elem *e;
+    struct vdev_elem *e;
 
     while ((e = sim_vq_pop(sim, q)) != NULL)
         handle_element(sim, e);
-    sim_vq_set_notification(sim, q, true);
+    vdev_ring_set_notification(&sim->vd, q, true);
 }
 
 unsigned sim_release_held(struct sim *sim)
@@ -194,9 +194,9 @@ void sim_gpu_reset(struct sim *sim)
 }
 
 /* Copy a whole request struct; a short request is a driver bug answered with ERR_UNSPEC. */
-bool sim_read_cmd(struct sim *sim, const struct sim_elem *e, void *cmd, size_t size)
+bool sim_read_cmd(struct sim *sim, const struct vdev_elem *e, void *cmd, size_t size)
 {
-    size_t got = sim_elem_read(e, 0, cmd, size);
+    size_t got = vdev_elem_read(e, 0, cmd, size);
 
     if (got == size)
         return true;

@@ -75,7 +75,7 @@ bool sim_is_3d_cmd(const struct sim *sim, uint32_t type)
 
 /* ---- capsets ---- */
 
-static uint32_t cmd_capset_info(struct sim *sim, struct sim_elem *e)
+static uint32_t cmd_capset_info(struct sim *sim, struct vdev_elem *e)
 {
     struct spec_gpu_get_capset_info q;
     struct spec_gpu_resp_capset_info r = { .hdr.type = vgpu_le32(SPEC_GPU_RESP_OK_CAPSET_INFO) };
@@ -103,7 +103,7 @@ static const struct sim_capset_slot *capset_by_id(struct sim *sim, uint32_t id)
 }
 
 /* Header, then the capset bytes (only `len` of them: a shorter capset is a truncated answer). */
-static uint32_t cmd_capset(struct sim *sim, struct sim_elem *e)
+static uint32_t cmd_capset(struct sim *sim, struct vdev_elem *e)
 {
     struct spec_gpu_get_capset q;
     const struct sim_capset_slot *c;
@@ -164,7 +164,7 @@ static void drop_ctx_attachments(struct sim *sim, uint32_t ctx)
             sim->gpu3d.attached[i].ctx = 0;
 }
 
-static uint32_t cmd_ctx_create(struct sim *sim, struct sim_elem *e)
+static uint32_t cmd_ctx_create(struct sim *sim, struct vdev_elem *e)
 {
     struct spec_gpu_ctx_create c;
     uint32_t id, nlen;
@@ -188,7 +188,7 @@ static uint32_t cmd_ctx_create(struct sim *sim, struct sim_elem *e)
     return SPEC_GPU_RESP_OK_NODATA;
 }
 
-static uint32_t cmd_ctx_destroy(struct sim *sim, struct sim_elem *e)
+static uint32_t cmd_ctx_destroy(struct sim *sim, struct vdev_elem *e)
 {
     struct spec_gpu_ctx_destroy c;
     uint32_t *slot;
@@ -202,7 +202,7 @@ static uint32_t cmd_ctx_destroy(struct sim *sim, struct sim_elem *e)
     return SPEC_GPU_RESP_OK_NODATA;
 }
 
-static uint32_t cmd_ctx_resource(struct sim *sim, struct sim_elem *e, bool attach)
+static uint32_t cmd_ctx_resource(struct sim *sim, struct vdev_elem *e, bool attach)
 {
     struct spec_gpu_resource_ref c;
     uint32_t ctx, res;
@@ -253,7 +253,7 @@ static void res3d_from_le(struct spec_gpu_resource_create_3d *c)
         w[i] = vgpu_from_le32(w[i]);
 }
 
-static uint32_t cmd_create_3d(struct sim *sim, struct sim_elem *e)
+static uint32_t cmd_create_3d(struct sim *sim, struct vdev_elem *e)
 {
     struct spec_gpu_resource_create_3d c;
     struct sim_resource *res;
@@ -343,7 +343,7 @@ static void transfer_from_le(struct spec_gpu_transfer_host_3d *t)
     t->layer_stride = vgpu_from_le32(t->layer_stride);
 }
 
-static uint32_t cmd_transfer_3d(struct sim *sim, struct sim_elem *e, bool to_host)
+static uint32_t cmd_transfer_3d(struct sim *sim, struct vdev_elem *e, bool to_host)
 {
     struct spec_gpu_transfer_host_3d t;
     struct sim_resource *res;
@@ -368,7 +368,7 @@ static uint32_t cmd_transfer_3d(struct sim *sim, struct sim_elem *e, bool to_hos
 
 /* ---- submission ---- */
 
-static uint32_t cmd_submit(struct sim *sim, struct sim_elem *e)
+static uint32_t cmd_submit(struct sim *sim, struct vdev_elem *e)
 {
     struct spec_gpu_cmd_submit s;
     uint32_t size, ctx;
@@ -391,7 +391,7 @@ static uint32_t cmd_submit(struct sim *sim, struct sim_elem *e)
     return SPEC_GPU_RESP_OK_NODATA;
 }
 
-uint32_t sim_cmd_3d(struct sim *sim, struct sim_elem *e, uint32_t type)
+uint32_t sim_cmd_3d(struct sim *sim, struct vdev_elem *e, uint32_t type)
 {
     switch (type) {
     case SPEC_GPU_CMD_GET_CAPSET_INFO:        return cmd_capset_info(sim, e);

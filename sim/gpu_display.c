@@ -13,7 +13,7 @@
 #define EDID_FALLBACK_W  1024u        /* preferred size for a display without a size */
 #define EDID_FALLBACK_H  768u
 
-uint32_t sim_cmd_display_info(struct sim *sim, struct sim_elem *e)
+uint32_t sim_cmd_display_info(struct sim *sim, struct vdev_elem *e)
 {
     struct spec_gpu_resp_display_info r;
 
@@ -30,7 +30,7 @@ uint32_t sim_cmd_display_info(struct sim *sim, struct sim_elem *e)
     return SIM_RESP_SENT;
 }
 
-uint32_t sim_cmd_get_edid(struct sim *sim, struct sim_elem *e)
+uint32_t sim_cmd_get_edid(struct sim *sim, struct vdev_elem *e)
 {
     struct spec_gpu_get_edid g;
     struct spec_gpu_resp_edid *r;
@@ -107,7 +107,7 @@ static uint32_t bind_scanout(struct sim *sim, unsigned id, struct sim_resource *
     return SPEC_GPU_RESP_OK_NODATA;
 }
 
-uint32_t sim_cmd_set_scanout(struct sim *sim, struct sim_elem *e)
+uint32_t sim_cmd_set_scanout(struct sim *sim, struct vdev_elem *e)
 {
     struct spec_gpu_set_scanout ss;
     struct sim_resource *res;
@@ -134,7 +134,7 @@ uint32_t sim_cmd_set_scanout(struct sim *sim, struct sim_elem *e)
     return bind_scanout(sim, id, res, &ss.r);
 }
 
-uint32_t sim_cmd_flush(struct sim *sim, struct sim_elem *e)
+uint32_t sim_cmd_flush(struct sim *sim, struct vdev_elem *e)
 {
     struct spec_gpu_resource_flush rf;
     struct sim_resource *res;
@@ -180,13 +180,13 @@ static void cursor_update(struct sim *sim, struct sim_scanout *s,
         sim_driver_error(sim, "cursor resource %u is missing or not 64x64", rid);
 }
 
-void sim_cursor_command(struct sim *sim, struct sim_elem *e)
+void sim_cursor_command(struct sim *sim, struct vdev_elem *e)
 {
     struct spec_gpu_update_cursor c;
     struct sim_scanout *s;
     uint32_t type, id;
 
-    if (sim_elem_read(e, 0, &c, sizeof(c)) != sizeof(c)) {
+    if (vdev_elem_read(e, 0, &c, sizeof(c)) != sizeof(c)) {
         sim_driver_error(sim, "cursor command of %u bytes", e->out_bytes);
         return;
     }

@@ -61,7 +61,7 @@ void sim_res_destroy(struct sim *sim, struct sim_resource *res)
     free(res);
 }
 
-uint32_t sim_cmd_create_2d(struct sim *sim, struct sim_elem *e)
+uint32_t sim_cmd_create_2d(struct sim *sim, struct vdev_elem *e)
 {
     struct spec_gpu_resource_create_2d c;
     struct sim_resource *res;
@@ -94,7 +94,7 @@ uint32_t sim_cmd_create_2d(struct sim *sim, struct sim_elem *e)
     return SPEC_GPU_RESP_OK_NODATA;
 }
 
-uint32_t sim_cmd_unref(struct sim *sim, struct sim_elem *e)
+uint32_t sim_cmd_unref(struct sim *sim, struct vdev_elem *e)
 {
     struct spec_gpu_resource_ref u;
     struct sim_resource *res;
@@ -109,13 +109,13 @@ uint32_t sim_cmd_unref(struct sim *sim, struct sim_elem *e)
 }
 
 /* Read the mem_entry array that follows the request and check every range maps. */
-static bool load_entries(struct sim *sim, struct sim_elem *e, struct sim_resource *res, uint32_t n)
+static bool load_entries(struct sim *sim, struct vdev_elem *e, struct sim_resource *res, uint32_t n)
 {
     struct spec_gpu_mem_entry *ents = malloc((size_t)n * sizeof(*ents) + 1);
     uint64_t start = 0;
     bool ok = ents != NULL;
 
-    if (ok && sim_elem_read(e, sizeof(struct spec_gpu_resource_attach_backing), ents,
+    if (ok && vdev_elem_read(e, sizeof(struct spec_gpu_resource_attach_backing), ents,
                             (size_t)n * sizeof(*ents)) != (size_t)n * sizeof(*ents)) {
         sim_driver_error(sim, "attach_backing: entry array shorter than %u entries", n);
         ok = false;
@@ -139,7 +139,7 @@ static bool load_entries(struct sim *sim, struct sim_elem *e, struct sim_resourc
     return ok;
 }
 
-uint32_t sim_cmd_attach_backing(struct sim *sim, struct sim_elem *e)
+uint32_t sim_cmd_attach_backing(struct sim *sim, struct vdev_elem *e)
 {
     struct spec_gpu_resource_attach_backing ab;
     struct sim_resource *res;
@@ -160,7 +160,7 @@ uint32_t sim_cmd_attach_backing(struct sim *sim, struct sim_elem *e)
     return SPEC_GPU_RESP_OK_NODATA;
 }
 
-uint32_t sim_cmd_detach_backing(struct sim *sim, struct sim_elem *e)
+uint32_t sim_cmd_detach_backing(struct sim *sim, struct vdev_elem *e)
 {
     struct spec_gpu_resource_ref d;
     struct sim_resource *res;
@@ -236,7 +236,7 @@ bool sim_rect_in_resource(const struct spec_gpu_rect *r, const struct sim_resour
     return rect_inside(r, res->width, res->height);
 }
 
-uint32_t sim_cmd_transfer_2d(struct sim *sim, struct sim_elem *e)
+uint32_t sim_cmd_transfer_2d(struct sim *sim, struct vdev_elem *e)
 {
     struct spec_gpu_transfer_to_host_2d t;
     struct sim_resource *res;

@@ -38,11 +38,7 @@ struct sim *sim_create(const struct sim_config *cfg, sim_map_fn map, void *map_c
         sim->cfg.features |= 1ull << SPEC_GPU_F_VIRGL;
     sim->map = map;
     sim->map_ctx = map_ctx;
-    sim->config_vector = VIRTIO_MSI_NO_VECTOR;
-    for (unsigned q = 0; q < SIM_NUM_QUEUES; q++) {
-        sim->vq[q].max_size = cfg->queue_size[q];
-        sim_vq_reset(sim, q);
-    }
+    sim_transport_init(sim);
     sim_pci_init(sim);
     return sim;
 }
@@ -102,7 +98,7 @@ void sim_set_deferred(struct sim *sim, bool deferred)
 bool sim_work_pending(const struct sim *sim)
 {
     for (unsigned q = 0; q < SIM_NUM_QUEUES; q++)
-        if (sim->vq[q].notified)
+        if (sim->notified[q])
             return true;
     return false;
 }
@@ -112,9 +108,9 @@ unsigned sim_run(struct sim *sim)
     uint64_t before = sim->stats.completions[0] + sim->stats.completions[1];
 
     for (unsigned q = 0; q < SIM_NUM_QUEUES; q++) {
-        if (!sim->vq[q].notified)
+        if (!sim->notified[q])
             continue;
-        sim->vq[q].notified = false;
+        sim->notified[q] = false;
         sim_gpu_process_queue(sim, q);
     }
     return (unsigned)(sim->stats.completions[0] + sim->stats.completions[1] - before);
@@ -195,8 +191,8 @@ uint64_t sim_cmd_count(const struct sim *sim, uint32_t type)
 uint32_t sim_last_response(const struct sim *sim) { return sim->last_response; }
 const char *sim_last_driver_error(const struct sim *sim) { return sim->driver_error; }
 const char *sim_last_ring_error(const struct sim *sim) { return sim->ring_error; }
-uint8_t sim_device_status(const struct sim *sim) { return sim->status; }
-uint64_t sim_negotiated_features(const struct sim *sim) { return sim->negotiated; }
+uint8_t sim_device_status(const struct sim *sim) { return sim->vd.status; }
+uint64_t sim_negotiated_features(const struct sim *sim) { return sim->vd.negotiated; }
 uint32_t sim_events_read(const struct sim *sim) { return sim->events_read; }
 
 bool sim_resource_exists(const struct sim *sim, uint32_t id)
@@ -235,17 +231,17 @@ const uint32_t *sim_resource_texels(const struct sim *sim, uint32_t id, uint32_t
 
 uint16_t sim_queue_size(const struct sim *sim, unsigned queue)
 {
-    if (queue >= SIM_NUM_QUEUES || !sim->vq[queue].enabled)
+    if (queue >= SIM_NUM_QUEUES || !sim->vd.vq[queue].enabled)
         return 0;
-    return sim->vq[queue].size;
+    return sim->vd.vq[queue].size;
 }
 
 uint16_t sim_config_vector(const struct sim *sim)
 {
-    return sim->config_vector;
+    return sim->vd.config_vector;
 }
 
 uint16_t sim_queue_vector(const struct sim *sim, unsigned queue)
 {
-    return queue < SIM_NUM_QUEUES ? sim->vq[queue].msix_vector : VIRTIO_MSI_NO_VECTOR;
+    return queue < SIM_NUM_QUEUES ? sim->vd.vq[queue].msix_vector : VIRTIO_MSI_NO_VECTOR;
 }

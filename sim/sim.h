@@ -20,22 +20,24 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "virtio/vdev.h"
+
 #define SIM_MAX_SCANOUTS  16   /* QEMU's max_outputs limit; num_scanouts may claim more */
-#define SIM_NUM_QUEUES    2    /* control, cursor */
+#define SIM_NUM_QUEUES    VDEV_NUM_QUEUES   /* control, cursor */
 #define SIM_CURSOR_SIZE   64
 
-/* BAR layout of virtio-gpu-pci in QEMU 7.2. */
-#define SIM_BAR_MSIX      1
-#define SIM_BAR_VIRTIO    4
-#define SIM_BAR_MSIX_SIZE 0x1000u
-#define SIM_BAR_VIRTIO_SIZE 0x4000u
-#define SIM_COMMON_OFF    0x0000u
-#define SIM_ISR_OFF       0x1000u
-#define SIM_DEVICE_OFF    0x2000u
-#define SIM_NOTIFY_OFF    0x3000u
-#define SIM_REGION_SIZE   0x1000u
-#define SIM_NOTIFY_MULT   4u
-#define SIM_MSIX_CAP      0x98u
+/* BAR layout of virtio-gpu-pci in QEMU 7.2 (sim/virtio/vdev.h, shared with the fuzz device). */
+#define SIM_BAR_MSIX      VDEV_BAR_MSIX
+#define SIM_BAR_VIRTIO    VDEV_BAR_VIRTIO
+#define SIM_BAR_MSIX_SIZE VDEV_BAR_MSIX_SIZE
+#define SIM_BAR_VIRTIO_SIZE VDEV_BAR_SIZE
+#define SIM_COMMON_OFF    VDEV_COMMON_OFF
+#define SIM_ISR_OFF       VDEV_ISR_OFF
+#define SIM_DEVICE_OFF    VDEV_DEVICE_OFF
+#define SIM_NOTIFY_OFF    VDEV_NOTIFY_OFF
+#define SIM_REGION_SIZE   VDEV_WINDOW
+#define SIM_NOTIFY_MULT   VDEV_NOTIFY_MULT
+#define SIM_MSIX_CAP      VDEV_CAP_MSIX
 
 /* Broken layouts for vgpu_open() negative tests (sim_config.layout_faults). */
 enum sim_layout_fault {

@@ -6,41 +6,11 @@
 
 #include "sim.h"
 #include "spec_wire.h"
+#include "virtio/vdev.h"
 
-#define SIM_PCI_CFG_SIZE   256u
-#define SIM_MAX_SG         1024u   /* QEMU's VIRTQUEUE_MAX_SIZE: buffers in one element */
 #define SIM_MAX_HELD       64u
 #define SIM_ERRMSG         160u
 #define SIM_CMD_SLOTS      16u     /* per-type counters: 0x100..0x10f control, 0x300.. cursor */
-
-/* One scatter-gather piece of an element, already resolved to host memory. */
-struct sim_iov {
-    uint8_t *ptr;
-    uint32_t len;
-};
-
-/* A chain popped from a virtqueue: readable bytes first, then writable ones. */
-struct sim_elem {
-    unsigned queue;
-    uint16_t head;
-    uint32_t out_num, in_num;
-    uint32_t out_bytes, in_bytes;
-    struct sim_iov out[SIM_MAX_SG];
-    struct sim_iov in[SIM_MAX_SG];
-};
-
-struct sim_queue {
-    uint16_t max_size;       /* what queue_size reads before the driver changes it */
-    uint16_t size;
-    uint16_t msix_vector;
-    bool     enabled;
-    uint64_t desc, avail, used;   /* device addresses */
-    uint16_t last_avail;     /* next avail entry to take */
-    uint16_t used_idx;       /* next used entry to fill */
-    uint16_t signalled_used; /* used_idx when we last decided about an interrupt */
-    bool     signalled_valid;
-    bool     notified;       /* a doorbell arrived and its work has not run yet */
-};
 
 struct sim_resource {
     uint32_t id;
@@ -104,20 +74,9 @@ struct sim {
     sim_map_fn map;
     void *map_ctx;
 
-    uint8_t  pci[SIM_PCI_CFG_SIZE];
-    uint32_t msix_pending;              /* bit per vector */
-
-    /* virtio transport state */
-    uint32_t dfselect, gfselect;
-    uint32_t driver_features[2];        /* as written */
-    uint64_t negotiated;                /* latched at FEATURES_OK */
-    uint8_t  status;
-    uint8_t  config_generation;
-    uint8_t  isr;
-    uint16_t config_vector;
-    uint16_t queue_select;
-    struct sim_queue vq[SIM_NUM_QUEUES];
-    bool     broken;                    /* ring error seen: ignore queues until reset */
+    uint8_t  pci[VDEV_PCI_CFG_SIZE];
+    struct vdev vd;                     /* the register file and rings (sim/virtio/) */
+    bool     notified[SIM_NUM_QUEUES];  /* a doorbell arrived and its work has not run yet */
     bool     deferred;
 
     /* device config */
@@ -126,7 +85,7 @@ struct sim {
     /* gpu state */
     struct sim_resource *resources;
     struct sim_scanout scanout[SIM_MAX_SCANOUTS];
-    struct sim_elem *held[SIM_MAX_HELD];
+    struct vdev_elem *held[SIM_MAX_HELD];
     unsigned nheld;
 
     struct sim_gpu3d gpu3d;
@@ -147,64 +106,54 @@ unsigned sim_scanout_limit(const struct sim *sim);
 
 /* pci.c */
 void sim_pci_init(struct sim *sim);
-unsigned sim_notify_multiplier(const struct sim *sim);
-void sim_signal_vector(struct sim *sim, uint16_t vector);
+void sim_signal_vector(struct sim *sim, uint16_t vector, uint8_t isr_bits);
 
-/* transport.c */
-uint32_t sim_common_read(struct sim *sim, uint32_t off, unsigned width);
-void     sim_common_write(struct sim *sim, uint32_t off, unsigned width, uint32_t val);
-uint32_t sim_devcfg_read(struct sim *sim, uint32_t off, unsigned width);
-void     sim_devcfg_write(struct sim *sim, uint32_t off, unsigned width, uint32_t val);
-void     sim_notify_write(struct sim *sim, uint32_t off, unsigned width, uint32_t val);
-uint8_t  sim_isr_read(struct sim *sim);
-void     sim_notify_config(struct sim *sim);
-void     sim_device_error(struct sim *sim, const char *fmt, ...)
+/* transport.c: the device's part of the shared register file */
+void sim_transport_init(struct sim *sim);
+void sim_transport_write(struct sim *sim, uint32_t off, unsigned width, uint32_t val);
+void sim_notify_config(struct sim *sim);
+void sim_device_error(struct sim *sim, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-bool     sim_has_feature(const struct sim *sim, unsigned bit);
 
 /* virtqueue.c */
-struct sim_elem *sim_vq_pop(struct sim *sim, unsigned q);
-void sim_vq_push(struct sim *sim, struct sim_elem *elem, uint32_t len);
-void sim_vq_reset(struct sim *sim, unsigned q);
-void sim_vq_set_notification(struct sim *sim, unsigned q, bool enable);
-size_t sim_elem_read(const struct sim_elem *e, size_t off, void *buf, size_t len);
-size_t sim_elem_write(struct sim_elem *e, size_t off, const void *buf, size_t len);
+struct vdev_elem *sim_vq_pop(struct sim *sim, unsigned q);
+void sim_vq_push(struct sim *sim, struct vdev_elem *elem, uint32_t len);
 
 /* gpu.c: command dispatch */
-bool sim_read_cmd(struct sim *sim, const struct sim_elem *e, void *cmd, size_t size);
+bool sim_read_cmd(struct sim *sim, const struct vdev_elem *e, void *cmd, size_t size);
 void sim_gpu_process_queue(struct sim *sim, unsigned q);
 void sim_gpu_reset(struct sim *sim);
-void sim_gpu_complete(struct sim *sim, struct sim_elem *elem);
-bool sim_gpu_apply_faults(struct sim *sim, struct sim_elem *elem, uint32_t type);
+void sim_gpu_complete(struct sim *sim, struct vdev_elem *elem);
+bool sim_gpu_apply_faults(struct sim *sim, struct vdev_elem *elem, uint32_t type);
 
 /* gpu_resource.c */
 struct sim_resource *sim_res_find(const struct sim *sim, uint32_t id);
 void sim_res_destroy(struct sim *sim, struct sim_resource *res);
-uint32_t sim_cmd_create_2d(struct sim *sim, struct sim_elem *e);
-uint32_t sim_cmd_unref(struct sim *sim, struct sim_elem *e);
-uint32_t sim_cmd_attach_backing(struct sim *sim, struct sim_elem *e);
-uint32_t sim_cmd_detach_backing(struct sim *sim, struct sim_elem *e);
-uint32_t sim_cmd_transfer_2d(struct sim *sim, struct sim_elem *e);
+uint32_t sim_cmd_create_2d(struct sim *sim, struct vdev_elem *e);
+uint32_t sim_cmd_unref(struct sim *sim, struct vdev_elem *e);
+uint32_t sim_cmd_attach_backing(struct sim *sim, struct vdev_elem *e);
+uint32_t sim_cmd_detach_backing(struct sim *sim, struct vdev_elem *e);
+uint32_t sim_cmd_transfer_2d(struct sim *sim, struct vdev_elem *e);
 void sim_rect_from_le(struct spec_gpu_rect *r);
 bool sim_rect_in_resource(const struct spec_gpu_rect *r, const struct sim_resource *res);
 
 /* gpu3d.c */
 bool     sim_is_3d_cmd(const struct sim *sim, uint32_t type);
-uint32_t sim_cmd_3d(struct sim *sim, struct sim_elem *e, uint32_t type);
+uint32_t sim_cmd_3d(struct sim *sim, struct vdev_elem *e, uint32_t type);
 void     sim_gpu3d_reset(struct sim *sim);
 
 /* gpu_display.c */
 void sim_scanout_disable(struct sim *sim, unsigned id);
-uint32_t sim_cmd_display_info(struct sim *sim, struct sim_elem *e);
-uint32_t sim_cmd_get_edid(struct sim *sim, struct sim_elem *e);
-uint32_t sim_cmd_set_scanout(struct sim *sim, struct sim_elem *e);
-uint32_t sim_cmd_flush(struct sim *sim, struct sim_elem *e);
-void sim_cursor_command(struct sim *sim, struct sim_elem *e);
+uint32_t sim_cmd_display_info(struct sim *sim, struct vdev_elem *e);
+uint32_t sim_cmd_get_edid(struct sim *sim, struct vdev_elem *e);
+uint32_t sim_cmd_set_scanout(struct sim *sim, struct vdev_elem *e);
+uint32_t sim_cmd_flush(struct sim *sim, struct vdev_elem *e);
+void sim_cursor_command(struct sim *sim, struct vdev_elem *e);
 
 /* Response sentinel: the command wrote its own (data) response. */
 #define SIM_RESP_SENT 0u
 
 /* Writes the response header (echoing the fence) and `len` bytes in total; completes elem. */
-void sim_gpu_respond(struct sim *sim, struct sim_elem *e, void *resp, size_t len);
+void sim_gpu_respond(struct sim *sim, struct vdev_elem *e, void *resp, size_t len);
 
 #endif /* SIM_INTERNAL_H */

@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "dev_internal.h"
-#include "../../core/virtio/virtio_pci_regs.h"
 
 struct dev dev;
 
@@ -35,7 +34,7 @@ void dev_lie(void) { dev.deviated = dev.lied = true; }
 bool dev_pristine(void) { return !dev.deviated; }
 bool dev_truthful(void) { return !dev.lied; }
 uint32_t dev_num_scanouts(void) { return dev.num_scanouts; }
-uint8_t dev_status(void) { return dev.status; }
+uint8_t dev_status(void) { return dev.vd.status; }
 
 /* Not something an honest device does: the driver's view and the device's part ways. */
 void dev_set_num_scanouts(uint32_t n)
@@ -50,40 +49,34 @@ void dev_display_change(unsigned scanout, uint32_t width, uint32_t height, bool 
         return;
     dev.disp[scanout] = (struct dev_display){ width, height, enabled };
     dev.events |= SPEC_GPU_EVENT_DISPLAY;
-    dev.cfggen++;
+    dev.vd.config_generation++;
     dev_deviate();
-    dev_signal(dev.config_msix, 0x3);   /* QEMU sets both ISR bits for a config change */
+    /* QEMU sets both ISR bits for a config change */
+    vdev_interrupt(&dev.vd, dev.vd.config_vector, 0x3);
 }
 
 /* QEMU's virtio_error: stop processing, ask for a reset, tell the driver. */
 void dev_raise_needs_reset(void)
 {
-    dev.broken = true;
-    dev.status |= VIRTIO_STATUS_NEEDS_RESET;
+    vdev_needs_reset(&dev.vd);
     dev_deviate();
-    dev_signal(dev.config_msix, 0x3);
+    vdev_interrupt(&dev.vd, dev.vd.config_vector, 0x3);
 }
 
 void dev_config_interrupt(void)
 {
     dev_deviate();
-    dev_signal(dev.config_msix, 0x3);
+    vdev_interrupt(&dev.vd, dev.vd.config_vector, 0x3);
 }
 
 bool dev_intx_pending(void)
 {
-    return dev.isr != 0;
+    return dev.vd.isr != 0;
 }
 
 int dev_next_msix(void)
 {
-    for (int v = 0; v < 32; v++) {
-        if (dev.msix_pending & (1u << v)) {
-            dev.msix_pending &= ~(1u << v);
-            return v;
-        }
-    }
-    return -1;
+    return vdev_take_msix(&dev.vd);
 }
 
 static bool overlaps(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
@@ -91,15 +84,12 @@ static bool overlaps(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
     return a < b + blen && b < a + alen;
 }
 
-static bool elem_touches(const struct dev_elem *e, uint64_t addr, uint64_t len)
+static bool elem_touches(const struct vdev_elem *e, uint64_t addr, uint64_t len)
 {
     if (e->table.len && overlaps(addr, len, e->table.addr, e->table.len))
         return true;
-    for (unsigned i = 0; i < e->nout; i++)
-        if (overlaps(addr, len, e->out[i].addr, e->out[i].len))
-            return true;
-    for (unsigned i = 0; i < e->nin; i++)
-        if (overlaps(addr, len, e->in[i].addr, e->in[i].len))
+    for (uint32_t i = 0; i < e->out_num + e->in_num; i++)
+        if (overlaps(addr, len, e->sg[i].addr, e->sg[i].len))
             return true;
     return false;
 }
@@ -108,15 +98,15 @@ static bool elem_touches(const struct dev_elem *e, uint64_t addr, uint64_t len)
 bool dev_touches(uint64_t addr, uint64_t len)
 {
     for (unsigned q = 0; q < DEV_NQ; q++) {
-        const struct dev_queue *vq = &dev.vq[q];
+        const struct vdev_queue *vq = &dev.vd.vq[q];
         if (!vq->enabled)
             continue;
-        if (overlaps(addr, len, vq->desc, 16ull * vq->size) ||
-            overlaps(addr, len, vq->avail, 6ull + 2ull * vq->size) ||
-            overlaps(addr, len, vq->used, 6ull + 8ull * vq->size))
+        if (overlaps(addr, len, vq->desc, SPEC_DESC_TABLE_BYTES(vq->size)) ||
+            overlaps(addr, len, vq->avail, SPEC_AVAIL_BYTES(vq->size)) ||
+            overlaps(addr, len, vq->used, SPEC_USED_BYTES(vq->size)))
             return true;
-        for (unsigned i = 0; i < vq->npending; i++)
-            if (elem_touches(vq->pending[i], addr, len))
+        for (unsigned i = 0; i < dev.pending[q].n; i++)
+            if (elem_touches(&dev.pending[q].elem[i]->chain, addr, len))
                 return true;
     }
     return false;

@@ -26,7 +26,7 @@ void caps3d_init(void)
 {
     if (!dev_has(FZ_SCRIPT_3D))
         return;
-    dev.features |= 1ull << SPEC_GPU_F_VIRGL;
+    dev.vd.offered |= 1ull << SPEC_GPU_F_VIRGL;
     dev.capset[0] = (struct dev_capset){ SPEC_GPU_CAPSET_VIRGL, 1, VIRGL_V1_SIZE };
     dev.capset[1] = (struct dev_capset){ SPEC_GPU_CAPSET_VIRGL2, 2, VIRGL2_SIZE };
     dev.num_capsets = xor_knob(DEV_MAX_CAPSETS, tape_u8());

@@ -20,42 +20,6 @@ union response {
     uint8_t capset[HDR_LEN + DEV_CAPSET_MAX];
 };
 
-size_t elem_read(const struct dev_elem *e, size_t off, void *buf, size_t len)
-{
-    size_t done = 0;
-
-    for (unsigned i = 0; i < e->nout && done < len; i++) {
-        size_t n;
-        if (off >= e->out[i].len) {
-            off -= e->out[i].len;
-            continue;
-        }
-        n = e->out[i].len - off < len - done ? e->out[i].len - off : len - done;
-        memcpy((uint8_t *)buf + done, e->out[i].p + off, n);
-        done += n;
-        off = 0;
-    }
-    return done;
-}
-
-size_t elem_write(struct dev_elem *e, size_t off, const void *buf, size_t len)
-{
-    size_t done = 0;
-
-    for (unsigned i = 0; i < e->nin && done < len; i++) {
-        size_t n;
-        if (off >= e->in[i].len) {
-            off -= e->in[i].len;
-            continue;
-        }
-        n = e->in[i].len - off < len - done ? e->in[i].len - off : len - done;
-        memcpy(e->in[i].p + off, (const uint8_t *)buf + done, n);
-        done += n;
-        off = 0;
-    }
-    return done;
-}
-
 static size_t display_info(union response *r)
 {
     for (unsigned i = 0; i < dev.num_scanouts && i < DEV_SCANOUTS; i++) {
@@ -75,7 +39,7 @@ static size_t edid(const struct dev_elem *e, union response *r)
     struct spec_gpu_get_edid g;
     uint32_t s, w, h;
 
-    elem_read(e, 0, &g, sizeof(g));
+    vdev_elem_read(&e->chain, 0, &g, sizeof(g));
     s = vgpu_from_le32(g.scanout) % DEV_SCANOUTS;
     w = dev.disp[s].w && dev.disp[s].w <= 16384 ? dev.disp[s].w : 1024;
     h = dev.disp[s].h && dev.disp[s].h <= 16384 ? dev.disp[s].h : 768;
@@ -163,23 +127,23 @@ uint32_t gpu_control(struct dev_elem *e)
     bool perform = action != 1 && action != 8;
     size_t len, written;
 
-    if (elem_read(e, 0, &req, sizeof(req)) != sizeof(req))
-        fz_finding("control request of %u bytes, shorter than a header", e->out_len);
+    if (vdev_elem_read(&e->chain, 0, &req, sizeof(req)) != sizeof(req))
+        fz_finding("control request of %u bytes, shorter than a header", e->chain.out_bytes);
     len = honest(e, &req, res_command(e, vgpu_from_le32(req.type), perform), &r);
     if (action == 1 || action == 7 || action == 8)
         dev_deviate();
     else if (action)
         dev_lie();
     len = bend(action, &r, len);
-    written = elem_write(e, 0, &r, len);
+    written = vdev_elem_write(&e->chain, 0, &r, len);
     if (written < len && dev_truthful())   /* after a lied capset size, QEMU truncates too */
-        fz_finding("response buffer of %u bytes for a %zu-byte response", e->in_len, len);
+        fz_finding("response buffer of %u bytes for a %zu-byte response", e->chain.in_bytes, len);
     return (uint32_t)written;
 }
 
 void gpu_cursor(struct dev_elem *e)
 {
-    if (e->nin)
+    if (e->chain.in_num)
         fz_finding("cursor command with a writable buffer");
     res_cursor(e);
 }

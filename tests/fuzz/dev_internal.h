@@ -9,9 +9,10 @@
 #include "fuzz_os.h"
 #include "fuzz_tape.h"
 #include "../../sim/spec_wire.h"
+#include "../../sim/virtio/vdev.h"
 
-#define DEV_NQ          2
-#define DEV_MAX_IOV     72       /* buffers in one chain: 3 for 2D, SUBMIT_3D 2 + its stream segments */
+#define DEV_NQ          VDEV_NUM_QUEUES
+#define DEV_MAX_CHAIN   72       /* buffers in one chain: 3 for 2D, SUBMIT_3D 2 + its stream segments */
 #define DEV_MAX_PENDING 1024
 #define DEV_MAX_RES     64
 #define DEV_SCANOUTS    16
@@ -20,39 +21,17 @@
 #define DEV_MAX_CAPSETS 2
 #define DEV_CAPSET_MAX  65536u   /* the largest capset the response buffer holds */
 
-/* QEMU 7.2's virtio-gpu-pci layout: BAR1 MSI-X, BAR4 the four virtio windows. */
-#define DEV_BAR_VIRTIO  4
-#define DEV_COMMON      0x0000u
-#define DEV_ISR         0x1000u
-#define DEV_DEVCFG      0x2000u
-#define DEV_NOTIFY      0x3000u
-#define DEV_WINDOW      0x1000u
-#define DEV_NOTIFY_MULT 4u
-
-struct dev_iov { uint64_t addr; uint8_t *p; uint32_t len; };
-
-/* A chain taken off the available ring and not yet completed. */
+/* A chain taken off the available ring (sim/virtio/vdev_ring.c) and not yet completed. */
 struct dev_elem {
-    unsigned q;
-    uint16_t head;
-    uint16_t desc[DEV_MAX_IOV];     /* descriptor-table entries the chain occupies */
-    unsigned ndesc;
-    struct dev_iov table;           /* the indirect table, if any */
-    struct dev_iov out[DEV_MAX_IOV], in[DEV_MAX_IOV];
-    unsigned nout, nin;
-    uint32_t out_len, in_len;
+    struct vdev_elem chain;
     uint32_t written;               /* response bytes, the used length an honest device reports */
     int delay;                      /* ticks until completion; -1: never (until reset) */
     bool lose_irq;
 };
 
-struct dev_queue {
-    uint16_t max, size, msix, noff;
-    bool enabled;
-    uint64_t desc, avail, used;
-    uint16_t last_avail, used_idx;
-    struct dev_elem *pending[DEV_MAX_PENDING];
-    unsigned npending;
+struct dev_pending {
+    struct dev_elem *elem[DEV_MAX_PENDING];
+    unsigned n;
 };
 
 struct dev_display { uint32_t w, h; bool enabled; };
@@ -62,7 +41,6 @@ struct dev_attach { uint32_t ctx, res; };
 struct dev_capset { uint32_t id, max_version, max_size; };
 
 struct dev_quirks {
-    bool refuse_features;           /* FEATURES_OK never reads back */
     unsigned reset_reads;           /* status reads before a reset shows 0 (255: never) */
     bool needs_reset_at_ok;         /* NEEDS_RESET as soon as DRIVER_OK is written */
     bool refuse_vectors;            /* every MSI-X vector reads back as NO_VECTOR */
@@ -72,20 +50,16 @@ struct dev_quirks {
 
 struct dev {
     unsigned script;
-    bool deviated, lied, broken;
-    uint8_t pci[256];
+    bool deviated, lied;
+    struct vdev vd;                 /* registers and rings: sim/virtio/ */
+    uint8_t pci[VDEV_PCI_CFG_SIZE];
     uint64_t bar_size[6];
-    uint64_t features, negotiated;
-    uint32_t dfsel, gfsel, drv_feat[2];
-    uint8_t status, cfggen, isr;
     unsigned reset_reads_left;
-    uint16_t config_msix, qsel, numq, nvec;
+    uint16_t nvec;                  /* MSI-X table size */
     struct dev_quirks quirk;
     uint32_t num_scanouts, events;
     struct dev_display disp[DEV_SCANOUTS];
-    struct dev_queue vq[DEV_NQ];
-    uint32_t msix_pending;
-    bool intx;
+    struct dev_pending pending[DEV_NQ];
     struct dev_res res[DEV_MAX_RES];
     unsigned nres;
     uint32_t scanout_res[DEV_SCANOUTS];
@@ -106,9 +80,6 @@ bool dev_has(unsigned script);
 
 /* dev_transport.c */
 void dev_transport_init(void);
-void dev_reset(void);
-void dev_signal(uint16_t vector, uint8_t isr_bits);
-bool dev_negotiated(unsigned bit);
 
 /* dev_ring.c */
 void ring_kick(unsigned q);
@@ -117,8 +88,6 @@ void ring_reset(void);
 /* dev_gpu.c: run a control command, write its response; returns the used length */
 uint32_t gpu_control(struct dev_elem *e);
 void gpu_cursor(struct dev_elem *e);
-size_t elem_read(const struct dev_elem *e, size_t off, void *buf, size_t len);
-size_t elem_write(struct dev_elem *e, size_t off, const void *buf, size_t len);
 
 /* dev_res.c: honest semantics of the 2D commands; return the response type */
 void     res_reset(void);

@@ -72,8 +72,9 @@ static unsigned scanout_limit(void)
 /* The request struct, whole: the core never sends a short one. */
 void res_read_req(const struct dev_elem *e, void *req, size_t size, uint32_t type)
 {
-    if (elem_read(e, 0, req, size) != size)
-        fz_finding("command 0x%x of %u bytes, shorter than its %zu-byte struct", type, e->out_len, size);
+    if (vdev_elem_read(&e->chain, 0, req, size) != size)
+        fz_finding("command 0x%x of %u bytes, shorter than its %zu-byte struct", type,
+                   e->chain.out_bytes, size);
 }
 
 static bool rect_inside(const struct spec_gpu_rect *r, const struct dev_res *res)
@@ -133,11 +134,12 @@ static bool entries_cover(const struct dev_elem *e, uint32_t n, const struct dev
 {
     uint64_t total = 0;
 
-    if ((uint64_t)e->out_len != sizeof(struct spec_gpu_resource_attach_backing) + 16ull * n)
+    if ((uint64_t)e->chain.out_bytes != sizeof(struct spec_gpu_resource_attach_backing) + 16ull * n)
         return false;
     for (uint32_t i = 0; i < n; i++) {
         struct spec_gpu_mem_entry m;
-        elem_read(e, sizeof(struct spec_gpu_resource_attach_backing) + 16u * i, &m, sizeof(m));
+        vdev_elem_read(&e->chain, sizeof(struct spec_gpu_resource_attach_backing) + 16u * i, &m,
+                       sizeof(m));
         if (!fz_map(vgpu_from_le64(m.addr), vgpu_from_le32(m.length)))
             return false;
         total += vgpu_from_le32(m.length);
@@ -245,9 +247,9 @@ static uint32_t get_edid(const struct dev_elem *e)
     struct spec_gpu_get_edid g;
 
     res_read_req(e, &g, sizeof(g), SPEC_GPU_CMD_GET_EDID);
-    if (!dev_negotiated(SPEC_GPU_F_EDID) || vgpu_from_le32(g.scanout) >= scanout_limit()) {
+    if (!vdev_has_feature(&dev.vd, SPEC_GPU_F_EDID) || vgpu_from_le32(g.scanout) >= scanout_limit()) {
         res_driver_bug("GET_EDID for scanout %u (EDID feature %u)", vgpu_from_le32(g.scanout),
-                       dev_negotiated(SPEC_GPU_F_EDID));
+                       vdev_has_feature(&dev.vd, SPEC_GPU_F_EDID));
         return SPEC_GPU_RESP_ERR_INVALID_PARAMETER;
     }
     return SPEC_GPU_RESP_OK_EDID;

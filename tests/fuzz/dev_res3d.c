@@ -11,7 +11,7 @@
 
 bool res3d_is_3d(uint32_t type)
 {
-    return dev_negotiated(SPEC_GPU_F_VIRGL) &&
+    return vdev_has_feature(&dev.vd, SPEC_GPU_F_VIRGL) &&
            (type == SPEC_GPU_CMD_GET_CAPSET_INFO || type == SPEC_GPU_CMD_GET_CAPSET ||
             (type >= SPEC_GPU_CMD_CTX_CREATE && type <= SPEC_GPU_CMD_SUBMIT_3D));
 }
@@ -186,8 +186,8 @@ static uint32_t submit(const struct dev_elem *e)
         res_driver_bug("SUBMIT_3D to unknown context %u", ctx);
         return SPEC_GPU_RESP_ERR_INVALID_CONTEXT_ID;
     }
-    if (size == 0 || size % 4 || (uint64_t)e->out_len != sizeof(s) + (uint64_t)size) {
-        res_driver_bug("SUBMIT_3D of %u stream bytes in a %u-byte chain", size, e->out_len);
+    if (size == 0 || size % 4 || (uint64_t)e->chain.out_bytes != sizeof(s) + (uint64_t)size) {
+        res_driver_bug("SUBMIT_3D of %u stream bytes in a %u-byte chain", size, e->chain.out_bytes);
         return SPEC_GPU_RESP_ERR_INVALID_PARAMETER;
     }
     return SPEC_GPU_RESP_OK_NODATA;

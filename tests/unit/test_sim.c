@@ -288,6 +288,46 @@ static void test_common_cfg_semantics(void **state)
     drv_free(d);
 }
 
+/* A queue size must be a power of two unless it is the device's own maximum; a queue whose rings
+ * are misaligned stays off.  Each refusal is one driver error. */
+static void test_queue_setup_rules(void **state)
+{
+    struct sim_config cfg;
+    struct drv *d;
+    uint64_t desc, avail, used;
+
+    (void)state;
+    sim_default_config(&cfg);
+    cfg.queue_size[1] = 12;                        /* an odd maximum a device may offer */
+    d = drv_new(&cfg);
+    sim_pci_write(d->sim, 4, 2, 0x0107);
+    wr(d, VIRTIO_COMMON_STATUS, 1, VIRTIO_STATUS_ACKNOWLEDGE);
+    wr(d, VIRTIO_COMMON_STATUS, 1, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER);
+    set_features(d, 1ull << VIRTIO_F_VERSION_1);
+    wr(d, VIRTIO_COMMON_STATUS, 1, 0x0b);
+    wr(d, VIRTIO_COMMON_Q_SELECT, 2, 1);
+    wr(d, VIRTIO_COMMON_Q_SIZE, 2, 12);
+    assert_int_equal(rd(d, VIRTIO_COMMON_Q_SIZE, 2), 12);
+    assert_int_equal(sim_stats(d->sim)->driver_errors, 0);
+    wr(d, VIRTIO_COMMON_Q_SELECT, 2, 0);
+    wr(d, VIRTIO_COMMON_Q_SIZE, 2, 48);
+    assert_int_equal(rd(d, VIRTIO_COMMON_Q_SIZE, 2), 64);
+    assert_int_equal(sim_stats(d->sim)->driver_errors, 1);
+    desc = dalloc(d, VRING_DESC_BYTES(64)) + 8;   /* the table needs 16-byte alignment */
+    wr(d, VIRTIO_COMMON_Q_DESCLO, 4, (uint32_t)desc);
+    wr(d, VIRTIO_COMMON_Q_DESCHI, 4, (uint32_t)(desc >> 32));
+    avail = dalloc(d, VRING_AVAIL_BYTES(64));
+    used = dalloc(d, VRING_USED_BYTES(64));
+    wr(d, VIRTIO_COMMON_Q_AVAILLO, 4, (uint32_t)avail);
+    wr(d, VIRTIO_COMMON_Q_AVAILHI, 4, (uint32_t)(avail >> 32));
+    wr(d, VIRTIO_COMMON_Q_USEDLO, 4, (uint32_t)used);
+    wr(d, VIRTIO_COMMON_Q_USEDHI, 4, (uint32_t)(used >> 32));
+    wr(d, VIRTIO_COMMON_Q_ENABLE, 2, 1);
+    assert_int_equal(rd(d, VIRTIO_COMMON_Q_ENABLE, 2), 0);
+    assert_int_equal(sim_stats(d->sim)->driver_errors, 2);
+    drv_free(d);
+}
+
 static void test_device_config_and_events(void **state)
 {
     struct drv *d = drv_default();
@@ -839,6 +879,7 @@ int main(void)
         cmocka_unit_test(test_pci_identity),
         cmocka_unit_test(test_features_refused_when_unoffered),
         cmocka_unit_test(test_common_cfg_semantics),
+        cmocka_unit_test(test_queue_setup_rules),
         cmocka_unit_test(test_device_config_and_events),
         cmocka_unit_test(test_display_info),
         cmocka_unit_test(test_scanout_pixels_follow_flush),
