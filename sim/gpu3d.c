@@ -387,7 +387,7 @@ static uint32_t cmd_submit(struct sim *sim, struct vdev_elem *e)
     sim->gpu3d.counts.submits++;
     sim->gpu3d.counts.submit_bytes += size;
     sim->gpu3d.submit_size = size;
-    sim_elem_read(e, sizeof(s), sim->gpu3d.submit_head, size < SIM_SUBMIT_KEPT ? size : SIM_SUBMIT_KEPT);
+    vdev_elem_read(e, sizeof(s), sim->gpu3d.submit_head, size < SIM_SUBMIT_KEPT ? size : SIM_SUBMIT_KEPT);
     return SPEC_GPU_RESP_OK_NODATA;
 }
 
