@@ -30,8 +30,9 @@ def test_the_rule_sees_a_path_edit(line):
 
 
 def test_no_python_file_edits_sys_path():
+    """Every tracked Python file but this one, whose examples above are edits on purpose."""
     edits = [f"{path.relative_to(REPO)}:{n}: {line.strip()}"
-             for path in tracked_python()
+             for path in tracked_python() if path != Path(__file__).resolve()
              for n, line in enumerate(path.read_text().splitlines(), 1)
              if PATH_EDIT.search(line) and not line.lstrip().startswith("#")]
     assert not edits, "\n".join(edits)
