@@ -3,7 +3,7 @@
  *
  * Bridges the kext's virtio-console port com.redhat.spice.0 (VirtioConsoleUserClient) and the
  * general pasteboard.  All protocol and policy work is portable and tested elsewhere:
- * agent/clip_pump.c runs a round, agent/clip_logic.c decides what to send when, core/vdagent*.c
+ * agent/clip_pump.c runs a round, agent/clip_logic.c decides what to send when, agent/vdagent*.c
  * speaks the wire format.  This file only adapts the two OS objects to clip_port / clip_board and
  * paces the rounds on the main run loop.  The pasteboard has no change notification, so a round
  * runs every 100 ms (-i MS); a lost connection is retried every 2 s.

@@ -1,5 +1,5 @@
 """Clipboard between a VNC client and the guest through QEMU's own vdagent and clipboard:
-VNC client -> QEMU clipboard -> qemu-vdagent -> virtio-console port -> core/vconsole -> core/vdagent
+VNC client -> QEMU clipboard -> qemu-vdagent -> virtio-console port -> core/console -> agent/vdagent
 -> agent/clip_logic -> the guest's pasteboard, and back."""
 import zlib
 from concurrent.futures import ThreadPoolExecutor

@@ -2,7 +2,7 @@
 """Write hand-built EDIDs (hand-*.bin) that exercise what QEMU's generator never emits:
 EDID 1.2 rules (aspect code 00 = 1:1, preferred only with feature bit 1), interlaced detailed
 timings, every established timing bit, the 12-bit field limits, a second detailed timing.
-Built byte by byte from the VESA E-EDID layout, independent of core/edid.c.
+Built byte by byte from the VESA E-EDID layout, independent of core/gpu/edid.c.
 
 Usage: make-handmade-samples.py [outdir]
 """
