@@ -106,8 +106,8 @@ KEXT_COMPILE_CHECK_ROOT  := $(BUILD)/kext-compile-check
 # the SDK's stddef.h (ptrdiff_t from NULL - NULL) would warn; real builds take it as a system header.
 KEXT_COMPILE_CHECK_WARN  := $(WARN) -Wno-null-pointer-subtraction
 
-# Three passes, with the build's warnings: macos/ + core/ as release and as DEBUG=1, then kmod_info.c.
-# The script compiles <root>/macos/*.{cpp,c} and <root>/core/*.c only, so a scratch root holds
+# Release and DEBUG=1, with the build's warnings.  The script compiles <root>/macos/*.{cpp,c} and
+# <root>/core/*.c only: each pass runs it on the checkout (macos/) and on a scratch root holding
 # kmod_info.c and a flat copy of the core's sources (their includes resolve in the real core/).
 KEXT_COMPILE_CHECK_FLAGS  = $(KEXT_COMPILE_CHECK_WARN) -I$(abspath core)
 kext-compile-check: $(KEXT_KMOD_INFO)
@@ -119,10 +119,10 @@ kext-compile-check: $(KEXT_KMOD_INFO)
 	  export SDK_HEADERS="$$sdk/Headers"; fi; \
 	rm -rf $(KEXT_COMPILE_CHECK_ROOT) && mkdir -p $(KEXT_COMPILE_CHECK_ROOT)/macos $(KEXT_COMPILE_CHECK_ROOT)/core && \
 	cp $(KEXT_KMOD_INFO) $(KEXT_COMPILE_CHECK_ROOT)/macos/ && cp $(KEXT_C_SRCS) $(KEXT_COMPILE_CHECK_ROOT)/core/ && \
-	echo "kext-compile-check: release" && EXTRA_FLAGS="$(KEXT_COMPILE_CHECK_FLAGS)" $$script . && \
-	EXTRA_FLAGS="$(KEXT_COMPILE_CHECK_FLAGS)" $$script $(KEXT_COMPILE_CHECK_ROOT) && \
-	echo "kext-compile-check: DEBUG=1" && EXTRA_FLAGS="$(KEXT_COMPILE_CHECK_FLAGS) -DDEBUG=1" $$script . && \
-	EXTRA_FLAGS="$(KEXT_COMPILE_CHECK_FLAGS) -DDEBUG=1" $$script $(KEXT_COMPILE_CHECK_ROOT)
+	for pass in release DEBUG=1; do echo "kext-compile-check: $$pass"; \
+	  debug=$$([ $$pass = release ] || echo -D$$pass); \
+	  for root in . $(KEXT_COMPILE_CHECK_ROOT); do \
+	    EXTRA_FLAGS="$(KEXT_COMPILE_CHECK_FLAGS) $$debug" $$script $$root || exit 1; done; done
 
 # ---- host tests: macos/*.cpp unchanged on a stand-in IOKit, wired to the software device ----
 # Only macos/vgpu_os_mmio.cpp (six raw pointer accessors) is swapped for tests/kext/fake_mmio.cpp.
