@@ -19,8 +19,10 @@ def tracked_python():
         path = REPO / name
         if name.endswith(".py"):
             yield path
-        elif path.is_file() and path.read_bytes()[:40].startswith(b"#!") and b"python" in path.read_bytes()[:40]:
-            yield path
+        elif path.is_file():
+            first = path.read_bytes()[:40]
+            if first.startswith(b"#!") and b"python" in first:
+                yield path
 
 
 @pytest.mark.parametrize("line", ["sys.path.insert(0, str(HERE))", "sys.path.append(x)",
