@@ -67,17 +67,17 @@ uint16_t sim_pci_command(const struct sim *sim)
 
 uint64_t sim_bar_size(const struct sim *sim, uint8_t bar)
 {
-    if (bar == SIM_BAR_MSIX)
-        return SIM_BAR_MSIX_SIZE;
-    if (bar == SIM_BAR_VIRTIO)
-        return (sim->cfg.layout_faults & SIM_LAYOUT_BAR_SIZE_ZERO) ? 0 : SIM_BAR_VIRTIO_SIZE;
+    if (bar == VDEV_BAR_MSIX)
+        return VDEV_BAR_MSIX_SIZE;
+    if (bar == VDEV_BAR_VIRTIO)
+        return (sim->cfg.layout_faults & SIM_LAYOUT_BAR_SIZE_ZERO) ? 0 : VDEV_BAR_SIZE;
     return 0;
 }
 
 static bool mmio_ok(struct sim *sim, uint8_t bar, uint32_t off, unsigned width)
 {
-    if (bar != SIM_BAR_VIRTIO || sim_bar_size(sim, bar) == 0 ||
-        !access_ok(off, width, SIM_BAR_VIRTIO_SIZE)) {
+    if (bar != VDEV_BAR_VIRTIO || sim_bar_size(sim, bar) == 0 ||
+        !access_ok(off, width, VDEV_BAR_SIZE)) {
         sim_driver_error(sim, "MMIO %u bytes at bar %u + 0x%x", width, bar, off);
         return false;
     }

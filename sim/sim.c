@@ -17,7 +17,7 @@ void sim_default_config(struct sim_config *cfg)
                     (1ull << VIRTIO_F_EVENT_IDX) | (1ull << VIRTIO_F_VERSION_1) | (1ull << 40);
     cfg->num_scanouts = 1;
     cfg->display[0] = (struct sim_display){ 1280, 800, true };
-    cfg->num_queues = SIM_NUM_QUEUES;
+    cfg->num_queues = VDEV_NUM_QUEUES;
     cfg->queue_size[0] = 64;
     cfg->queue_size[1] = 16;
     cfg->msix_vectors = 3;
@@ -97,7 +97,7 @@ void sim_set_deferred(struct sim *sim, bool deferred)
 
 bool sim_work_pending(const struct sim *sim)
 {
-    for (unsigned q = 0; q < SIM_NUM_QUEUES; q++)
+    for (unsigned q = 0; q < VDEV_NUM_QUEUES; q++)
         if (sim->notified[q])
             return true;
     return false;
@@ -107,7 +107,7 @@ unsigned sim_run(struct sim *sim)
 {
     uint64_t before = sim->stats.completions[0] + sim->stats.completions[1];
 
-    for (unsigned q = 0; q < SIM_NUM_QUEUES; q++) {
+    for (unsigned q = 0; q < VDEV_NUM_QUEUES; q++) {
         if (!sim->notified[q])
             continue;
         sim->notified[q] = false;
@@ -231,7 +231,7 @@ const uint32_t *sim_resource_texels(const struct sim *sim, uint32_t id, uint32_t
 
 uint16_t sim_queue_size(const struct sim *sim, unsigned queue)
 {
-    if (queue >= SIM_NUM_QUEUES || !sim->vd.vq[queue].enabled)
+    if (queue >= VDEV_NUM_QUEUES || !sim->vd.vq[queue].enabled)
         return 0;
     return sim->vd.vq[queue].size;
 }
@@ -243,5 +243,5 @@ uint16_t sim_config_vector(const struct sim *sim)
 
 uint16_t sim_queue_vector(const struct sim *sim, unsigned queue)
 {
-    return queue < SIM_NUM_QUEUES ? sim->vd.vq[queue].msix_vector : VIRTIO_MSI_NO_VECTOR;
+    return queue < VDEV_NUM_QUEUES ? sim->vd.vq[queue].msix_vector : VIRTIO_MSI_NO_VECTOR;
 }

@@ -23,21 +23,8 @@
 #include "virtio/vdev.h"
 
 #define SIM_MAX_SCANOUTS  16   /* QEMU's max_outputs limit; num_scanouts may claim more */
-#define SIM_NUM_QUEUES    VDEV_NUM_QUEUES   /* control, cursor */
 #define SIM_CURSOR_SIZE   64
-
-/* BAR layout of virtio-gpu-pci in QEMU 7.2 (sim/virtio/vdev.h, shared with the fuzz device). */
-#define SIM_BAR_MSIX      VDEV_BAR_MSIX
-#define SIM_BAR_VIRTIO    VDEV_BAR_VIRTIO
-#define SIM_BAR_MSIX_SIZE VDEV_BAR_MSIX_SIZE
-#define SIM_BAR_VIRTIO_SIZE VDEV_BAR_SIZE
-#define SIM_COMMON_OFF    VDEV_COMMON_OFF
-#define SIM_ISR_OFF       VDEV_ISR_OFF
-#define SIM_DEVICE_OFF    VDEV_DEVICE_OFF
-#define SIM_NOTIFY_OFF    VDEV_NOTIFY_OFF
-#define SIM_REGION_SIZE   VDEV_WINDOW
-#define SIM_NOTIFY_MULT   VDEV_NOTIFY_MULT
-#define SIM_MSIX_CAP      VDEV_CAP_MSIX
+/* Queues and the BAR layout are the shared layer's: VDEV_* in sim/virtio/vdev.h. */
 
 /* Broken layouts for vgpu_open() negative tests (sim_config.layout_faults). */
 enum sim_layout_fault {
@@ -62,7 +49,7 @@ struct sim_config {
     uint32_t num_scanouts;             /* reported in device config; default 1 */
     struct sim_display display[SIM_MAX_SCANOUTS];
     uint16_t num_queues;               /* reported; default 2 */
-    uint16_t queue_size[SIM_NUM_QUEUES];  /* maximum sizes; default 64 and 16 */
+    uint16_t queue_size[VDEV_NUM_QUEUES];  /* maximum sizes; default 64 and 16 */
     uint16_t msix_vectors;             /* MSI-X table size; default 3 */
     uint64_t max_hostmem;              /* resource memory limit; default 256 MiB */
     uint32_t edid_extensions;          /* CTA-861 blocks after the base block (0 or 1) */
@@ -177,8 +164,8 @@ struct sim_cursor_view {
 bool sim_cursor(const struct sim *sim, unsigned scanout, struct sim_cursor_view *out);
 
 struct sim_stats {
-    uint64_t notifies[SIM_NUM_QUEUES];     /* doorbell writes per queue */
-    uint64_t completions[SIM_NUM_QUEUES];  /* used entries published */
+    uint64_t notifies[VDEV_NUM_QUEUES];     /* doorbell writes per queue */
+    uint64_t completions[VDEV_NUM_QUEUES];  /* used entries published */
     uint64_t interrupts;                   /* interrupts signalled (queue + config) */
     uint64_t config_interrupts;
     uint64_t interrupts_lost;              /* suppressed by sim_fault_lose_interrupts */

@@ -76,7 +76,7 @@ struct sim {
 
     uint8_t  pci[VDEV_PCI_CFG_SIZE];
     struct vdev vd;                     /* the register file and rings (sim/virtio/) */
-    bool     notified[SIM_NUM_QUEUES];  /* a doorbell arrived and its work has not run yet */
+    bool     notified[VDEV_NUM_QUEUES];  /* a doorbell arrived and its work has not run yet */
     bool     deferred;
 
     /* device config */

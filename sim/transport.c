@@ -31,7 +31,7 @@ static void reset(void *ctx)
 {
     struct sim *sim = ctx;
 
-    for (unsigned q = 0; q < SIM_NUM_QUEUES; q++)
+    for (unsigned q = 0; q < VDEV_NUM_QUEUES; q++)
         sim->notified[q] = false;
     sim_gpu_reset(sim);
     sim->stats.resets++;
@@ -80,7 +80,7 @@ void sim_transport_init(struct sim *sim)
     vd->msix_vectors = sim->cfg.msix_vectors;
     vd->notify_mult = (sim->cfg.layout_faults & SIM_LAYOUT_NOTIFY_MULT_ODD) ? 3 : VDEV_NOTIFY_MULT;
     vd->max_chain = VDEV_MAX_SG;
-    for (unsigned q = 0; q < SIM_NUM_QUEUES; q++)
+    for (unsigned q = 0; q < VDEV_NUM_QUEUES; q++)
         vd->vq[q] = (struct vdev_queue){ .max_size = sim->cfg.queue_size[q],
                                          .notify_off = (uint16_t)q };   /* QEMU: queue index */
     vdev_regs_reset(vd);

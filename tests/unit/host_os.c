@@ -103,7 +103,7 @@ int host_dev_open_params(struct host_dev *d, const struct vgpu_params *params)
     /* The OS side turns on decoding and bus mastering (IOPCIDevice, the guest's PCI code). */
     sim_pci_write(d->sim, 0x04, 2, sim_pci_command(d->sim) | 0x0006u);
     if (params->irq_mode == VGPU_IRQ_MSIX)   /* and MSI-X, before the driver runs */
-        sim_pci_write(d->sim, SIM_MSIX_CAP + 2, 2, 0x8000u);
+        sim_pci_write(d->sim, VDEV_CAP_MSIX + 2, 2, 0x8000u);
     rc = vgpu_open(d, params, &d->dev);
     if (rc != VGPU_OK)
         d->dev = NULL;

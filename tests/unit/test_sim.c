@@ -154,7 +154,7 @@ static void publish(struct drv *d, unsigned qi, uint16_t head)
 
 static void kick(struct drv *d, unsigned qi)
 {
-    wr(d, SIM_NOTIFY_OFF + qi * SIM_NOTIFY_MULT, 2, qi);
+    wr(d, VDEV_NOTIFY_OFF + qi * VDEV_NOTIFY_MULT, 2, qi);
 }
 
 /* Two-descriptor request/response on the control queue; returns the used length. */
@@ -334,23 +334,23 @@ static void test_device_config_and_events(void **state)
     uint8_t gen;
 
     (void)state;
-    assert_int_equal(rd(d, SIM_DEVICE_OFF + VIRTIO_GPU_CFG_NUM_SCANOUTS, 4), 1);
-    assert_int_equal(rd(d, SIM_DEVICE_OFF + VIRTIO_GPU_CFG_NUM_CAPSETS, 4), 0);
-    assert_int_equal(rd(d, SIM_DEVICE_OFF + VIRTIO_GPU_CFG_EVENTS_READ, 4), 0);
+    assert_int_equal(rd(d, VDEV_DEVICE_OFF + VIRTIO_GPU_CFG_NUM_SCANOUTS, 4), 1);
+    assert_int_equal(rd(d, VDEV_DEVICE_OFF + VIRTIO_GPU_CFG_NUM_CAPSETS, 4), 0);
+    assert_int_equal(rd(d, VDEV_DEVICE_OFF + VIRTIO_GPU_CFG_EVENTS_READ, 4), 0);
     gen = (uint8_t)rd(d, VIRTIO_COMMON_CFGGEN, 1);
     sim_display_change(d->sim, 0, 1024, 768, true);
-    assert_int_equal(rd(d, SIM_DEVICE_OFF + VIRTIO_GPU_CFG_EVENTS_READ, 4), 1);
+    assert_int_equal(rd(d, VDEV_DEVICE_OFF + VIRTIO_GPU_CFG_EVENTS_READ, 4), 1);
     assert_int_not_equal(rd(d, VIRTIO_COMMON_CFGGEN, 1), gen);
     assert_true(sim_intx_level(d->sim));
-    assert_int_equal(rd(d, SIM_ISR_OFF, 1), 0x3);              /* QEMU sets both bits */
-    assert_int_equal(rd(d, SIM_ISR_OFF, 1), 0);                /* read clears */
+    assert_int_equal(rd(d, VDEV_ISR_OFF, 1), 0x3);              /* QEMU sets both bits */
+    assert_int_equal(rd(d, VDEV_ISR_OFF, 1), 0);                /* read clears */
     assert_false(sim_intx_level(d->sim));
-    wr(d, SIM_DEVICE_OFF + VIRTIO_GPU_CFG_EVENTS_CLEAR, 4, 1);
-    assert_int_equal(rd(d, SIM_DEVICE_OFF + VIRTIO_GPU_CFG_EVENTS_READ, 4), 0);
+    wr(d, VDEV_DEVICE_OFF + VIRTIO_GPU_CFG_EVENTS_CLEAR, 4, 1);
+    assert_int_equal(rd(d, VDEV_DEVICE_OFF + VIRTIO_GPU_CFG_EVENTS_READ, 4), 0);
     /* A latched event survives a device reset (seen on QEMU 7.2). */
     sim_display_change(d->sim, 0, 800, 600, true);
     wr(d, VIRTIO_COMMON_STATUS, 1, 0);
-    assert_int_equal(rd(d, SIM_DEVICE_OFF + VIRTIO_GPU_CFG_EVENTS_READ, 4), 1);
+    assert_int_equal(rd(d, VDEV_DEVICE_OFF + VIRTIO_GPU_CFG_EVENTS_READ, 4), 1);
     drv_free(d);
 }
 
@@ -595,7 +595,7 @@ static void test_get_edid_command(void **state)
 static void expect_broken(struct drv *d)
 {
     assert_true(sim_device_status(d->sim) & VIRTIO_STATUS_NEEDS_RESET);
-    assert_true(rd(d, SIM_ISR_OFF, 1) & VIRTIO_ISR_CONFIG);
+    assert_true(rd(d, VDEV_ISR_OFF, 1) & VIRTIO_ISR_CONFIG);
     assert_int_equal(sim_stats(d->sim)->ring_errors, 1);
 }
 
@@ -750,7 +750,7 @@ static void test_msix_vectors(void **state)
     struct virtio_gpu_ctrl_hdr req = { .type = VIRTIO_GPU_CMD_GET_DISPLAY_INFO }, resp[17];
 
     (void)state;
-    sim_pci_write(d->sim, SIM_MSIX_CAP + 2, 2, 0x8000);
+    sim_pci_write(d->sim, VDEV_CAP_MSIX + 2, 2, 0x8000);
     wr(d, VIRTIO_COMMON_MSIX, 2, 0);
     wr(d, VIRTIO_COMMON_Q_SELECT, 2, 0);
     wr(d, VIRTIO_COMMON_Q_MSIX, 2, 1);
