@@ -97,7 +97,7 @@ static bool elem_touches(const struct vdev_elem *e, uint64_t addr, uint64_t len)
 /* After a reset (status 0) the device touches nothing. */
 bool dev_touches(uint64_t addr, uint64_t len)
 {
-    for (unsigned q = 0; q < DEV_NQ; q++) {
+    for (unsigned q = 0; q < VDEV_NUM_QUEUES; q++) {
         const struct vdev_queue *vq = &dev.vd.vq[q];
         if (!vq->enabled)
             continue;

@@ -11,7 +11,6 @@
 #include "../../sim/spec_wire.h"
 #include "../../sim/virtio/vdev.h"
 
-#define DEV_NQ          VDEV_NUM_QUEUES
 #define DEV_MAX_CHAIN   72       /* buffers in one chain: 3 for 2D, SUBMIT_3D 2 + its stream segments */
 #define DEV_MAX_PENDING 1024
 #define DEV_MAX_RES     64
@@ -59,7 +58,7 @@ struct dev {
     struct dev_quirks quirk;
     uint32_t num_scanouts, events;
     struct dev_display disp[DEV_SCANOUTS];
-    struct dev_pending pending[DEV_NQ];
+    struct dev_pending pending[VDEV_NUM_QUEUES];
     struct dev_res res[DEV_MAX_RES];
     unsigned nres;
     uint32_t scanout_res[DEV_SCANOUTS];

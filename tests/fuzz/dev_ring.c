@@ -139,14 +139,14 @@ bool dev_tick(void)
 {
     bool any = false;
 
-    for (unsigned q = 0; q < DEV_NQ; q++)
+    for (unsigned q = 0; q < VDEV_NUM_QUEUES; q++)
         any |= tick_queue(q);
     return any;
 }
 
 bool dev_busy(void)
 {
-    for (unsigned q = 0; q < DEV_NQ; q++)
+    for (unsigned q = 0; q < VDEV_NUM_QUEUES; q++)
         for (unsigned i = 0; i < dev.pending[q].n && !dev.vd.broken; i++)
             if (dev.pending[q].elem[i]->delay > 0)
                 return true;
@@ -155,7 +155,7 @@ bool dev_busy(void)
 
 void ring_reset(void)
 {
-    for (unsigned q = 0; q < DEV_NQ; q++) {
+    for (unsigned q = 0; q < VDEV_NUM_QUEUES; q++) {
         for (unsigned i = 0; i < dev.pending[q].n; i++)
             free(dev.pending[q].elem[i]);
         dev.pending[q].n = 0;

@@ -98,7 +98,7 @@ static void read_knobs(void)
     read_quirks();
     vd->offered = knob(vd->offered, tape_u64());
     vd->num_queues = (uint16_t)knob(vd->num_queues, tape_u16());
-    for (unsigned q = 0; q < DEV_NQ; q++) {
+    for (unsigned q = 0; q < VDEV_NUM_QUEUES; q++) {
         vd->vq[q].max_size = (uint16_t)knob(vd->vq[q].max_size, tape_u16());
         vd->vq[q].notify_off = (uint16_t)knob(vd->vq[q].notify_off, tape_u16());
     }
@@ -117,7 +117,7 @@ void dev_transport_init(void)
     struct vdev *vd = &dev.vd;
 
     stale_status = 0;
-    *vd = (struct vdev){ .ops = &fuzz_vdev_ops, .offered = QEMU_FEATURES, .num_queues = DEV_NQ,
+    *vd = (struct vdev){ .ops = &fuzz_vdev_ops, .offered = QEMU_FEATURES, .num_queues = VDEV_NUM_QUEUES,
                          .notify_mult = VDEV_NOTIFY_MULT, .max_chain = DEV_MAX_CHAIN };
     vd->vq[0] = (struct vdev_queue){ .max_size = 64, .notify_off = 0 };
     vd->vq[1] = (struct vdev_queue){ .max_size = 16, .notify_off = 1 };
