@@ -106,21 +106,25 @@ def written_paths(text):
     return paths
 
 
+def spell(path):
+    """A path tuple of written_paths() as the make files write it."""
+    return f"$({path[0]})/" + "/".join(path[1:])
+
+
 def path_problems(files):
     owners = collections.defaultdict(set)
     for f in files:
         for p in written_paths(open(f).read()):
             owners[p].add(f)
-    show = lambda p: f"$({p[0]})/" + "/".join(p[1:])
     problems = []
     for p, in_files in sorted(owners.items()):
         for q, q_files in sorted(owners.items()):
             inside = q[:len(p)] == p
             others = q_files - in_files if q != p else set()
             if q == p and len(in_files) > 1:
-                problems.append(f"{show(p)} is written out in {', '.join(sorted(in_files))}")
+                problems.append(f"{spell(p)} is written out in {', '.join(sorted(in_files))}")
             elif inside and others:
-                problems.append(f"{show(q)} ({', '.join(sorted(others))}) is inside {show(p)} "
+                problems.append(f"{spell(q)} ({', '.join(sorted(others))}) is inside {spell(p)} "
                                 f"({', '.join(sorted(in_files))}): use its variable")
     return problems
 
